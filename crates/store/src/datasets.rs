@@ -1,0 +1,278 @@
+//! Datasets.
+
+use chrono::{DateTime, Utc};
+use dulieu_core::catalog::{ContactPoint, Dataset, DatasetInput, Temporal};
+use dulieu_core::text::LangText;
+use dulieu_core::vocab::{AccessRights, DatasetStatus, OrgKind};
+use dulieu_core::{Error, Result};
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+
+use crate::codec::{RowExt, date, json_text, ts};
+use crate::organizations::slug_conflict;
+use crate::{Conn, db_error, distributions};
+
+const SELECT: &str = "SELECT d.id, d.slug, d.title_vi, d.title_en, d.description_vi, d.description_en,
+    d.publisher_id, o.slug AS publisher_slug, o.kind AS publisher_kind, d.contact_name, d.contact_email,
+    d.keywords, d.themes, d.license_id, l.is_open AS license_open, d.access_rights, d.temporal_start,
+    d.temporal_end, d.spatial, d.frequency, d.issued, d.modified, d.version, d.status, d.created_at,
+    d.updated_at
+    FROM datasets d
+    JOIN organizations o ON o.id = d.publisher_id
+    JOIN licenses l ON l.id = d.license_id";
+
+/// Who is reading, for visibility filtering in lists.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    /// Sees everything (sysadmin).
+    pub sees_all: bool,
+    /// Also sees private datasets of the organizations this user belongs to.
+    pub user_id: Option<Uuid>,
+}
+
+/// Filters of a dataset list.
+#[derive(Debug, Clone, Default)]
+pub struct DatasetFilter {
+    /// Only datasets of this publisher.
+    pub publisher_id: Option<Uuid>,
+    /// Only datasets with this status.
+    pub status: Option<DatasetStatus>,
+}
+
+fn from_row(row: &AnyRow) -> Result<Dataset> {
+    let parse_err = |what: &str, v: &str| Error::Internal(format!("unknown {what} {v:?} in database"));
+    let kind_text = row.text("publisher_kind")?;
+    let kind = OrgKind::parse(&kind_text).ok_or_else(|| parse_err("kind", &kind_text))?;
+    let access = row.text("access_rights")?;
+    let status = row.text("status")?;
+    let contact_name = row.opt_text("contact_name")?;
+    let contact_email = row.opt_text("contact_email")?;
+    let start = row.opt_date("temporal_start")?;
+    let end = row.opt_date("temporal_end")?;
+    Ok(Dataset {
+        id: row.uuid("id")?,
+        slug: row.text("slug")?,
+        title: LangText {
+            vi: row.opt_text("title_vi")?,
+            en: row.opt_text("title_en")?,
+        },
+        description: LangText {
+            vi: row.opt_text("description_vi")?,
+            en: row.opt_text("description_en")?,
+        },
+        publisher: row.text("publisher_slug")?,
+        publisher_id: row.uuid("publisher_id")?,
+        provenance: kind.provenance(),
+        contact_point: (contact_name.is_some() || contact_email.is_some()).then_some(ContactPoint {
+            name: contact_name,
+            email: contact_email,
+        }),
+        keywords: row.json("keywords")?,
+        themes: row.json("themes")?,
+        license: row.text("license_id")?,
+        license_open: row.flag("license_open")?,
+        access_rights: AccessRights::parse(&access).ok_or_else(|| parse_err("access", &access))?,
+        temporal: (start.is_some() || end.is_some()).then_some(Temporal { start, end }),
+        spatial: row.opt_text("spatial")?,
+        frequency: row.opt_text("frequency")?,
+        issued: row.opt_date("issued")?,
+        modified: row.opt_date("modified")?,
+        version: row.opt_text("version")?,
+        status: DatasetStatus::parse(&status).ok_or_else(|| parse_err("status", &status))?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
+        distributions: Vec::new(),
+    })
+}
+
+/// Finds a dataset by id or slug, with its distributions.
+pub async fn get(conn: &mut Conn, id_or_slug: &str) -> Result<Option<Dataset>> {
+    let row = match Uuid::parse_str(id_or_slug) {
+        Ok(id) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE d.id = $1")))
+                .bind(id.to_string())
+                .fetch_optional(&mut *conn)
+                .await
+        }
+        Err(_) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE d.slug = $1")))
+                .bind(id_or_slug)
+                .fetch_optional(&mut *conn)
+                .await
+        }
+    }
+    .map_err(db_error)?;
+    let Some(row) = row else { return Ok(None) };
+    let mut dataset = from_row(&row)?;
+    dataset.distributions = distributions::list_for_dataset(conn, dataset.id).await?;
+    Ok(Some(dataset))
+}
+
+/// One page of datasets visible to `viewer`, newest first, with distributions, and the total count.
+pub async fn list(
+    conn: &mut Conn,
+    viewer: &Viewer,
+    filter: &DatasetFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Dataset>, i64)> {
+    const WHERE: &str = " WHERE ($1 = 1 OR (d.status <> 'draft' AND d.access_rights = 'public')
+            OR d.publisher_id IN (SELECT m.organization_id FROM memberships m WHERE m.user_id = $2))
+        AND ($3 IS NULL OR d.publisher_id = $3)
+        AND ($4 IS NULL OR d.status = $4)";
+    let sees_all = i64::from(viewer.sees_all);
+    let user = viewer.user_id.map(|u| u.to_string());
+    let publisher = filter.publisher_id.map(|p| p.to_string());
+    let status = filter.status.map(|s| s.as_str().to_string());
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT}{WHERE} ORDER BY d.created_at DESC, d.id DESC LIMIT $5 OFFSET $6"
+    )))
+    .bind(sees_all)
+    .bind(user.clone())
+    .bind(publisher.clone())
+    .bind(status.clone())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM datasets d{WHERE}"
+    )))
+    .bind(sees_all)
+    .bind(user)
+    .bind(publisher)
+    .bind(status)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let mut datasets = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
+    let mut by_dataset = distributions::list_for_datasets(conn, &ids).await?;
+    for dataset in &mut datasets {
+        dataset.distributions = by_dataset.remove(&dataset.id).unwrap_or_default();
+    }
+    Ok((datasets, total))
+}
+
+/// Inserts a validated dataset.
+pub async fn insert(
+    conn: &mut Conn,
+    id: Uuid,
+    input: &DatasetInput,
+    publisher_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let contact = input.contact_point.clone().unwrap_or_default();
+    let temporal = input.temporal.clone().unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO datasets (id, slug, title_vi, title_en, description_vi, description_en,
+            publisher_id, contact_name, contact_email, keywords, themes, license_id, access_rights,
+            temporal_start, temporal_end, spatial, frequency, issued, modified, version, status,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+            $19, $20, $21, $22, $22)",
+    )
+    .bind(id.to_string())
+    .bind(input.slug().to_string())
+    .bind(input.title.vi.clone())
+    .bind(input.title.en.clone())
+    .bind(input.description.vi.clone())
+    .bind(input.description.en.clone())
+    .bind(publisher_id.to_string())
+    .bind(contact.name)
+    .bind(contact.email)
+    .bind(json_text(&input.keywords)?)
+    .bind(json_text(&input.themes)?)
+    .bind(input.license.clone())
+    .bind(input.access_rights.as_str())
+    .bind(date(temporal.start))
+    .bind(date(temporal.end))
+    .bind(input.spatial.clone())
+    .bind(input.frequency.clone())
+    .bind(date(input.issued))
+    .bind(date(input.modified))
+    .bind(input.version.clone())
+    .bind(input.status.as_str())
+    .bind(ts(at))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| slug_conflict(e, input.slug()))?;
+    Ok(())
+}
+
+/// Replaces the writable fields of a dataset.
+pub async fn update(
+    conn: &mut Conn,
+    id: Uuid,
+    input: &DatasetInput,
+    publisher_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let contact = input.contact_point.clone().unwrap_or_default();
+    let temporal = input.temporal.clone().unwrap_or_default();
+    sqlx::query(
+        "UPDATE datasets SET slug = $2, title_vi = $3, title_en = $4, description_vi = $5,
+            description_en = $6, publisher_id = $7, contact_name = $8, contact_email = $9,
+            keywords = $10, themes = $11, license_id = $12, access_rights = $13,
+            temporal_start = $14, temporal_end = $15, spatial = $16, frequency = $17, issued = $18,
+            modified = $19, version = $20, status = $21, updated_at = $22
+         WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .bind(input.slug().to_string())
+    .bind(input.title.vi.clone())
+    .bind(input.title.en.clone())
+    .bind(input.description.vi.clone())
+    .bind(input.description.en.clone())
+    .bind(publisher_id.to_string())
+    .bind(contact.name)
+    .bind(contact.email)
+    .bind(json_text(&input.keywords)?)
+    .bind(json_text(&input.themes)?)
+    .bind(input.license.clone())
+    .bind(input.access_rights.as_str())
+    .bind(date(temporal.start))
+    .bind(date(temporal.end))
+    .bind(input.spatial.clone())
+    .bind(input.frequency.clone())
+    .bind(date(input.issued))
+    .bind(date(input.modified))
+    .bind(input.version.clone())
+    .bind(input.status.as_str())
+    .bind(ts(at))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| slug_conflict(e, input.slug()))?;
+    Ok(())
+}
+
+/// Marks a dataset changed now (after a distribution change).
+pub async fn touch(conn: &mut Conn, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE datasets SET updated_at = $2, modified = $3 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(ts(at))
+        .bind(at.format("%Y-%m-%d").to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Deletes a dataset and its distribution records (stored files stay in the blob store).
+pub async fn delete(conn: &mut Conn, id: Uuid) -> Result<()> {
+    sqlx::query("DELETE FROM datasets WHERE id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+/// Number of datasets (all statuses).
+pub async fn count(conn: &mut Conn) -> Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM datasets")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)
+}

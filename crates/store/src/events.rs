@@ -1,0 +1,93 @@
+//! The append-only event log. Append inside the transaction of the change it records.
+
+use dulieu_core::event::{Event, NewEvent};
+use dulieu_core::Result;
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+
+use crate::codec::{RowExt, json_text, now, ts};
+use crate::{Conn, db_error};
+
+/// Appends an event; returns its sequence number.
+pub async fn append(conn: &mut Conn, event: &NewEvent) -> Result<i64> {
+    let before = event.before.as_ref().map(json_text).transpose()?;
+    let after = event.after.as_ref().map(json_text).transpose()?;
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO events (at, actor_id, entity_type, entity_id, parent_id, action, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
+    )
+    .bind(ts(now()))
+    .bind(event.actor_id.map(|a| a.to_string()))
+    .bind(event.entity_type)
+    .bind(event.entity_id.to_string())
+    .bind(event.parent_id.map(|p| p.to_string()))
+    .bind(event.action)
+    .bind(before)
+    .bind(after)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(seq)
+}
+
+fn from_row(row: &AnyRow) -> Result<Event> {
+    let parse = |col: &str| -> Result<Option<serde_json::Value>> {
+        row.opt_text(col)?
+            .map(|t| serde_json::from_str(&t).map_err(dulieu_core::Error::internal))
+            .transpose()
+    };
+    Ok(Event {
+        seq: row.int("seq")?,
+        at: row.time("at")?,
+        actor_id: row.opt_uuid("actor_id")?,
+        entity_type: row.text("entity_type")?,
+        entity_id: row.uuid("entity_id")?,
+        parent_id: row.opt_uuid("parent_id")?,
+        action: row.text("action")?,
+        before: parse("before_json")?,
+        after: parse("after_json")?,
+    })
+}
+
+const SELECT: &str = "SELECT seq, at, actor_id, entity_type, entity_id, parent_id, action, before_json, after_json FROM events";
+
+/// Events about an entity or its children (e.g. a dataset and its distributions), oldest first.
+pub async fn history(conn: &mut Conn, entity_id: Uuid, offset: i64, limit: i64) -> Result<(Vec<Event>, i64)> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE entity_id = $1 OR parent_id = $1 ORDER BY seq LIMIT $2 OFFSET $3"
+    )))
+    .bind(entity_id.to_string())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE entity_id = $1 OR parent_id = $1")
+            .bind(entity_id.to_string())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// Events after `seq`, oldest first (for projections tailing the log).
+pub async fn since(conn: &mut Conn, seq: i64, limit: i64) -> Result<Vec<Event>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2"
+    )))
+    .bind(seq)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The highest sequence number, 0 for an empty log.
+pub async fn last_seq(conn: &mut Conn) -> Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)
+}

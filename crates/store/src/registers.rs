@@ -1,0 +1,49 @@
+//! The license and theme registers.
+
+use dulieu_core::catalog::{License, Theme};
+use dulieu_core::text::LangText;
+use dulieu_core::Result;
+
+use crate::codec::RowExt;
+use crate::{Conn, db_error};
+
+/// Every license, by id.
+pub async fn licenses(conn: &mut Conn) -> Result<Vec<License>> {
+    let rows = sqlx::query("SELECT id, title_vi, title_en, url, is_open FROM licenses ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            Ok(License {
+                id: row.text("id")?,
+                title: LangText {
+                    vi: row.opt_text("title_vi")?,
+                    en: row.opt_text("title_en")?,
+                },
+                url: row.opt_text("url")?,
+                is_open: row.flag("is_open")?,
+            })
+        })
+        .collect()
+}
+
+/// Every theme, by code.
+pub async fn themes(conn: &mut Conn) -> Result<Vec<Theme>> {
+    let rows = sqlx::query("SELECT code, label_vi, label_en, is_eu FROM themes ORDER BY code")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            Ok(Theme {
+                code: row.text("code")?,
+                label: LangText {
+                    vi: row.opt_text("label_vi")?,
+                    en: row.opt_text("label_en")?,
+                },
+                is_eu: row.flag("is_eu")?,
+            })
+        })
+        .collect()
+}
