@@ -1,1 +1,145 @@
-//! placeholder
+//! Use cases of dulieu: every operation the web layer and the CLI offer, with its permission rule,
+//! validation, transaction and event. Knows nothing of HTTP.
+
+mod accounts;
+mod catalog;
+mod files;
+pub mod paging;
+pub mod worker;
+
+use std::sync::Arc;
+
+use dulieu_blobs::{BlobStore, S3Settings};
+use dulieu_config::Config;
+use dulieu_core::account::Actor;
+use dulieu_core::event::NewEvent;
+use dulieu_core::{Error, Result};
+use dulieu_store::{Store, StoreOptions, Tx};
+
+pub use accounts::{NewToken, TokenRequest};
+pub use dulieu_blobs::BlobRead;
+pub use files::{Download, UploadMeta};
+pub use paging::{Page, PageRequest};
+
+/// The application: the store, the blob store and the settings, shared by every request.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    blobs: BlobStore,
+    config: Config,
+    public_url: String,
+}
+
+impl App {
+    /// Opens the database (migrating it) and the blob store described by `config`.
+    pub async fn open(config: &Config) -> Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            Error::Internal(format!(
+                "cannot create data directory {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+        let options = StoreOptions {
+            max_connections: config.database.max_connections,
+            sqlite_synchronous: config.database.sqlite_synchronous.clone(),
+        };
+        let store = Store::connect(&config.effective_database_url(), &options).await?;
+        store.migrate().await?;
+        let blobs = match config.blobs.backend.as_str() {
+            "s3" => BlobStore::s3(
+                &S3Settings {
+                    endpoint: Some(config.blobs.s3_endpoint.clone()).filter(|e| !e.is_empty()),
+                    bucket: config.blobs.s3_bucket.clone(),
+                    region: config.blobs.s3_region.clone(),
+                    access_key_id: config.blobs.s3_access_key_id.clone(),
+                    secret_access_key: config.blobs.s3_secret_access_key.clone(),
+                    allow_http: config.blobs.s3_allow_http,
+                },
+                config.max_upload_bytes,
+            )?,
+            _ => BlobStore::local(&config.effective_blobs_dir(), config.max_upload_bytes)?,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                blobs,
+                config: config.clone(),
+                public_url: config.effective_public_url(),
+            }),
+        })
+    }
+
+    /// The catalog database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The blob store.
+    pub fn blobs(&self) -> &BlobStore {
+        &self.inner.blobs
+    }
+
+    /// The settings in effect.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// True when the database answers (readiness).
+    pub async fn is_ready(&self) -> bool {
+        self.inner.store.ping().await
+    }
+}
+
+/// Appends an event for a change made in `tx`.
+pub(crate) async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    entity_type: &'static str,
+    entity_id: uuid::Uuid,
+    parent_id: Option<uuid::Uuid>,
+    action: &'static str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<()> {
+    dulieu_store::events::append(
+        tx,
+        &NewEvent {
+            actor_id: actor.user_id,
+            entity_type,
+            entity_id,
+            parent_id,
+            action,
+            before,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Serialises a value for the event log.
+pub(crate) fn snapshot<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}
+
+/// Refuses anonymous callers.
+pub(crate) fn require_signed_in(actor: &Actor) -> Result<()> {
+    if actor.is_authenticated() {
+        Ok(())
+    } else {
+        Err(Error::Unauthenticated)
+    }
+}
+
+/// `Forbidden` for signed-in callers, `Unauthenticated` for anonymous ones.
+pub(crate) fn deny(actor: &Actor, action: &'static str) -> Error {
+    if actor.is_authenticated() {
+        Error::Forbidden { action }
+    } else {
+        Error::Unauthenticated
+    }
+}

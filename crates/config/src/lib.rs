@@ -1,1 +1,409 @@
-//! placeholder
+//! Configuration of dulieu: defaults < `dulieu.toml` < `DULIEU_*` environment < command-line flags.
+//!
+//! Every setting is listed once in [`SETTINGS`] (its TOML path, environment variable and meaning);
+//! the environment overlay and `dulieu config example` are both generated from that list.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// A configuration problem: which source and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The configuration file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// File path.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The file, the environment or a flag holds a value of the wrong shape.
+    #[error("invalid configuration in {origin}: {message}")]
+    Invalid {
+        /// `dulieu.toml line 3`, `DULIEU_LISTEN`, ...
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// All settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: String,
+    /// Directory for the SQLite database, local blobs and other state.
+    pub data_dir: PathBuf,
+    /// Database URL; SQLite in the data directory when empty.
+    pub database_url: String,
+    /// Public base URL of the portal (for links in API answers); `http://{listen}` when empty.
+    pub public_url: String,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: u64,
+    /// Database settings.
+    pub database: DatabaseConfig,
+    /// Blob storage settings.
+    pub blobs: BlobsConfig,
+    /// Background worker settings.
+    pub worker: WorkerConfig,
+    /// Log filter (tracing `EnvFilter` syntax).
+    pub log: String,
+}
+
+/// Database settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Pool size.
+    pub max_connections: u32,
+    /// SQLite durability: `full` or `normal`.
+    pub sqlite_synchronous: String,
+}
+
+/// Blob storage settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BlobsConfig {
+    /// `local` or `s3`.
+    pub backend: String,
+    /// Directory for local blobs; `{data_dir}/blobs` when empty.
+    pub dir: String,
+    /// S3 endpoint URL (empty for AWS).
+    pub s3_endpoint: String,
+    /// S3 bucket.
+    pub s3_bucket: String,
+    /// S3 region.
+    pub s3_region: String,
+    /// S3 access key id.
+    pub s3_access_key_id: String,
+    /// S3 secret access key.
+    pub s3_secret_access_key: String,
+    /// Allow a plain-HTTP S3 endpoint.
+    pub s3_allow_http: bool,
+}
+
+/// Background worker settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkerConfig {
+    /// Run the job worker inside `serve`.
+    pub in_process: bool,
+    /// Pause between polls of an empty queue, in milliseconds.
+    pub poll_interval_ms: u64,
+    /// Seconds a claimed job is leased before another worker may retry it.
+    pub lease_seconds: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            public_url: String::new(),
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
+            database: DatabaseConfig::default(),
+            blobs: BlobsConfig::default(),
+            worker: WorkerConfig::default(),
+            log: "info".into(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            sqlite_synchronous: "full".into(),
+        }
+    }
+}
+
+impl Default for BlobsConfig {
+    fn default() -> Self {
+        Self {
+            backend: "local".into(),
+            dir: String::new(),
+            s3_endpoint: String::new(),
+            s3_bucket: String::new(),
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: String::new(),
+            s3_allow_http: false,
+        }
+    }
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            in_process: true,
+            poll_interval_ms: 500,
+            lease_seconds: 300,
+        }
+    }
+}
+
+/// One documented setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// Dotted TOML path.
+    pub path: &'static str,
+    /// Environment variable.
+    pub env: &'static str,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+/// Every setting, in the order `config example` prints them.
+pub const SETTINGS: &[Setting] = &[
+    Setting { path: "listen", env: "DULIEU_LISTEN", doc: "Address the HTTP server listens on." },
+    Setting { path: "data_dir", env: "DULIEU_DATA_DIR", doc: "Directory for the SQLite database, local blobs and other state." },
+    Setting { path: "database_url", env: "DULIEU_DATABASE_URL", doc: "Database URL: empty for SQLite in the data directory, or postgres://user:pass@host/db." },
+    Setting { path: "public_url", env: "DULIEU_PUBLIC_URL", doc: "Public base URL used in links (empty: http://{listen})." },
+    Setting { path: "max_upload_bytes", env: "DULIEU_MAX_UPLOAD_BYTES", doc: "Largest accepted upload in bytes (default 2 GiB)." },
+    Setting { path: "log", env: "DULIEU_LOG", doc: "Log filter, e.g. info or dulieu_web=debug,info." },
+    Setting { path: "database.max_connections", env: "DULIEU_DATABASE_MAX_CONNECTIONS", doc: "Database connection pool size." },
+    Setting { path: "database.sqlite_synchronous", env: "DULIEU_DATABASE_SQLITE_SYNCHRONOUS", doc: "SQLite durability: full (survives power loss) or normal (survives process crashes, faster writes)." },
+    Setting { path: "blobs.backend", env: "DULIEU_BLOBS_BACKEND", doc: "Where uploaded files are stored: local or s3." },
+    Setting { path: "blobs.dir", env: "DULIEU_BLOBS_DIR", doc: "Directory for local blobs (empty: {data_dir}/blobs)." },
+    Setting { path: "blobs.s3_endpoint", env: "DULIEU_BLOBS_S3_ENDPOINT", doc: "S3-compatible endpoint URL (empty for AWS)." },
+    Setting { path: "blobs.s3_bucket", env: "DULIEU_BLOBS_S3_BUCKET", doc: "S3 bucket name." },
+    Setting { path: "blobs.s3_region", env: "DULIEU_BLOBS_S3_REGION", doc: "S3 region." },
+    Setting { path: "blobs.s3_access_key_id", env: "DULIEU_BLOBS_S3_ACCESS_KEY_ID", doc: "S3 access key id." },
+    Setting { path: "blobs.s3_secret_access_key", env: "DULIEU_BLOBS_S3_SECRET_ACCESS_KEY", doc: "S3 secret access key (prefer the environment over the file)." },
+    Setting { path: "blobs.s3_allow_http", env: "DULIEU_BLOBS_S3_ALLOW_HTTP", doc: "Allow a plain-HTTP S3 endpoint (test servers only)." },
+    Setting { path: "worker.in_process", env: "DULIEU_WORKER_IN_PROCESS", doc: "Run the background job worker inside `dulieu serve` (set false when running `dulieu worker` separately)." },
+    Setting { path: "worker.poll_interval_ms", env: "DULIEU_WORKER_POLL_INTERVAL_MS", doc: "Pause between polls of an empty job queue, in milliseconds." },
+    Setting { path: "worker.lease_seconds", env: "DULIEU_WORKER_LEASE_SECONDS", doc: "Seconds a claimed job is leased before another worker may retry it." },
+];
+
+impl Config {
+    /// Loads defaults, then the file (`file`, or `{data_dir}/dulieu.toml` when it exists), then
+    /// `DULIEU_*` variables from `env`. Flags are applied by the caller afterwards.
+    pub fn load(
+        file: Option<&Path>,
+        data_dir: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut tree = toml::Value::try_from(Config::default()).map_err(|e| ConfigError::Invalid {
+            origin: "defaults".into(),
+            message: e.to_string(),
+        })?;
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        let env_data_dir = env
+            .iter()
+            .find(|(k, _)| k == "DULIEU_DATA_DIR")
+            .map(|(_, v)| PathBuf::from(v));
+        let candidate = match (file, data_dir.map(Path::to_path_buf).or(env_data_dir)) {
+            (Some(file), _) => Some(file.to_path_buf()),
+            (None, Some(dir)) => Some(dir.join("dulieu.toml")).filter(|p| p.exists()),
+            (None, None) => Some(PathBuf::from("dulieu.toml")).filter(|p| p.exists()),
+        };
+        if let Some(path) = candidate {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let file_tree: toml::Value = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+                origin: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            merge(&mut tree, file_tree);
+        }
+        for setting in SETTINGS {
+            if let Some((_, raw)) = env.iter().find(|(k, _)| k == setting.env) {
+                let value = env_value(&tree, setting.path, raw);
+                set_path(&mut tree, setting.path, value);
+            }
+        }
+        let mut config: Config = tree.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid {
+            origin: "configuration".into(),
+            message: e.to_string(),
+        })?;
+        if let Some(dir) = data_dir {
+            config.data_dir = dir.to_path_buf();
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks values that have a closed set of choices.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |origin: &str, message: &str| ConfigError::Invalid {
+            origin: origin.into(),
+            message: message.into(),
+        };
+        if !matches!(self.database.sqlite_synchronous.as_str(), "full" | "normal") {
+            return Err(invalid("database.sqlite_synchronous", "must be full or normal"));
+        }
+        if !matches!(self.blobs.backend.as_str(), "local" | "s3") {
+            return Err(invalid("blobs.backend", "must be local or s3"));
+        }
+        if self.blobs.backend == "s3" && self.blobs.s3_bucket.is_empty() {
+            return Err(invalid("blobs.s3_bucket", "is required when blobs.backend is s3"));
+        }
+        if !self.database_url.is_empty()
+            && !self.database_url.starts_with("sqlite:")
+            && !self.database_url.starts_with("postgres")
+        {
+            return Err(invalid("database_url", "must start with sqlite: or postgres://"));
+        }
+        if self.max_upload_bytes == 0 {
+            return Err(invalid("max_upload_bytes", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// The database URL in effect (SQLite in the data directory by default).
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("dulieu.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The blob directory in effect.
+    pub fn effective_blobs_dir(&self) -> PathBuf {
+        if self.blobs.dir.is_empty() {
+            self.data_dir.join("blobs")
+        } else {
+            PathBuf::from(&self.blobs.dir)
+        }
+    }
+
+    /// The public base URL in effect, without a trailing slash.
+    pub fn effective_public_url(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.public_url.trim_end_matches('/').to_string()
+        }
+    }
+
+    /// A commented `dulieu.toml` with every setting at its default.
+    pub fn example() -> String {
+        let defaults = toml::Value::try_from(Config::default()).unwrap_or(toml::Value::Table(Default::default()));
+        let mut out = String::from(
+            "# dulieu.toml — every setting with its default.\n# Precedence: defaults < this file < DULIEU_* environment < command-line flags.\n",
+        );
+        let mut section = "";
+        for setting in SETTINGS {
+            let (table, key) = setting.path.rsplit_once('.').unwrap_or(("", setting.path));
+            if table != section {
+                out.push_str(&format!("\n[{table}]\n"));
+                section = table;
+            }
+            let value = lookup(&defaults, setting.path)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "\"\"".into());
+            out.push_str(&format!("\n# {}\n# env: {}\n{key} = {value}\n", setting.doc, setting.env));
+        }
+        out
+    }
+}
+
+fn merge(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(base), toml::Value::Table(over)) => {
+            for (key, value) in over {
+                match base.get_mut(&key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, over) => *base = over,
+    }
+}
+
+fn lookup<'a>(tree: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+    path.split('.').try_fold(tree, |node, key| node.get(key))
+}
+
+fn set_path(tree: &mut toml::Value, path: &str, value: toml::Value) {
+    let mut node = tree;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        let toml::Value::Table(table) = node else { return };
+        if keys.peek().is_none() {
+            table.insert(key.to_string(), value);
+            return;
+        }
+        node = table
+            .entry(key.to_string())
+            .or_insert_with(|| toml::Value::Table(Default::default()));
+    }
+}
+
+/// Reads an environment value with the type of the default at `path`.
+fn env_value(tree: &toml::Value, path: &str, raw: &str) -> toml::Value {
+    match lookup(tree, path) {
+        Some(toml::Value::Integer(_)) => raw
+            .trim()
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .unwrap_or_else(|_| toml::Value::String(raw.into())),
+        Some(toml::Value::Boolean(_)) => match raw.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => toml::Value::Boolean(true),
+            "0" | "false" | "no" | "off" => toml::Value::Boolean(false),
+            _ => toml::Value::String(raw.into()),
+        },
+        _ => toml::Value::String(raw.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("dulieu.toml"),
+            "listen = \"0.0.0.0:9000\"\nmax_upload_bytes = 100\n[worker]\npoll_interval_ms = 5\n",
+        )
+        .unwrap();
+        let env = vec![
+            ("DULIEU_MAX_UPLOAD_BYTES".to_string(), "200".to_string()),
+            ("DULIEU_WORKER_IN_PROCESS".to_string(), "false".to_string()),
+            ("OTHER".to_string(), "x".to_string()),
+        ];
+        let config = Config::load(None, Some(dir.path()), env).unwrap();
+        assert_eq!(config.listen, "0.0.0.0:9000", "file over default");
+        assert_eq!(config.max_upload_bytes, 200, "environment over file");
+        assert_eq!(config.worker.poll_interval_ms, 5);
+        assert!(!config.worker.in_process);
+        assert_eq!(config.data_dir, dir.path());
+        assert!(config.effective_database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn bad_values_say_where() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("dulieu.toml"), "listen = 3\nnope = 1\n").unwrap();
+        let err = Config::load(None, Some(dir.path()), vec![]).unwrap_err();
+        assert!(err.to_string().contains("nope") || err.to_string().contains("listen"), "{err}");
+        let env = vec![("DULIEU_MAX_UPLOAD_BYTES".to_string(), "lots".to_string())];
+        assert!(Config::load(None, Some(dir.path().join("none").as_path()), env).is_err());
+        let env = vec![("DULIEU_BLOBS_BACKEND".to_string(), "ftp".to_string())];
+        let err = Config::load(None, Some(dir.path().join("none").as_path()), env).unwrap_err();
+        assert!(err.to_string().contains("blobs.backend"));
+    }
+
+    #[test]
+    fn example_lists_every_setting_and_parses_back() {
+        let example = Config::example();
+        for setting in SETTINGS {
+            assert!(example.contains(setting.env), "{}", setting.env);
+        }
+        let parsed: Config = toml::from_str(&example).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+}

@@ -80,6 +80,12 @@ pub enum Error {
     /// No valid credentials were given (HTTP 401).
     #[error("authentication required")]
     Unauthenticated,
+    /// The credentials given are wrong, e.g. an invalid token or password (HTTP 401).
+    #[error("bad credentials ({code})")]
+    BadCredentials {
+        /// `invalid_token` or `invalid_credentials`.
+        code: &'static str,
+    },
     /// The caller is known but may not do this (HTTP 403).
     #[error("forbidden: {action}")]
     Forbidden {
@@ -128,6 +134,7 @@ impl Error {
             Error::Invalid(_) => "invalid_input",
             Error::BadRequest { code, .. } => code,
             Error::Unauthenticated => "unauthenticated",
+            Error::BadCredentials { code } => code,
             Error::Forbidden { .. } => "forbidden",
             Error::NotFound { .. } => "not_found",
             Error::Conflict { code, .. } => code,
@@ -155,5 +162,11 @@ impl Error {
     /// Wraps any fault as [`Error::Internal`].
     pub fn internal(err: impl std::fmt::Display) -> Self {
         Error::Internal(err.to_string())
+    }
+}
+
+impl From<FieldErrors> for Error {
+    fn from(errors: FieldErrors) -> Self {
+        Error::Invalid(errors)
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod decode;
 pub mod error;
 pub mod event;
 pub mod job;

@@ -1,1 +1,721 @@
-//! placeholder
+//! Translations and language negotiation for dulieu.
+//!
+//! Every user-visible string lives in one static catalog with a Vietnamese text (the default
+//! language) and an English text. Texts are looked up by a stable key such as
+//! `error.not_found` or `violation.too_long` and may contain `{name}` placeholders that
+//! [`message`] fills in.
+//!
+//! ```
+//! use dulieu_i18n::{message, Locale};
+//!
+//! let locale = Locale::negotiate(Some("en-US,en;q=0.9,vi;q=0.8"));
+//! assert_eq!(locale, Locale::En);
+//! assert_eq!(
+//!     message(locale, "violation.too_long", &[("max", "200")]),
+//!     "At most 200 characters."
+//! );
+//! ```
+
+#![warn(missing_docs)]
+
+mod catalog;
+
+use std::fmt;
+
+use catalog::CATALOG;
+
+/// A language dulieu speaks. Vietnamese is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Locale {
+    /// Vietnamese (`vi`), the default language.
+    #[default]
+    Vi,
+    /// English (`en`).
+    En,
+}
+
+impl Locale {
+    /// Every supported locale, the default first.
+    pub const ALL: &'static [Locale] = &[Locale::Vi, Locale::En];
+
+    /// The BCP 47 primary language tag: `"vi"` or `"en"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::Vi => "vi",
+            Locale::En => "en",
+        }
+    }
+
+    /// Reads a language tag such as `vi`, `vi-VN`, `en` or `en-US` (case-insensitive).
+    ///
+    /// Any well-formed tag whose primary subtag is `vi` or `en` is accepted; anything else
+    /// (including `*`) gives `None`.
+    pub fn parse(tag: &str) -> Option<Locale> {
+        match parse_range(tag.trim())? {
+            Range::Lang(locale) => locale,
+            Range::Any => None,
+        }
+    }
+
+    /// Picks the locale for a request from its `Accept-Language` header (RFC 9110, §12.5.4).
+    ///
+    /// The supported locale with the highest q-value wins; on equal q-values the one named
+    /// first in the header wins. `*` stands for every locale not named explicitly, which in
+    /// practice means the default (Vietnamese). `q=0` refuses a locale. Malformed parts are
+    /// ignored. Without a header, or when nothing acceptable is supported, the result is
+    /// [`Locale::Vi`].
+    pub fn negotiate(accept_language: Option<&str>) -> Locale {
+        let Some(header) = accept_language else {
+            return Locale::default();
+        };
+
+        // Best (q in thousandths, position in header) for each locale and for `*`.
+        let mut explicit: [Option<(u16, usize)>; 2] = [None; 2];
+        let mut wildcard: Option<(u16, usize)> = None;
+        for (position, part) in header.split(',').enumerate().take(MAX_HEADER_PARTS) {
+            let Some((range, q)) = parse_part(part) else {
+                continue;
+            };
+            let slot = match range {
+                Range::Any => &mut wildcard,
+                Range::Lang(Some(locale)) => &mut explicit[locale.index()],
+                Range::Lang(None) => continue,
+            };
+            if slot.is_none_or(|(best, _)| q > best) {
+                *slot = Some((q, position));
+            }
+        }
+
+        let mut chosen: Option<(Locale, u16, usize)> = None;
+        for &locale in Locale::ALL {
+            let Some((q, position)) = explicit[locale.index()].or(wildcard) else {
+                continue;
+            };
+            if q == 0 {
+                continue;
+            }
+            let better = match chosen {
+                None => true,
+                Some((_, best_q, best_position)) => {
+                    q > best_q || (q == best_q && position < best_position)
+                }
+            };
+            if better {
+                chosen = Some((locale, q, position));
+            }
+        }
+        chosen.map_or_else(Locale::default, |(locale, _, _)| locale)
+    }
+
+    /// Position of this locale in [`Locale::ALL`].
+    fn index(self) -> usize {
+        match self {
+            Locale::Vi => 0,
+            Locale::En => 1,
+        }
+    }
+}
+
+impl fmt::Display for Locale {
+    /// Writes the tag, `vi` or `en`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// At most this many comma-separated parts of an `Accept-Language` header are looked at.
+const MAX_HEADER_PARTS: usize = 64;
+
+/// A language range of `Accept-Language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Range {
+    /// `*`.
+    Any,
+    /// A well-formed tag; `None` when its language is not supported.
+    Lang(Option<Locale>),
+}
+
+/// Parses one `range[;q=value]` element; `None` when it is empty or malformed.
+fn parse_part(part: &str) -> Option<(Range, u16)> {
+    let mut pieces = part.split(';');
+    let range = parse_range(pieces.next()?.trim())?;
+    let mut q = None;
+    for param in pieces {
+        let (name, value) = param.trim().split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("q") || q.is_some() {
+            return None;
+        }
+        q = Some(parse_qvalue(value.trim())?);
+    }
+    Some((range, q.unwrap_or(1000)))
+}
+
+/// Parses `*` or a language tag `1*8ALPHA *("-" 1*8alphanum)`.
+fn parse_range(text: &str) -> Option<Range> {
+    if text == "*" {
+        return Some(Range::Any);
+    }
+    let mut subtags = text.split('-');
+    let primary = subtags.next()?;
+    if primary.is_empty() || primary.len() > 8 || !primary.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    for subtag in subtags {
+        if subtag.is_empty()
+            || subtag.len() > 8
+            || !subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return None;
+        }
+    }
+    let locale = if primary.eq_ignore_ascii_case("vi") {
+        Some(Locale::Vi)
+    } else if primary.eq_ignore_ascii_case("en") {
+        Some(Locale::En)
+    } else {
+        None
+    };
+    Some(Range::Lang(locale))
+}
+
+/// Parses an RFC 9110 qvalue (`0`, `0.5`, `1.000`, ...) into thousandths.
+fn parse_qvalue(text: &str) -> Option<u16> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, fraction),
+        None => (text, ""),
+    };
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut thousandths: u16 = 0;
+    for (i, digit) in fraction.bytes().enumerate() {
+        thousandths += u16::from(digit - b'0') * [100, 10, 1][i];
+    }
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+const KEY_COUNT: usize = CATALOG.len();
+
+const KEY_ARRAY: [&str; KEY_COUNT] = {
+    let mut keys = [""; KEY_COUNT];
+    let mut i = 0;
+    while i < KEY_COUNT {
+        keys[i] = CATALOG[i].0;
+        i += 1;
+    }
+    keys
+};
+
+/// Every key of the catalog, in catalog order.
+pub const KEYS: &[&str] = &KEY_ARRAY;
+
+/// True when `key` is in the catalog.
+pub fn has_message(key: &str) -> bool {
+    CATALOG.iter().any(|(k, _, _)| *k == key)
+}
+
+/// The raw catalog text of `key` in `locale`, placeholders not filled in; `None` for an
+/// unknown key.
+pub fn lookup(locale: Locale, key: &str) -> Option<&'static str> {
+    CATALOG
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, vi, en)| match locale {
+            Locale::Vi => *vi,
+            Locale::En => *en,
+        })
+}
+
+/// The text of `key` in `locale` with every `{name}` placeholder replaced by the value of
+/// `name` in `params`.
+///
+/// Never panics: an unknown key gives the key itself, and a placeholder without a matching
+/// parameter is left as it is. Substituted values are not scanned for placeholders again.
+pub fn message(locale: Locale, key: &str, params: &[(&str, &str)]) -> String {
+    match lookup(locale, key) {
+        Some(template) => substitute(template, params),
+        None => key.to_owned(),
+    }
+}
+
+/// Replaces `{name}` placeholders in `template` from `params` (first match wins).
+fn substitute(template: &str, params: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let value = params
+                .iter()
+                .find(|(param, _)| is_placeholder_name(name) && *param == name)?
+                .1;
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A placeholder name: one or more ASCII letters, digits or underscores.
+fn is_placeholder_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashSet};
+
+    use super::*;
+
+    fn negotiate(header: &str) -> Locale {
+        Locale::negotiate(Some(header))
+    }
+
+    #[test]
+    fn as_str_and_display() {
+        assert_eq!(Locale::Vi.as_str(), "vi");
+        assert_eq!(Locale::En.as_str(), "en");
+        assert_eq!(Locale::En.to_string(), "en");
+        assert_eq!(Locale::default(), Locale::Vi);
+        for &locale in Locale::ALL {
+            assert_eq!(Locale::parse(locale.as_str()), Some(locale));
+        }
+    }
+
+    #[test]
+    fn parse_tags() {
+        assert_eq!(Locale::parse("vi"), Some(Locale::Vi));
+        assert_eq!(Locale::parse("vi-VN"), Some(Locale::Vi));
+        assert_eq!(Locale::parse("VI-vn"), Some(Locale::Vi));
+        assert_eq!(Locale::parse("en"), Some(Locale::En));
+        assert_eq!(Locale::parse("en-US"), Some(Locale::En));
+        assert_eq!(Locale::parse("EN-us"), Some(Locale::En));
+        assert_eq!(Locale::parse(" en-GB "), Some(Locale::En));
+        assert_eq!(Locale::parse("fr"), None);
+        assert_eq!(Locale::parse("*"), None);
+        assert_eq!(Locale::parse(""), None);
+        assert_eq!(Locale::parse("vie"), None);
+        assert_eq!(Locale::parse("envi"), None);
+        assert_eq!(Locale::parse("en-"), None);
+        assert_eq!(Locale::parse("en_US"), None);
+        assert_eq!(Locale::parse("vi;q=1"), None);
+    }
+
+    #[test]
+    fn negotiate_without_header_is_vietnamese() {
+        assert_eq!(Locale::negotiate(None), Locale::Vi);
+        assert_eq!(negotiate(""), Locale::Vi);
+        assert_eq!(negotiate("   "), Locale::Vi);
+    }
+
+    #[test]
+    fn negotiate_simple() {
+        assert_eq!(negotiate("en"), Locale::En);
+        assert_eq!(negotiate("vi"), Locale::Vi);
+        assert_eq!(negotiate("fr, de"), Locale::Vi);
+        assert_eq!(negotiate("fr, en"), Locale::En);
+    }
+
+    #[test]
+    fn negotiate_q_values() {
+        assert_eq!(negotiate("vi;q=0.5, en;q=0.8"), Locale::En);
+        assert_eq!(negotiate("en;q=0.5, vi"), Locale::Vi);
+        assert_eq!(negotiate("en-US,en;q=0.9,vi;q=0.8"), Locale::En);
+        assert_eq!(negotiate("fr-FR, fr;q=0.9, vi;q=0.2, en;q=0.1"), Locale::Vi);
+        assert_eq!(negotiate("en;q=0.001, vi;q=0"), Locale::En);
+        assert_eq!(negotiate("en;q=1.0, vi;q=0.999"), Locale::En);
+        assert_eq!(negotiate("en ; q=0.9 , vi ; q=0.3"), Locale::En);
+        assert_eq!(negotiate("en;Q=0.9, vi;q=0.3"), Locale::En);
+    }
+
+    #[test]
+    fn negotiate_ties_keep_header_order() {
+        assert_eq!(negotiate("en, vi"), Locale::En);
+        assert_eq!(negotiate("vi, en"), Locale::Vi);
+        assert_eq!(negotiate("en;q=0.7, vi;q=0.7"), Locale::En);
+        assert_eq!(negotiate("vi;q=0.7, en;q=0.7"), Locale::Vi);
+    }
+
+    #[test]
+    fn negotiate_region_subtags() {
+        assert_eq!(negotiate("en-GB"), Locale::En);
+        assert_eq!(negotiate("en-Latn-US"), Locale::En);
+        assert_eq!(negotiate("vi-VN, en-US;q=0.5"), Locale::Vi);
+        assert_eq!(negotiate("EN-us"), Locale::En);
+        // A lower q on a more specific tag does not spoil a higher one for the language.
+        assert_eq!(negotiate("en-US;q=0.1, en;q=0.9, vi;q=0.5"), Locale::En);
+    }
+
+    #[test]
+    fn negotiate_wildcard() {
+        assert_eq!(negotiate("*"), Locale::Vi);
+        assert_eq!(negotiate("*, en;q=0.5"), Locale::Vi);
+        assert_eq!(negotiate("en, *;q=0.5"), Locale::En);
+        assert_eq!(negotiate("en;q=0.5, *"), Locale::Vi);
+        assert_eq!(negotiate("fr, *;q=0.1"), Locale::Vi);
+        // `*` stands for the locales not named: refusing Vietnamese leaves English.
+        assert_eq!(negotiate("vi;q=0, *"), Locale::En);
+        assert_eq!(negotiate("*;q=0"), Locale::Vi);
+    }
+
+    #[test]
+    fn negotiate_refusals() {
+        assert_eq!(negotiate("vi;q=0, en;q=0.1"), Locale::En);
+        assert_eq!(negotiate("en;q=0"), Locale::Vi);
+        assert_eq!(negotiate("vi;q=0, en;q=0"), Locale::Vi);
+    }
+
+    #[test]
+    fn negotiate_ignores_garbage() {
+        assert_eq!(negotiate("garbage;;;"), Locale::Vi);
+        assert_eq!(negotiate(",,,;;;===***"), Locale::Vi);
+        assert_eq!(negotiate("en;q=abc"), Locale::Vi);
+        assert_eq!(negotiate("en;q=1.5, vi;q=0.1"), Locale::Vi);
+        assert_eq!(negotiate("en;q=2"), Locale::Vi);
+        assert_eq!(negotiate("en;q=-1"), Locale::Vi);
+        assert_eq!(negotiate("en;q=0.1234"), Locale::Vi);
+        assert_eq!(negotiate("en;q=1.001"), Locale::Vi);
+        assert_eq!(negotiate("en;q="), Locale::Vi);
+        assert_eq!(negotiate("en;q=0.5;q=0.6"), Locale::Vi);
+        assert_eq!(negotiate("en;level=1"), Locale::Vi);
+        assert_eq!(negotiate("en;"), Locale::Vi);
+        assert_eq!(negotiate("e n, en-"), Locale::Vi);
+        assert_eq!(negotiate("tiếng-việt, en"), Locale::En);
+        assert_eq!(negotiate("abcdefghi, en"), Locale::En);
+        assert_eq!(negotiate("en;q=abc, vi;q=0.2, garbage"), Locale::Vi);
+        assert_eq!(negotiate("vi;q=0.2, %%%, en;q=0.3"), Locale::En);
+        assert_eq!(negotiate(",en,"), Locale::En);
+    }
+
+    #[test]
+    fn qvalues() {
+        assert_eq!(parse_qvalue("0"), Some(0));
+        assert_eq!(parse_qvalue("0."), Some(0));
+        assert_eq!(parse_qvalue("0.5"), Some(500));
+        assert_eq!(parse_qvalue("0.05"), Some(50));
+        assert_eq!(parse_qvalue("0.123"), Some(123));
+        assert_eq!(parse_qvalue("1"), Some(1000));
+        assert_eq!(parse_qvalue("1.000"), Some(1000));
+        assert_eq!(parse_qvalue("1.0001"), None);
+        assert_eq!(parse_qvalue(".5"), None);
+        assert_eq!(parse_qvalue("00.5"), None);
+        assert_eq!(parse_qvalue("0.+5"), None);
+        assert_eq!(parse_qvalue(""), None);
+    }
+
+    #[test]
+    fn substitution() {
+        assert_eq!(
+            message(Locale::Vi, "violation.too_long", &[("max", "200")]),
+            "Tối đa 200 ký tự."
+        );
+        assert_eq!(
+            message(Locale::En, "violation.too_long", &[("max", "200")]),
+            "At most 200 characters."
+        );
+        assert_eq!(
+            message(
+                Locale::En,
+                "error.not_found",
+                &[("entity", "Dataset"), ("key", "ngan-sach-2024")]
+            ),
+            "Dataset not found: ngan-sach-2024"
+        );
+        let entity = message(Locale::Vi, "entity.dataset", &[]);
+        assert_eq!(
+            message(
+                Locale::Vi,
+                "error.not_found",
+                &[("key", "ngan-sach-2024"), ("entity", &entity)]
+            ),
+            "Không tìm thấy tập dữ liệu: ngan-sach-2024"
+        );
+        // Extra parameters are ignored; the first of duplicate parameters wins.
+        assert_eq!(
+            message(
+                Locale::En,
+                "violation.too_short",
+                &[("x", "1"), ("min", "3"), ("min", "4")]
+            ),
+            "At least 3 characters."
+        );
+    }
+
+    #[test]
+    fn missing_param_leaves_placeholder() {
+        assert_eq!(
+            message(Locale::En, "violation.too_long", &[]),
+            "At most {max} characters."
+        );
+        assert_eq!(
+            message(Locale::En, "error.not_found", &[("key", "x")]),
+            "{entity} not found: x"
+        );
+    }
+
+    #[test]
+    fn substituted_values_are_not_rescanned() {
+        assert_eq!(
+            message(
+                Locale::En,
+                "error.not_found",
+                &[("entity", "{key}"), ("key", "{entity}")]
+            ),
+            "{key} not found: {entity}"
+        );
+    }
+
+    #[test]
+    fn substitute_edge_cases() {
+        let params = [("a", "1"), ("b", "2")];
+        assert_eq!(substitute("", &params), "");
+        assert_eq!(substitute("{a}{b}", &params), "12");
+        assert_eq!(substitute("{{a}}", &params), "{1}");
+        assert_eq!(substitute("{a", &params), "{a");
+        assert_eq!(substitute("a}", &params), "a}");
+        assert_eq!(substitute("{}", &params), "{}");
+        assert_eq!(substitute("{ a }", &[(" a ", "x")]), "{ a }");
+        assert_eq!(substitute("{c} {a}", &params), "{c} 1");
+        assert_eq!(substitute("Tối đa {a} ký tự", &params), "Tối đa 1 ký tự");
+    }
+
+    #[test]
+    fn unknown_key_falls_back_to_key() {
+        assert_eq!(message(Locale::Vi, "error.nope", &[]), "error.nope");
+        assert_eq!(message(Locale::En, "", &[("a", "b")]), "");
+        assert_eq!(message(Locale::En, "{a}", &[("a", "b")]), "{a}");
+        assert!(!has_message("error.nope"));
+        assert!(has_message("error.internal"));
+        assert_eq!(lookup(Locale::En, "error.nope"), None);
+        assert_eq!(lookup(Locale::Vi, "ui.site_name"), Some("Cổng dữ liệu mở"));
+        assert_eq!(lookup(Locale::En, "ui.site_name"), Some("Open Data Portal"));
+    }
+
+    /// Keys whose Vietnamese and English texts may be identical (proper names).
+    const SAME_IN_BOTH_LANGUAGES: &[&str] = &[];
+
+    /// The `{name}` placeholders of a text.
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        let mut found = BTreeSet::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            rest = &rest[open + 1..];
+            if let Some(close) = rest.find('}') {
+                let name = &rest[..close];
+                if is_placeholder_name(name) {
+                    found.insert(name);
+                }
+            }
+        }
+        found
+    }
+
+    fn has_combining_marks(text: &str) -> bool {
+        text.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c))
+    }
+
+    #[test]
+    fn catalog_is_complete_and_consistent() {
+        assert_eq!(KEYS.len(), CATALOG.len());
+        let mut seen = HashSet::new();
+        for (i, &(key, vi, en)) in CATALOG.iter().enumerate() {
+            assert_eq!(KEYS[i], key);
+            assert!(seen.insert(key), "duplicate key {key}");
+            assert!(has_message(key));
+            assert!(
+                !key.is_empty() && !key.contains(char::is_whitespace),
+                "bad key {key:?}"
+            );
+            assert!(!vi.trim().is_empty(), "{key}: empty Vietnamese text");
+            assert!(!en.trim().is_empty(), "{key}: empty English text");
+            assert_eq!(vi, vi.trim(), "{key}: Vietnamese text has outer spaces");
+            assert_eq!(en, en.trim(), "{key}: English text has outer spaces");
+            if !SAME_IN_BOTH_LANGUAGES.contains(&key) {
+                assert_ne!(vi, en, "{key}: Vietnamese and English texts are the same");
+            }
+            assert_eq!(
+                placeholders(vi),
+                placeholders(en),
+                "{key}: placeholders differ between Vietnamese and English"
+            );
+            assert!(
+                !has_combining_marks(vi),
+                "{key}: Vietnamese text is not NFC"
+            );
+            assert!(!has_combining_marks(en), "{key}: English text is not NFC");
+        }
+    }
+
+    #[test]
+    fn nfc_check_works() {
+        assert!(!has_combining_marks("Tiếng Việt"));
+        // "e" + combining circumflex + combining acute: decomposed "ế".
+        assert!(has_combining_marks(
+            "Tie\u{0302}\u{0301}ng Vie\u{0323}\u{0302}t"
+        ));
+    }
+
+    #[test]
+    fn placeholder_extraction() {
+        let found = placeholders("{a} and {b_2} but not { c } or {}");
+        assert_eq!(found, BTreeSet::from(["a", "b_2"]));
+    }
+
+    #[test]
+    fn required_keys_exist() {
+        let errors = [
+            "invalid_input",
+            "malformed_json",
+            "bad_request",
+            "unsupported_media_type",
+            "upload_interrupted",
+            "missing_file",
+            "unauthenticated",
+            "invalid_credentials",
+            "invalid_token",
+            "forbidden",
+            "not_found",
+            "slug_taken",
+            "email_taken",
+            "already_exists",
+            "organization_not_empty",
+            "last_admin",
+            "payload_too_large",
+            "range_not_satisfiable",
+            "internal",
+            "method_not_allowed",
+            "unsupported_database_url",
+        ];
+        let entities = [
+            "dataset",
+            "organization",
+            "distribution",
+            "user",
+            "token",
+            "membership",
+            "license",
+            "theme",
+            "blob",
+            "version",
+            "job",
+            "parent",
+        ];
+        let violations = [
+            "required",
+            "required_one_language",
+            "too_long",
+            "too_short",
+            "too_many",
+            "invalid_slug",
+            "invalid_email",
+            "invalid_url",
+            "invalid_format",
+            "invalid_media_type",
+            "invalid_sha256",
+            "unknown_frequency",
+            "end_before_start",
+            "parent_is_self",
+            "parent_cycle",
+            "unknown_license",
+            "unknown_theme",
+            "unknown_organization",
+            "unknown_field",
+            "read_only",
+            "invalid_type",
+            "url_with_upload",
+            "invalid_value",
+            "government_kind_requires_sysadmin",
+            "invalid_role",
+            "invalid_page",
+            "invalid_page_size",
+        ];
+        let ui = [
+            "site_name",
+            "provenance.official",
+            "provenance.community",
+            "status.draft",
+            "status.published",
+            "status.archived",
+            "access.public",
+            "access.restricted",
+            "access.non-public",
+            "role.admin",
+            "role.editor",
+            "role.member",
+            "kind.national",
+            "kind.provincial",
+            "kind.other-public",
+            "kind.civil-society",
+            "kind.business",
+            "kind.academic",
+            "kind.individual",
+        ];
+        let mut required = Vec::new();
+        for (prefix, names) in [
+            ("error", &errors[..]),
+            ("entity", &entities[..]),
+            ("violation", &violations[..]),
+            ("ui", &ui[..]),
+        ] {
+            required.extend(names.iter().map(|name| format!("{prefix}.{name}")));
+        }
+        for key in &required {
+            assert!(has_message(key), "missing key {key}");
+        }
+        assert_eq!(
+            KEYS.len(),
+            required.len(),
+            "catalog has keys not listed here"
+        );
+    }
+
+    #[test]
+    fn placeholders_match_the_brief() {
+        let expected: &[(&str, &[&str])] = &[
+            ("error.malformed_json", &["detail"]),
+            ("error.bad_request", &["detail"]),
+            ("error.unsupported_media_type", &["expected"]),
+            ("error.upload_interrupted", &["detail"]),
+            ("error.forbidden", &["action"]),
+            ("error.not_found", &["entity", "key"]),
+            ("error.slug_taken", &["value"]),
+            ("error.email_taken", &["value"]),
+            ("error.already_exists", &["value"]),
+            ("error.payload_too_large", &["limit"]),
+            ("error.range_not_satisfiable", &["size"]),
+            ("violation.too_long", &["max"]),
+            ("violation.too_short", &["min"]),
+            ("violation.too_many", &["max"]),
+            ("violation.invalid_slug", &["max"]),
+            ("violation.invalid_type", &["detail"]),
+            ("violation.invalid_value", &["detail"]),
+            ("violation.invalid_page_size", &["max"]),
+        ];
+        for &(key, names) in expected {
+            let text = lookup(Locale::Vi, key).unwrap();
+            assert_eq!(placeholders(text), names.iter().copied().collect(), "{key}");
+        }
+        let with_placeholders = KEYS
+            .iter()
+            .filter(|key| !placeholders(lookup(Locale::Vi, key).unwrap()).is_empty())
+            .count();
+        assert_eq!(with_placeholders, expected.len());
+    }
+}

@@ -1,0 +1,345 @@
+//! Catalog use cases: organizations and datasets.
+
+use chrono::Utc;
+use dulieu_core::account::Actor;
+use dulieu_core::catalog::{
+    DATASET_READ_ONLY_FIELDS, Dataset, DatasetInput, License, Organization, OrganizationInput, Theme,
+};
+use dulieu_core::decode::from_json;
+use dulieu_core::event::Event;
+use dulieu_core::patch::merge_patch;
+use dulieu_core::vocab::{DatasetStatus, Role};
+use dulieu_core::{Error, FieldErrors, Result};
+use dulieu_store::datasets::{DatasetFilter, Viewer};
+use dulieu_store::{Conn, accounts, datasets, events, organizations, registers};
+use uuid::Uuid;
+
+use crate::paging::{Page, PageRequest};
+use crate::{App, deny, record, require_signed_in, snapshot};
+
+/// Fields of an organization clients may read but never write.
+const ORGANIZATION_READ_ONLY_FIELDS: &[&str] = &["id", "provenance", "created_at", "updated_at"];
+
+/// Applies a JSON merge patch to the writable fields of a resource, refusing read-only fields.
+fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
+    current: &T,
+    patch: &serde_json::Value,
+    read_only: &[&str],
+) -> Result<T> {
+    let Some(changes) = patch.as_object() else {
+        return Err(Error::invalid("body", "invalid_type"));
+    };
+    let mut errors = FieldErrors::new();
+    for field in read_only {
+        if changes.contains_key(*field) {
+            errors.add(*field, "read_only");
+        }
+    }
+    errors.into_result()?;
+    let mut value = serde_json::to_value(current).map_err(Error::internal)?;
+    merge_patch(&mut value, patch);
+    from_json(value)
+}
+
+impl App {
+    /// Adds the download URL of uploaded distributions.
+    pub(crate) fn present(&self, mut dataset: Dataset) -> Dataset {
+        for distribution in &mut dataset.distributions {
+            if distribution.remote_url.is_none() {
+                distribution.url = format!(
+                    "{}/api/1/distributions/{}/download",
+                    self.inner.public_url, distribution.id
+                );
+            }
+        }
+        dataset
+    }
+
+    /// The license register.
+    pub async fn licenses(&self) -> Result<Vec<License>> {
+        let mut conn = self.store().conn().await?;
+        registers::licenses(&mut conn).await
+    }
+
+    /// The theme register.
+    pub async fn themes(&self) -> Result<Vec<Theme>> {
+        let mut conn = self.store().conn().await?;
+        registers::themes(&mut conn).await
+    }
+
+    // ----------------------------------------------------------------- organizations
+
+    /// Creates an organization. Government kinds need a sysadmin; the creator becomes its admin.
+    pub async fn create_organization(&self, actor: &Actor, input: OrganizationInput) -> Result<Organization> {
+        require_signed_in(actor)?;
+        if input.kind.is_government() && !actor.is_sysadmin {
+            return Err(Error::Forbidden {
+                action: "organization.create_government",
+            });
+        }
+        let input = input.validate()?;
+        let mut tx = self.store().begin().await?;
+        let parent_id = self.resolve_parent(&mut tx, actor, input.parent.as_deref()).await?;
+        let id = Uuid::now_v7();
+        organizations::insert(&mut tx, id, &input, parent_id, Utc::now()).await?;
+        if let Some(user_id) = actor.user_id {
+            accounts::upsert_membership(&mut tx, id, user_id, Role::Admin, Utc::now()).await?;
+        }
+        let org = organizations::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::Internal("organization vanished".into()))?;
+        record(&mut tx, actor, "organization", id, None, "created", None, snapshot(&org)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(org)
+    }
+
+    async fn resolve_parent(&self, conn: &mut Conn, actor: &Actor, parent: Option<&str>) -> Result<Option<Uuid>> {
+        let Some(slug) = parent else { return Ok(None) };
+        let parent = organizations::get_by_slug(conn, slug)
+            .await?
+            .ok_or_else(|| Error::invalid("parent", "unknown_organization"))?;
+        if !actor.can_admin(parent.id) {
+            return Err(deny(actor, "organization.attach_to_parent"));
+        }
+        Ok(Some(parent.id))
+    }
+
+    /// An organization by slug.
+    pub async fn get_organization(&self, slug: &str) -> Result<Organization> {
+        let mut conn = self.store().conn().await?;
+        organizations::get_by_slug(&mut conn, slug)
+            .await?
+            .ok_or_else(|| Error::not_found("organization", slug))
+    }
+
+    /// A page of organizations.
+    pub async fn list_organizations(&self, page: PageRequest) -> Result<Page<Organization>> {
+        let mut conn = self.store().conn().await?;
+        let (items, total) = organizations::list(&mut conn, page.offset(), page.page_size).await?;
+        Ok(Page::new(items, total, page))
+    }
+
+    /// Changes an organization by JSON merge patch (its admins and sysadmins).
+    pub async fn update_organization(&self, actor: &Actor, slug: &str, patch: &serde_json::Value) -> Result<Organization> {
+        let mut tx = self.store().begin().await?;
+        let before = organizations::get_by_slug(&mut tx, slug)
+            .await?
+            .ok_or_else(|| Error::not_found("organization", slug))?;
+        if !actor.can_admin(before.id) {
+            return Err(deny(actor, "organization.update"));
+        }
+        let input = patched(&before.to_input(), patch, ORGANIZATION_READ_ONLY_FIELDS)?.validate()?;
+        if input.kind.is_government() != before.kind.is_government() && !actor.is_sysadmin {
+            return Err(Error::Forbidden {
+                action: "organization.change_government_kind",
+            });
+        }
+        let parent_id = if input.parent == before.parent {
+            match &before.parent {
+                Some(slug) => organizations::get_by_slug(&mut tx, slug).await?.map(|p| p.id),
+                None => None,
+            }
+        } else {
+            let parent_id = self.resolve_parent(&mut tx, actor, input.parent.as_deref()).await?;
+            if let Some(parent_id) = parent_id
+                && organizations::is_ancestor_or_self(&mut tx, before.id, parent_id).await?
+            {
+                return Err(Error::invalid("parent", "parent_cycle"));
+            }
+            parent_id
+        };
+        organizations::update(&mut tx, before.id, &input, parent_id, Utc::now()).await?;
+        let after = organizations::get(&mut tx, before.id)
+            .await?
+            .ok_or_else(|| Error::Internal("organization vanished".into()))?;
+        record(&mut tx, actor, "organization", before.id, None, "updated", snapshot(&before), snapshot(&after)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(after)
+    }
+
+    /// Deletes an organization that has no datasets or sub-organizations (its admins and sysadmins).
+    pub async fn delete_organization(&self, actor: &Actor, slug: &str) -> Result<()> {
+        let mut tx = self.store().begin().await?;
+        let org = organizations::get_by_slug(&mut tx, slug)
+            .await?
+            .ok_or_else(|| Error::not_found("organization", slug))?;
+        if !actor.can_admin(org.id) {
+            return Err(deny(actor, "organization.delete"));
+        }
+        if organizations::dependents(&mut tx, org.id).await? > 0 {
+            return Err(Error::Conflict {
+                code: "organization_not_empty",
+                field: "slug",
+                value: slug.to_string(),
+            });
+        }
+        organizations::delete(&mut tx, org.id).await?;
+        record(&mut tx, actor, "organization", org.id, None, "deleted", snapshot(&org), None).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(())
+    }
+
+    // ----------------------------------------------------------------- datasets
+
+    /// Checks register references (publisher, license, themes) and returns the publisher id.
+    async fn check_references(&self, conn: &mut Conn, input: &DatasetInput) -> Result<Uuid> {
+        let mut errors = FieldErrors::new();
+        let publisher = organizations::get_by_slug(conn, &input.publisher).await?;
+        if publisher.is_none() {
+            errors.add("publisher", "unknown_organization");
+        }
+        let licenses = registers::licenses(conn).await?;
+        if !licenses.iter().any(|l| l.id == input.license) {
+            errors.add("license", "unknown_license");
+        }
+        let themes = registers::themes(conn).await?;
+        for (i, theme) in input.themes.iter().enumerate() {
+            if !themes.iter().any(|t| &t.code == theme) {
+                errors.add(format!("themes[{i}]"), "unknown_theme");
+            }
+        }
+        errors.into_result()?;
+        publisher
+            .map(|p| p.id)
+            .ok_or_else(|| Error::Internal("publisher vanished".into()))
+    }
+
+    /// Creates a dataset (editors and admins of the publisher, sysadmins).
+    pub async fn create_dataset(&self, actor: &Actor, input: DatasetInput) -> Result<Dataset> {
+        require_signed_in(actor)?;
+        let mut input = input.validate()?;
+        let mut tx = self.store().begin().await?;
+        let publisher_id = self.check_references(&mut tx, &input).await?;
+        if !actor.can_edit_datasets_of(publisher_id) {
+            return Err(deny(actor, "dataset.create"));
+        }
+        let now = Utc::now();
+        if input.status == DatasetStatus::Published && input.issued.is_none() {
+            input.issued = Some(now.date_naive());
+        }
+        let id = Uuid::now_v7();
+        datasets::insert(&mut tx, id, &input, publisher_id, now).await?;
+        let dataset = self.present(
+            datasets::get(&mut tx, &id.to_string())
+                .await?
+                .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
+        );
+        record(&mut tx, actor, "dataset", id, None, "created", None, snapshot(&dataset)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(dataset)
+    }
+
+    /// A dataset by id or slug, if `actor` may see it (404 otherwise, so existence is not revealed).
+    pub async fn get_dataset(&self, actor: &Actor, key: &str) -> Result<Dataset> {
+        let mut conn = self.store().conn().await?;
+        let dataset = datasets::get(&mut conn, key)
+            .await?
+            .filter(|d| d.is_public() || actor.can_see_private_of(d.publisher_id))
+            .ok_or_else(|| Error::not_found("dataset", key))?;
+        Ok(self.present(dataset))
+    }
+
+    /// A page of the datasets `actor` may see, newest first, optionally of one publisher or status.
+    pub async fn list_datasets(
+        &self,
+        actor: &Actor,
+        publisher: Option<&str>,
+        status: Option<DatasetStatus>,
+        page: PageRequest,
+    ) -> Result<Page<Dataset>> {
+        let mut conn = self.store().conn().await?;
+        let publisher_id = match publisher {
+            Some(slug) => Some(
+                organizations::get_by_slug(&mut conn, slug)
+                    .await?
+                    .ok_or_else(|| Error::invalid("organization", "unknown_organization"))?
+                    .id,
+            ),
+            None => None,
+        };
+        let viewer = Viewer {
+            sees_all: actor.is_sysadmin,
+            user_id: actor.user_id,
+        };
+        let filter = DatasetFilter {
+            publisher_id,
+            status,
+        };
+        let (items, total) = datasets::list(&mut conn, &viewer, &filter, page.offset(), page.page_size).await?;
+        Ok(Page::new(
+            items.into_iter().map(|d| self.present(d)).collect(),
+            total,
+            page,
+        ))
+    }
+
+    /// Loads a dataset for a change, enforcing visibility (404) and then `allowed` (403/401).
+    pub(crate) async fn dataset_for_change(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        key: &str,
+        action: &'static str,
+        allowed: impl Fn(&Actor, Uuid) -> bool,
+    ) -> Result<Dataset> {
+        let dataset = datasets::get(conn, key)
+            .await?
+            .filter(|d| d.is_public() || actor.can_see_private_of(d.publisher_id))
+            .ok_or_else(|| Error::not_found("dataset", key))?;
+        if !allowed(actor, dataset.publisher_id) {
+            return Err(deny(actor, action));
+        }
+        Ok(dataset)
+    }
+
+    /// Changes a dataset by JSON merge patch (editors and admins of the publisher, sysadmins).
+    pub async fn update_dataset(&self, actor: &Actor, key: &str, patch: &serde_json::Value) -> Result<Dataset> {
+        let mut tx = self.store().begin().await?;
+        let before = self
+            .dataset_for_change(&mut tx, actor, key, "dataset.update", Actor::can_edit_datasets_of)
+            .await?;
+        let before = self.present(before);
+        let explicit_modified = patch.get("modified").is_some();
+        let mut input = patched(&before.to_input(), patch, DATASET_READ_ONLY_FIELDS)?.validate()?;
+        let publisher_id = self.check_references(&mut tx, &input).await?;
+        if publisher_id != before.publisher_id && !actor.can_edit_datasets_of(publisher_id) {
+            return Err(deny(actor, "dataset.move"));
+        }
+        let now = Utc::now();
+        if input.status == DatasetStatus::Published && input.issued.is_none() {
+            input.issued = Some(now.date_naive());
+        }
+        if !explicit_modified {
+            input.modified = Some(now.date_naive());
+        }
+        datasets::update(&mut tx, before.id, &input, publisher_id, now).await?;
+        let after = self.present(
+            datasets::get(&mut tx, &before.id.to_string())
+                .await?
+                .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
+        );
+        record(&mut tx, actor, "dataset", before.id, None, "updated", snapshot(&before), snapshot(&after)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(after)
+    }
+
+    /// Deletes a dataset (admins of the publisher, sysadmins). Stored files are kept.
+    pub async fn delete_dataset(&self, actor: &Actor, key: &str) -> Result<()> {
+        let mut tx = self.store().begin().await?;
+        let dataset = self
+            .dataset_for_change(&mut tx, actor, key, "dataset.delete", Actor::can_admin)
+            .await?;
+        datasets::delete(&mut tx, dataset.id).await?;
+        record(&mut tx, actor, "dataset", dataset.id, None, "deleted", snapshot(&self.present(dataset.clone())), None).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(())
+    }
+
+    /// The change history of a dataset and its distributions, oldest first.
+    pub async fn dataset_history(&self, actor: &Actor, key: &str, page: PageRequest) -> Result<Page<Event>> {
+        let dataset = self.get_dataset(actor, key).await?;
+        let mut conn = self.store().conn().await?;
+        let (items, total) = events::history(&mut conn, dataset.id, page.offset(), page.page_size).await?;
+        Ok(Page::new(items, total, page))
+    }
+}

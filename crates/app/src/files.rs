@@ -1,0 +1,289 @@
+//! Distribution use cases: links, streamed uploads, file versions and downloads.
+
+use std::ops::Range;
+
+use bytes::Bytes;
+use chrono::Utc;
+use dulieu_core::account::Actor;
+use dulieu_core::catalog::{Distribution, DistributionInput, DistributionVersion, guess_format};
+use dulieu_core::decode::from_json;
+use dulieu_core::patch::merge_patch;
+use dulieu_core::{Error, FieldErrors, Result};
+use dulieu_store::distributions::{self, NewFile};
+use dulieu_store::{Conn, datasets, jobs, registers};
+use futures::Stream;
+use uuid::Uuid;
+
+use crate::worker::VERIFY_BLOB;
+use crate::{App, BlobRead, record, snapshot};
+
+/// What the client said about an uploaded file.
+#[derive(Debug, Clone, Default)]
+pub struct UploadMeta {
+    /// Original file name.
+    pub filename: Option<String>,
+    /// Content type sent with the file.
+    pub content_type: Option<String>,
+}
+
+/// A download ready to stream.
+pub struct Download {
+    /// The distribution.
+    pub distribution: Distribution,
+    /// The version being served.
+    pub version: DistributionVersion,
+    /// The bytes.
+    pub read: BlobRead,
+}
+
+impl App {
+    async fn check_license(&self, conn: &mut Conn, license: Option<&str>) -> Result<()> {
+        if let Some(license) = license
+            && !registers::licenses(conn).await?.iter().any(|l| l.id == license)
+        {
+            return Err(Error::invalid("license", "unknown_license"));
+        }
+        Ok(())
+    }
+
+    /// Adds a distribution that links to a remote URL.
+    pub async fn add_link(&self, actor: &Actor, dataset_key: &str, input: DistributionInput) -> Result<Distribution> {
+        let mut input = input.validate(false)?;
+        if let (None, Some(url)) = (&input.format, &input.url)
+            && let Some((format, media_type)) = guess_format(url)
+        {
+            input.format = Some(format.into());
+            input.media_type.get_or_insert_with(|| media_type.into());
+        }
+        let mut tx = self.store().begin().await?;
+        let dataset = self
+            .dataset_for_change(&mut tx, actor, dataset_key, "distribution.create", Actor::can_edit_datasets_of)
+            .await?;
+        self.check_license(&mut tx, input.license.as_deref()).await?;
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        distributions::insert(&mut tx, id, dataset.id, &input, now).await?;
+        datasets::touch(&mut tx, dataset.id, now).await?;
+        let created = self.distribution_in(&mut tx, id).await?;
+        record(&mut tx, actor, "distribution", id, Some(dataset.id), "created", None, snapshot(&created)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(created)
+    }
+
+    /// Adds a distribution whose bytes are streamed in `body`. Permission and metadata are checked
+    /// before a byte is read; the file is stored before the record is written, in one transaction.
+    pub async fn add_upload<S, E>(
+        &self,
+        actor: &Actor,
+        dataset_key: &str,
+        input: DistributionInput,
+        meta: UploadMeta,
+        body: S,
+    ) -> Result<Distribution>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        let mut input = input.validate(true)?;
+        let dataset_id = {
+            let mut conn = self.store().conn().await?;
+            let dataset = self
+                .dataset_for_change(&mut conn, actor, dataset_key, "distribution.create", Actor::can_edit_datasets_of)
+                .await?;
+            self.check_license(&mut conn, input.license.as_deref()).await?;
+            dataset.id
+        };
+        let guessed = meta.filename.as_deref().and_then(guess_format);
+        if input.format.is_none() {
+            input.format = guessed.map(|(format, _)| format.to_string());
+        }
+        if input.media_type.is_none() {
+            input.media_type = guessed
+                .map(|(_, media_type)| media_type.to_string())
+                .or_else(|| meta.content_type.clone().filter(|c| c != "application/octet-stream"));
+        }
+        if input.title.is_empty()
+            && let Some(name) = &meta.filename
+        {
+            input.title.vi = Some(name.clone());
+        }
+        let stored = self.blobs().put_stream(body).await?;
+        let file = NewFile {
+            sha256: stored.sha256,
+            byte_size: i64::try_from(stored.byte_size).map_err(Error::internal)?,
+            media_type: input.media_type.clone(),
+            filename: meta.filename,
+        };
+        let mut tx = self.store().begin().await?;
+        // The dataset may have been deleted while the bytes were arriving.
+        datasets::get(&mut tx, &dataset_id.to_string())
+            .await?
+            .ok_or_else(|| Error::not_found("dataset", dataset_key))?;
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        distributions::insert(&mut tx, id, dataset_id, &input, now).await?;
+        distributions::add_version(&mut tx, id, &file, actor.user_id, now).await?;
+        datasets::touch(&mut tx, dataset_id, now).await?;
+        jobs::enqueue(&mut tx, VERIFY_BLOB, &serde_json::json!({"sha256": file.sha256}), now, 5).await?;
+        let created = self.distribution_in(&mut tx, id).await?;
+        record(&mut tx, actor, "distribution", id, Some(dataset_id), "created", None, snapshot(&created)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(created)
+    }
+
+    /// Replaces the file of an uploaded distribution: a new version; old versions stay downloadable.
+    pub async fn replace_file<S, E>(&self, actor: &Actor, id: Uuid, meta: UploadMeta, body: S) -> Result<Distribution>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        let dataset_id = {
+            let mut conn = self.store().conn().await?;
+            let (distribution, _) = self.distribution_for_change(&mut conn, actor, id, Actor::can_edit_datasets_of).await?;
+            if distribution.remote_url.is_some() {
+                return Err(Error::invalid("file", "url_with_upload"));
+            }
+            distribution.dataset_id
+        };
+        let stored = self.blobs().put_stream(body).await?;
+        let mut tx = self.store().begin().await?;
+        let (before, _) = distributions::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::not_found("distribution", id))?;
+        let file = NewFile {
+            sha256: stored.sha256,
+            byte_size: i64::try_from(stored.byte_size).map_err(Error::internal)?,
+            media_type: before.media_type.clone().or(meta.content_type),
+            filename: meta.filename,
+        };
+        let now = Utc::now();
+        distributions::add_version(&mut tx, id, &file, actor.user_id, now).await?;
+        datasets::touch(&mut tx, dataset_id, now).await?;
+        jobs::enqueue(&mut tx, VERIFY_BLOB, &serde_json::json!({"sha256": file.sha256}), now, 5).await?;
+        let after = self.distribution_in(&mut tx, id).await?;
+        record(&mut tx, actor, "distribution", id, Some(dataset_id), "file_replaced", snapshot(&self.with_url(before)), snapshot(&after)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(after)
+    }
+
+    fn with_url(&self, mut distribution: Distribution) -> Distribution {
+        if distribution.remote_url.is_none() {
+            distribution.url = format!("{}/api/1/distributions/{}/download", self.inner.public_url, distribution.id);
+        }
+        distribution
+    }
+
+    async fn distribution_in(&self, conn: &mut Conn, id: Uuid) -> Result<Distribution> {
+        distributions::get(conn, id)
+            .await?
+            .map(|(d, _)| self.with_url(d))
+            .ok_or_else(|| Error::Internal("distribution vanished".into()))
+    }
+
+    /// Loads a distribution, enforcing its dataset's visibility (404) and then `allowed` (403/401).
+    async fn distribution_for_change(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: Uuid,
+        allowed: impl Fn(&Actor, Uuid) -> bool,
+    ) -> Result<(Distribution, Option<String>)> {
+        let (distribution, explicit_license) = distributions::get(conn, id)
+            .await?
+            .ok_or_else(|| Error::not_found("distribution", id))?;
+        self.dataset_for_change(conn, actor, &distribution.dataset_id.to_string(), "distribution.update", allowed)
+            .await
+            .map_err(|e| match e {
+                Error::NotFound { .. } => Error::not_found("distribution", id),
+                other => other,
+            })?;
+        Ok((self.with_url(distribution), explicit_license))
+    }
+
+    /// A distribution, if its dataset is visible to `actor`.
+    pub async fn get_distribution(&self, actor: &Actor, id: Uuid) -> Result<Distribution> {
+        let mut conn = self.store().conn().await?;
+        Ok(self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?.0)
+    }
+
+    /// Changes distribution metadata by JSON merge patch.
+    pub async fn update_distribution(&self, actor: &Actor, id: Uuid, patch: &serde_json::Value) -> Result<Distribution> {
+        let mut tx = self.store().begin().await?;
+        let (before, explicit_license) = self
+            .distribution_for_change(&mut tx, actor, id, Actor::can_edit_datasets_of)
+            .await?;
+        let Some(changes) = patch.as_object() else {
+            return Err(Error::invalid("body", "invalid_type"));
+        };
+        let mut errors = FieldErrors::new();
+        for field in ["id", "dataset_id", "byte_size", "sha256", "version", "filename", "created_at", "updated_at"] {
+            if changes.contains_key(field) {
+                errors.add(field, "read_only");
+            }
+        }
+        errors.into_result()?;
+        let mut value = serde_json::to_value(before.to_input(explicit_license)).map_err(Error::internal)?;
+        merge_patch(&mut value, patch);
+        let input: DistributionInput = from_json(value)?;
+        let input = input.validate(before.remote_url.is_none())?;
+        self.check_license(&mut tx, input.license.as_deref()).await?;
+        let now = Utc::now();
+        distributions::update(&mut tx, id, &input, now).await?;
+        datasets::touch(&mut tx, before.dataset_id, now).await?;
+        let after = self.distribution_in(&mut tx, id).await?;
+        record(&mut tx, actor, "distribution", id, Some(before.dataset_id), "updated", snapshot(&before), snapshot(&after)).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(after)
+    }
+
+    /// Deletes a distribution record (stored files are kept).
+    pub async fn delete_distribution(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        let mut tx = self.store().begin().await?;
+        let (before, _) = self
+            .distribution_for_change(&mut tx, actor, id, Actor::can_edit_datasets_of)
+            .await?;
+        distributions::delete(&mut tx, id).await?;
+        datasets::touch(&mut tx, before.dataset_id, Utc::now()).await?;
+        record(&mut tx, actor, "distribution", id, Some(before.dataset_id), "deleted", snapshot(&before), None).await?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(())
+    }
+
+    /// The file versions of a distribution, newest first.
+    pub async fn distribution_versions(&self, actor: &Actor, id: Uuid) -> Result<Vec<DistributionVersion>> {
+        let mut conn = self.store().conn().await?;
+        self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?;
+        distributions::versions(&mut conn, id).await
+    }
+
+    /// Opens the current (or a given) version of an uploaded distribution for download.
+    /// A link distribution answers with its remote URL as [`Error::Conflict`]-free `Ok(Err(url))`.
+    pub async fn open_download(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: Option<i64>,
+        range: Option<Range<u64>>,
+    ) -> Result<std::result::Result<Download, String>> {
+        let (distribution, versions) = {
+            let mut conn = self.store().conn().await?;
+            let (distribution, _) = self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?;
+            if let Some(url) = &distribution.remote_url {
+                return Ok(Err(url.clone()));
+            }
+            let versions = distributions::versions(&mut conn, id).await?;
+            (distribution, versions)
+        };
+        let wanted = version.unwrap_or(distribution.version);
+        let version = versions
+            .into_iter()
+            .find(|v| v.version == wanted)
+            .ok_or_else(|| Error::not_found("version", wanted))?;
+        let read = self.blobs().open(&version.sha256, range).await?;
+        Ok(Ok(Download {
+            distribution,
+            version,
+            read,
+        }))
+    }
+}
