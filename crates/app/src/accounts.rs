@@ -21,6 +21,7 @@ pub const TOKEN_PREFIX: &str = "dl_";
 
 /// Body of a token request: a name, and e-mail + password when not already signed in.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// Name of the token (what it is for).
@@ -36,6 +37,7 @@ pub struct TokenRequest {
 
 /// A newly created token: its record and the secret, shown this once.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewToken {
     /// The stored record.
     #[serde(flatten)]
@@ -46,6 +48,7 @@ pub struct NewToken {
 
 /// Body of a membership change.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MemberRequest {
     /// E-mail of the user.

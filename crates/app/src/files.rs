@@ -26,16 +26,6 @@ pub struct UploadMeta {
     pub content_type: Option<String>,
 }
 
-/// A download ready to stream.
-pub struct Download {
-    /// The distribution.
-    pub distribution: Distribution,
-    /// The version being served.
-    pub version: DistributionVersion,
-    /// The bytes.
-    pub read: BlobRead,
-}
-
 impl App {
     async fn check_license(&self, conn: &mut Conn, license: Option<&str>) -> Result<()> {
         if let Some(license) = license
@@ -256,34 +246,30 @@ impl App {
         distributions::versions(&mut conn, id).await
     }
 
-    /// Opens the current (or a given) version of an uploaded distribution for download.
-    /// A link distribution answers with its remote URL as [`Error::Conflict`]-free `Ok(Err(url))`.
-    pub async fn open_download(
+    /// What a download of the current (or a given) version serves: the stored version of an
+    /// upload, or `Err(url)` for a link distribution (the client is sent there).
+    pub async fn download_target(
         &self,
         actor: &Actor,
         id: Uuid,
         version: Option<i64>,
-        range: Option<Range<u64>>,
-    ) -> Result<std::result::Result<Download, String>> {
-        let (distribution, versions) = {
-            let mut conn = self.store().conn().await?;
-            let (distribution, _) = self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?;
-            if let Some(url) = &distribution.remote_url {
-                return Ok(Err(url.clone()));
-            }
-            let versions = distributions::versions(&mut conn, id).await?;
-            (distribution, versions)
-        };
+    ) -> Result<std::result::Result<(Distribution, DistributionVersion), String>> {
+        let mut conn = self.store().conn().await?;
+        let (distribution, _) = self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?;
+        if let Some(url) = &distribution.remote_url {
+            return Ok(Err(url.clone()));
+        }
         let wanted = version.unwrap_or(distribution.version);
-        let version = versions
+        let version = distributions::versions(&mut conn, id)
+            .await?
             .into_iter()
             .find(|v| v.version == wanted)
             .ok_or_else(|| Error::not_found("version", wanted))?;
-        let read = self.blobs().open(&version.sha256, range).await?;
-        Ok(Ok(Download {
-            distribution,
-            version,
-            read,
-        }))
+        Ok(Ok((distribution, version)))
+    }
+
+    /// Opens stored bytes of a version, whole or a byte range.
+    pub async fn open_blob(&self, version: &DistributionVersion, range: Option<Range<u64>>) -> Result<BlobRead> {
+        self.blobs().open(&version.sha256, range).await
     }
 }

@@ -16,9 +16,9 @@ use dulieu_core::event::NewEvent;
 use dulieu_core::{Error, Result};
 use dulieu_store::{Store, StoreOptions, Tx};
 
-pub use accounts::{NewToken, TokenRequest};
+pub use accounts::{MemberRequest, NewToken, TokenRequest};
 pub use dulieu_blobs::BlobRead;
-pub use files::{Download, UploadMeta};
+pub use files::UploadMeta;
 pub use paging::{Page, PageRequest};
 
 /// The application: the store, the blob store and the settings, shared by every request.

@@ -50,6 +50,7 @@ impl PageRequest {
 
 /// One page of results: `{"results": [...], "total": N, "page": P, "page_size": S}`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     /// The items.
     pub results: Vec<T>,

@@ -17,6 +17,7 @@ pub const PASSWORD_MAX: usize = 1024;
 
 /// A person with an account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Stable id.
     pub id: Uuid,
@@ -32,6 +33,7 @@ pub struct User {
 
 /// What is needed to create a user.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// E-mail address.
@@ -82,6 +84,7 @@ pub fn check_password(password: &str, errors: &mut FieldErrors) {
 
 /// A user's role in one organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
     /// Organization slug.
     pub organization: String,
@@ -97,6 +100,7 @@ pub struct Membership {
 
 /// An API token as listed (the secret itself is shown only once, at creation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     /// Stable id.
     pub id: Uuid,

@@ -15,6 +15,7 @@ pub const DESCRIPTION_MAX: usize = 20_000;
 
 /// A publisher: a government body or a non-government organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     /// Stable id.
     pub id: Uuid,
@@ -42,6 +43,7 @@ pub struct Organization {
 
 /// The writable fields of an organization (create body, and the target of a PATCH merge).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
     /// Unique, URL-safe name.
@@ -116,6 +118,7 @@ impl Organization {
 
 /// A contact point (DCAT `contactPoint`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContactPoint {
     /// Name of the person or office.
@@ -128,6 +131,7 @@ pub struct ContactPoint {
 
 /// Temporal coverage: the period the data is about.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Temporal {
     /// First day covered.
@@ -140,6 +144,7 @@ pub struct Temporal {
 
 /// A dataset (DCAT `Dataset`) with its distributions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dataset {
     /// Stable id.
     pub id: Uuid,
@@ -191,6 +196,7 @@ pub struct Dataset {
 
 /// The writable fields of a dataset (create body, and the target of a PATCH merge).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DatasetInput {
     /// Unique, URL-safe name; made from the title when absent.
@@ -366,6 +372,7 @@ impl Dataset {
 
 /// A distribution (DCAT `Distribution`): an uploaded file or a remote URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Distribution {
     /// Stable id.
     pub id: Uuid,
@@ -405,6 +412,7 @@ pub struct Distribution {
 
 /// The writable metadata of a distribution.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DistributionInput {
     /// Title in vi/en.
@@ -495,6 +503,7 @@ impl Distribution {
 
 /// One stored file of a distribution; replacing the file adds a version, old ones stay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DistributionVersion {
     /// The distribution.
     pub distribution_id: Uuid,
@@ -516,6 +525,7 @@ pub struct DistributionVersion {
 
 /// A license in the register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct License {
     /// SPDX-style id (`cc-by-4.0`).
     pub id: String,
@@ -529,6 +539,7 @@ pub struct License {
 
 /// A theme in the register (EU data themes and local themes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Theme {
     /// Code (`ECON`, or a local code).
     pub code: String,

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// Position in the log (strictly increasing).
     pub seq: i64,

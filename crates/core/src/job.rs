@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// A job as stored in the queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Job {
     /// Stable id.
     pub id: Uuid,

@@ -6,6 +6,7 @@ use crate::FieldErrors;
 
 /// A text in Vietnamese and/or English, as `{"vi": "...", "en": "..."}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LangText {
     /// Vietnamese text.

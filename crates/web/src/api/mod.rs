@@ -1,0 +1,72 @@
+//! The native JSON API, `/api/1/`, documented by OpenAPI from the handlers themselves.
+
+pub mod accounts;
+pub mod datasets;
+pub mod distributions;
+pub mod health;
+pub mod organizations;
+pub mod registers;
+
+use dulieu_app::App;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "dulieu API",
+        description = "Native API of the dulieu open government data portal. Texts are `{\"vi\": ..., \"en\": ...}`; errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`; lists are `{\"results\", \"total\", \"page\", \"page_size\"}`. Send `Authorization: Bearer <token>` to act as a user.",
+        version = "1"
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "organizations", description = "Publishers: government bodies and others"),
+        (name = "datasets", description = "Datasets and their history"),
+        (name = "distributions", description = "Files and links of datasets"),
+        (name = "accounts", description = "Users and API tokens"),
+        (name = "registers", description = "Licenses and themes"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every API route, with its OpenAPI description.
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(organizations::list, organizations::create))
+        .routes(routes!(organizations::get, organizations::update, organizations::delete))
+        .routes(routes!(organizations::members, organizations::set_member))
+        .routes(routes!(organizations::remove_member))
+        .routes(routes!(datasets::list, datasets::create))
+        .routes(routes!(datasets::get, datasets::update, datasets::delete))
+        .routes(routes!(datasets::history))
+        .merge(
+            // Uploads are streamed to the blob store, which enforces the upload limit itself.
+            OpenApiRouter::new()
+                .routes(routes!(distributions::create))
+                .routes(routes!(distributions::versions, distributions::add_version))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .routes(routes!(distributions::get, distributions::update, distributions::delete))
+        .routes(routes!(distributions::download))
+        .routes(routes!(distributions::download_version))
+        .routes(routes!(accounts::create_user))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::list_tokens, accounts::create_token))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(registers::licenses))
+        .routes(routes!(registers::themes))
+}
