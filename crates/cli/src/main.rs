@@ -1,1 +1,191 @@
-fn main() {}
+//! `dulieu`: the one binary of the portal — serve, worker, migrate, admin, demo, config, bench.
+
+mod bench;
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// dulieu — open government data portal.
+#[derive(Parser, Debug)]
+#[command(name = "dulieu", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the state lives; shared by every command that opens the catalog.
+#[derive(Args, Debug, Clone, Default)]
+pub struct StateArgs {
+    /// Data directory (SQLite database, local blobs). [env: DULIEU_DATA_DIR]
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (sqlite://… or postgres://…); SQLite in the data directory when absent. [env: DULIEU_DATABASE_URL]
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Configuration file (default: DATA_DIR/dulieu.toml when it exists).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (and, unless disabled, the background worker).
+    Serve {
+        #[command(flatten)]
+        state: StateArgs,
+        /// Address to listen on, e.g. 127.0.0.1:8080. [env: DULIEU_LISTEN]
+        #[arg(long)]
+        listen: Option<String>,
+        /// Public base URL used in links. [env: DULIEU_PUBLIC_URL]
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Load the demo catalog before serving.
+        #[arg(long)]
+        demo: bool,
+        /// Do not run the background worker in this process.
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Run only the background worker (for scale-out next to `serve --no-worker`).
+    Worker {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Demo data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Benchmarks (JSON on standard output).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminCommand {
+    /// Create a user; the password is read from standard input.
+    CreateUser {
+        #[command(flatten)]
+        state: StateArgs,
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Make the user a site administrator.
+        #[arg(long)]
+        sysadmin: bool,
+        /// Display name.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Create an API token for a user; prints the token alone on the last line.
+    CreateToken {
+        #[command(flatten)]
+        state: StateArgs,
+        /// E-mail of the user.
+        #[arg(long)]
+        email: String,
+        /// Name of the token.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DemoCommand {
+    /// Load the demo catalog (idempotent).
+    Load {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// Print a commented dulieu.toml with every setting at its default.
+    Example,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Catalog benchmark: create rate through the app layer, then GET /api/1/datasets/{slug} over HTTP.
+    Catalog(bench::CatalogArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            state,
+            listen,
+            public_url,
+            demo,
+            no_worker,
+        } => commands::serve(state, listen, public_url, demo, no_worker).await,
+        Command::Worker { state } => commands::worker(state).await,
+        Command::Migrate { state } => commands::migrate(state).await,
+        Command::Admin { command } => match command {
+            AdminCommand::CreateUser {
+                state,
+                email,
+                password_stdin: _,
+                sysadmin,
+                display_name,
+            } => commands::create_user(state, email, sysadmin, display_name).await,
+            AdminCommand::CreateToken { state, email, name } => {
+                commands::create_token(state, email, name).await
+            }
+        },
+        Command::Demo {
+            command: DemoCommand::Load { state },
+        } => commands::demo_load(state).await,
+        Command::Config {
+            command: ConfigCommand::Example,
+        } => {
+            print!("{}", dulieu_config::Config::example());
+            Ok(())
+        }
+        Command::Bench {
+            command: BenchCommand::Catalog(args),
+        } => bench::catalog(args).await,
+    }
+}

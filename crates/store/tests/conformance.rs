@@ -282,6 +282,10 @@ fn with_database_replaces_only_the_path() {
 
 // ------------------------------------------------------------------------------------ helpers --
 
+/// How long the first of two overlapping transactions stays open after its write, so that the
+/// second one runs into it (where writers are serialised, the second one waits instead).
+const OVERLAP: std::time::Duration = std::time::Duration::from_millis(500);
+
 async fn conn(store: &Store) -> PoolConnection<Any> {
     store.conn().await.expect("pooled connection")
 }
@@ -573,15 +577,47 @@ async fn check_migrate_is_idempotent_and_lists_agree(store: &Store) {
 }
 
 async fn check_migrate_fresh_database_concurrent_first_runs(store: &Store) {
-    let all: Vec<i64> = migrate::migrations(store.backend())
+    let backend = store.backend();
+    let all: Vec<i64> = migrate::migrations(backend)
         .iter()
         .map(|m| m.version)
         .collect();
-    // Several processes (server, worker, CLI) may start at once on a new database: the runs are
-    // serialised, one applies everything, the others find nothing to do.
-    let db = FreshDb::create(store.backend())
+
+    // Several processes (server, worker, CLI) may start at once on a new database. Another run
+    // is caught in the middle of creating the bookkeeping table (its first statement, the same
+    // one `migrate::run` issues): this run waits for it and then applies everything.
+    let db = FreshDb::create(backend).await.expect("a second database");
+    let fresh = Store::connect(&db.url, &StoreOptions::default())
         .await
-        .expect("a second database on the same backend");
+        .expect("connect to the fresh database");
+    let mut other_run = fresh.begin().await.expect("begin");
+    other_run
+        .execute(sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS dulieu_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )",
+        ))
+        .await
+        .expect("the other run creates the table");
+    let ours = {
+        let fresh = fresh.clone();
+        tokio::spawn(async move { fresh.migrate().await })
+    };
+    tokio::time::sleep(OVERLAP).await;
+    other_run.commit().await.expect("the other run commits");
+    let ours = ours.await.expect("migrate task");
+    fresh.close().await;
+    db.remove().await;
+    assert_eq!(
+        ours.expect("a migrate run overlapping another one's first statement succeeds"),
+        all
+    );
+
+    // Four first runs at once: one applies everything, the others find nothing to do.
+    let db = FreshDb::create(backend).await.expect("a third database");
     let fresh = Store::connect(&db.url, &StoreOptions::default())
         .await
         .expect("connect to the fresh database");
@@ -594,7 +630,7 @@ async fn check_migrate_fresh_database_concurrent_first_runs(store: &Store) {
     for run in runs {
         outcomes.push(run.await.expect("migrate task"));
     }
-    let second = fresh.migrate().await;
+    let again = fresh.migrate().await;
     fresh.close().await;
     db.remove().await;
     let mut applied: Vec<Vec<i64>> = outcomes
@@ -607,7 +643,7 @@ async fn check_migrate_fresh_database_concurrent_first_runs(store: &Store) {
         vec![vec![], vec![], vec![], all],
         "exactly one run applies everything"
     );
-    assert_eq!(second.expect("migrate again"), Vec::<i64>::new());
+    assert_eq!(again.expect("migrate again"), Vec::<i64>::new());
 }
 
 // ---------------------------------------------------------------------------------- registers --
@@ -2266,9 +2302,6 @@ async fn check_distributions_delete_and_blob_refs(store: &Store) {
     distributions::delete(&mut c, Uuid::new_v4()).await.unwrap();
     assert!(get_dist(&mut c, z).await.0.remote_url.is_some());
 }
-
-/// How long the first of two overlapping transactions stays open after its write.
-const OVERLAP: std::time::Duration = std::time::Duration::from_millis(500);
 
 async fn check_distributions_add_version_concurrent_transactions(store: &Store) {
     let dist = {

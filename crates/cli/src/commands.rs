@@ -1,0 +1,215 @@
+//! The commands that open the catalog: serve, worker, migrate, admin, demo.
+
+use std::io::Read;
+
+use anyhow::Context;
+use dulieu_app::App;
+use dulieu_config::Config;
+use dulieu_core::account::{Actor, NewUser};
+use tokio::sync::watch;
+
+use crate::StateArgs;
+
+/// Loads the configuration: defaults < file < environment < these flags.
+pub fn load_config(state: &StateArgs) -> anyhow::Result<Config> {
+    let mut config = Config::load(state.config.as_deref(), state.data_dir.as_deref(), std::env::vars())?;
+    if let Some(url) = &state.database_url {
+        config.database_url = url.clone();
+    }
+    config.check()?;
+    Ok(config)
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open(config: &Config) -> anyhow::Result<App> {
+    App::open(config)
+        .await
+        .with_context(|| format!("cannot open the catalog in {}", config.data_dir.display()))
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+/// `dulieu serve`.
+pub async fn serve(
+    state: StateArgs,
+    listen: Option<String>,
+    public_url: Option<String>,
+    demo: bool,
+    no_worker: bool,
+) -> anyhow::Result<()> {
+    let mut config = load_config(&state)?;
+    if let Some(listen) = listen {
+        config.listen = listen;
+    }
+    if let Some(url) = public_url {
+        config.public_url = url;
+    }
+    if no_worker {
+        config.worker.in_process = false;
+    }
+    init_logging(&config);
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    if config.public_url.is_empty() {
+        config.public_url = format!("http://{address}");
+    }
+    let app = open(&config).await?;
+    if demo {
+        let report = dulieu_demo::load(&app).await.context("cannot load the demo catalog")?;
+        tracing::info!(?report, "demo catalog loaded");
+    }
+    let (stop, stopped) = watch::channel(false);
+    let worker = config.worker.in_process.then(|| {
+        let app = app.clone();
+        tokio::spawn(async move { app.run_worker(stopped).await })
+    });
+    println!("dulieu listening on http://{address}");
+    dulieu_web::serve(listener, dulieu_web::router(app.clone()), shutdown_signal()).await?;
+    let _ = stop.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu worker`.
+pub async fn worker(state: StateArgs) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    init_logging(&config);
+    let app = open(&config).await?;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn({
+        let app = app.clone();
+        async move { app.run_worker(stopped).await }
+    });
+    tracing::info!("worker running");
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    let _ = task.await;
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu migrate`.
+pub async fn migrate(state: StateArgs) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let url = config.effective_database_url();
+    let shown = url.split('@').next_back().unwrap_or(&url);
+    println!("database is at the latest schema ({shown})");
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu admin create-user`.
+pub async fn create_user(
+    state: StateArgs,
+    email: String,
+    sysadmin: bool,
+    display_name: Option<String>,
+) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let user = app
+        .create_user(
+            &Actor::system(),
+            NewUser {
+                email,
+                display_name,
+                password,
+            },
+            sysadmin,
+        )
+        .await
+        .map_err(describe)?;
+    println!("created user {} ({}){}", user.email, user.id, if sysadmin { " as sysadmin" } else { "" });
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu admin create-token`.
+pub async fn create_token(state: StateArgs, email: String, name: String) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let user = app.user_by_email(&email).await.map_err(describe)?;
+    let token = app
+        .issue_token(&Actor::system(), user.id, Some(name))
+        .await
+        .map_err(describe)?;
+    eprintln!("token {} for {} (shown once; store it safely):", token.token.id, user.email);
+    println!("{}", token.token_secret);
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu demo load`.
+pub async fn demo_load(state: StateArgs) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let report = dulieu_demo::load(&app).await.map_err(describe)?;
+    println!(
+        "demo loaded: {} organizations, {} datasets, {} distributions created",
+        report.organizations, report.datasets, report.distributions
+    );
+    app.store().close().await;
+    Ok(())
+}
+
+/// Turns a domain error into a readable message (with per-field problems in English).
+fn describe(err: dulieu_core::Error) -> anyhow::Error {
+    match &err {
+        dulieu_core::Error::Invalid(fields) => {
+            let details: Vec<String> = fields
+                .0
+                .iter()
+                .flat_map(|(field, problems)| {
+                    problems.iter().map(move |p| {
+                        let params: Vec<(&str, &str)> = p.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        format!(
+                            "{field}: {}",
+                            dulieu_i18n::message(dulieu_i18n::Locale::En, &format!("violation.{}", p.code), &params)
+                        )
+                    })
+                })
+                .collect();
+            anyhow::anyhow!("invalid input: {}", details.join("; "))
+        }
+        _ => anyhow::anyhow!(err),
+    }
+}
