@@ -130,6 +130,7 @@ pub(crate) const CATALOG: &[Entry] = &[
     ("entity.version", "phiên bản", "Version"),
     ("entity.job", "tác vụ", "Job"),
     ("entity.parent", "tổ chức cấp trên", "Parent organization"),
+    ("entity.path", "đường dẫn", "Path"),
     // ------------------------------------------------------ field violations
     (
         "violation.required",
@@ -205,6 +206,11 @@ pub(crate) const CATALOG: &[Entry] = &[
         "violation.parent_cycle",
         "Tổ chức cấp trên này sẽ tạo thành một vòng lặp.",
         "The parent would make a cycle.",
+    ),
+    (
+        "violation.unknown_user",
+        "Không có tài khoản nào với địa chỉ thư điện tử này.",
+        "No account has this e-mail address.",
     ),
     (
         "violation.unknown_license",

@@ -616,6 +616,7 @@ mod tests {
             "version",
             "job",
             "parent",
+            "path",
         ];
         let violations = [
             "required",
@@ -634,6 +635,7 @@ mod tests {
             "parent_is_self",
             "parent_cycle",
             "unknown_license",
+            "unknown_user",
             "unknown_theme",
             "unknown_organization",
             "unknown_field",
