@@ -125,27 +125,29 @@ pub async fn upsert_membership(
     role: Role,
     at: DateTime<Utc>,
 ) -> Result<Option<Role>> {
+    // Insert-or-nothing first: concurrent grants cannot both insert.
+    let inserted = sqlx::query(
+        "INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (organization_id, user_id) DO NOTHING",
+    )
+    .bind(organization_id.to_string())
+    .bind(user_id.to_string())
+    .bind(role.as_str())
+    .bind(ts(at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    if inserted.rows_affected() == 1 {
+        return Ok(None);
+    }
     let previous = membership_role(conn, organization_id, user_id).await?;
-    if previous.is_some() {
-        sqlx::query("UPDATE memberships SET role = $3 WHERE organization_id = $1 AND user_id = $2")
-            .bind(organization_id.to_string())
-            .bind(user_id.to_string())
-            .bind(role.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
-    } else {
-        sqlx::query(
-            "INSERT INTO memberships (organization_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
-        )
+    sqlx::query("UPDATE memberships SET role = $3 WHERE organization_id = $1 AND user_id = $2")
         .bind(organization_id.to_string())
         .bind(user_id.to_string())
         .bind(role.as_str())
-        .bind(ts(at))
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
-    }
     Ok(previous)
 }
 

@@ -111,6 +111,12 @@ pub async fn insert(
     input: &DistributionInput,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    // Lock the dataset row first so concurrent inserts number positions one after the other.
+    sqlx::query("UPDATE datasets SET updated_at = updated_at WHERE id = $1")
+        .bind(dataset_id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
     let position: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM distributions WHERE dataset_id = $1",
     )
@@ -183,10 +189,14 @@ pub async fn add_version(
     by: Option<Uuid>,
     at: DateTime<Utc>,
 ) -> Result<i64> {
+    // Increment on the row itself: the row lock makes concurrent uploads take 1, 2, 3, ...
     let version: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM distribution_versions WHERE distribution_id = $1",
+        "UPDATE distributions SET current_version = current_version + 1, updated_at = $2, modified = $3
+         WHERE id = $1 RETURNING current_version",
     )
     .bind(id.to_string())
+    .bind(ts(at))
+    .bind(at.format("%Y-%m-%d").to_string())
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
@@ -203,16 +213,6 @@ pub async fn add_version(
     .bind(file.filename.clone())
     .bind(ts(at))
     .bind(by.map(|u| u.to_string()))
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    sqlx::query(
-        "UPDATE distributions SET current_version = $2, updated_at = $3, modified = $4 WHERE id = $1",
-    )
-    .bind(id.to_string())
-    .bind(version)
-    .bind(ts(at))
-    .bind(at.format("%Y-%m-%d").to_string())
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;

@@ -8,8 +8,20 @@ use uuid::Uuid;
 use crate::codec::{RowExt, json_text, now, ts};
 use crate::{Conn, db_error};
 
-/// Appends an event; returns its sequence number.
+/// Advisory lock key that orders event appends on PostgreSQL.
+const EVENT_ORDER_LOCK: i64 = 7_355_609;
+
+/// Appends an event; returns its sequence number. Call it last in the transaction: on PostgreSQL
+/// it takes a transaction-wide lock so that sequence order is commit order (a reader tailing the
+/// log with [`since`] never skips an event that commits late). SQLite writers are serial already.
 pub async fn append(conn: &mut Conn, event: &NewEvent) -> Result<i64> {
+    if crate::Backend::of(conn) == crate::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(EVENT_ORDER_LOCK)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    }
     let before = event.before.as_ref().map(json_text).transpose()?;
     let after = event.after.as_ref().map(json_text).transpose()?;
     let seq: i64 = sqlx::query_scalar(

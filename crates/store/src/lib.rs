@@ -163,10 +163,13 @@ pub(crate) fn db_error(err: sqlx::Error) -> Error {
     if let Some(db) = err.as_database_error()
         && db.is_unique_violation()
     {
+        // Callers that know the clashing field (slug, e-mail) rename this; the database's own
+        // message (constraint names) is never shown.
+        tracing::debug!(error = %db.message(), "unique violation");
         return Error::Conflict {
             code: "already_exists",
-            field: "slug",
-            value: db.message().to_string(),
+            field: "id",
+            value: String::new(),
         };
     }
     Error::Internal(format!("database: {err}"))

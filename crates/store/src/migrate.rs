@@ -51,16 +51,6 @@ fn checksum(sql: &str) -> String {
 
 /// Applies pending migrations in one transaction (serialised against concurrent runs).
 pub async fn run(conn: &mut Conn, backend: Backend) -> Result<Vec<i64>> {
-    conn.execute(sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS dulieu_migrations (
-            version BIGINT PRIMARY KEY,
-            name TEXT NOT NULL,
-            checksum TEXT NOT NULL,
-            applied_at TEXT NOT NULL
-        )",
-    ))
-    .await
-    .map_err(db_error)?;
     let begin = match backend {
         Backend::Sqlite => "BEGIN IMMEDIATE",
         Backend::Postgres => "BEGIN",
@@ -73,11 +63,23 @@ pub async fn run(conn: &mut Conn, backend: Backend) -> Result<Vec<i64>> {
 }
 
 async fn apply_pending(conn: &mut Conn, backend: Backend) -> Result<Vec<i64>> {
+    // The lock (PostgreSQL) or the write transaction (SQLite) comes before anything else, so
+    // concurrent first runs on an empty database cannot collide creating the table.
     if backend == Backend::Postgres {
         conn.execute(sqlx::raw_sql("SELECT pg_advisory_xact_lock(7355608)"))
             .await
             .map_err(db_error)?;
     }
+    conn.execute(sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS dulieu_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )",
+    ))
+    .await
+    .map_err(db_error)?;
     let applied = sqlx::query("SELECT version, checksum FROM dulieu_migrations ORDER BY version")
         .fetch_all(&mut *conn)
         .await

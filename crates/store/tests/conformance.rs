@@ -591,6 +591,13 @@ async fn check_migrate_fresh_database_concurrent_first_runs(store: &Store) {
         .await
         .expect("connect to the fresh database");
     let mut other_run = fresh.begin().await.expect("begin");
+    if backend == Backend::Postgres {
+        // As `migrate::run` does: the lock comes before the table.
+        other_run
+            .execute(sqlx::raw_sql("SELECT pg_advisory_xact_lock(7355608)"))
+            .await
+            .expect("the other run takes the migration lock");
+    }
     other_run
         .execute(sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS dulieu_migrations (

@@ -1,2 +1,27 @@
-#[test]
-fn placeholder() {}
+//! Integration tests of the native API (`/api/1/`), the health probes and the OpenAPI document,
+//! through the real router on a temporary SQLite database (and once on PostgreSQL when
+//! `DULIEU_TEST_POSTGRES_URL` is set).
+
+#[path = "api/support.rs"]
+mod support;
+
+#[path = "api/accounts.rs"]
+mod accounts;
+#[path = "api/bad_input.rs"]
+mod bad_input;
+#[path = "api/datasets.rs"]
+mod datasets;
+#[path = "api/distributions.rs"]
+mod distributions;
+#[path = "api/downloads.rs"]
+mod downloads;
+#[path = "api/members.rs"]
+mod members;
+#[path = "api/organizations.rs"]
+mod organizations;
+#[path = "api/permissions.rs"]
+mod permissions;
+#[path = "api/postgres.rs"]
+mod postgres;
+#[path = "api/registers.rs"]
+mod registers;
