@@ -1,7 +1,7 @@
 //! Accounts: users, tokens, authentication, memberships.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use chrono::Utc;
 use dulieu_core::account::{Actor, ApiToken, Membership, NewUser, User};
@@ -98,7 +98,8 @@ impl App {
         };
         let presented = hash_token(secret.trim());
         let mut conn = self.store().conn().await?;
-        let Some((token, stored)) = accounts::live_token_by_hash(&mut conn, &presented).await? else {
+        let Some((token, stored)) = accounts::live_token_by_hash(&mut conn, &presented).await?
+        else {
             return Err(invalid());
         };
         if !bool::from(stored.as_bytes().ct_eq(presented.as_bytes())) {
@@ -138,7 +139,17 @@ impl App {
         let hash = hash_password(input.password).await?;
         let mut tx = self.store().begin().await?;
         accounts::insert_user(&mut tx, &user, &hash).await?;
-        record(&mut tx, actor, "user", user.id, None, "created", None, snapshot(&user)).await?;
+        record(
+            &mut tx,
+            actor,
+            "user",
+            user.id,
+            None,
+            "created",
+            None,
+            snapshot(&user),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(user)
     }
@@ -157,7 +168,8 @@ impl App {
         let user_id = match (actor.user_id, &request.email, &request.password) {
             (_, Some(email), Some(password)) => {
                 let mut conn = self.store().conn().await?;
-                let found = accounts::user_by_email(&mut conn, &email.trim().to_lowercase()).await?;
+                let found =
+                    accounts::user_by_email(&mut conn, &email.trim().to_lowercase()).await?;
                 drop(conn);
                 let (user, hash) = match found {
                     Some(found) => found,
@@ -180,7 +192,12 @@ impl App {
     }
 
     /// Issues a token for `user_id` (the CLI uses this directly).
-    pub async fn issue_token(&self, actor: &Actor, user_id: Uuid, name: Option<String>) -> Result<NewToken> {
+    pub async fn issue_token(
+        &self,
+        actor: &Actor,
+        user_id: Uuid,
+        name: Option<String>,
+    ) -> Result<NewToken> {
         let name = name
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty())
@@ -210,7 +227,17 @@ impl App {
             user_id: actor.user_id.or(Some(user_id)),
             ..actor.clone()
         };
-        record(&mut tx, &by, "token", token.id, Some(user_id), "created", None, snapshot(&token)).await?;
+        record(
+            &mut tx,
+            &by,
+            "token",
+            token.id,
+            Some(user_id),
+            "created",
+            None,
+            snapshot(&token),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(NewToken {
             token,
@@ -234,7 +261,17 @@ impl App {
             .filter(|t| actor.is_sysadmin || Some(t.user_id) == actor.user_id)
             .ok_or_else(|| Error::not_found("token", id))?;
         accounts::revoke_token(&mut tx, id, Utc::now()).await?;
-        record(&mut tx, actor, "token", id, Some(token.user_id), "revoked", snapshot(&token), None).await?;
+        record(
+            &mut tx,
+            actor,
+            "token",
+            id,
+            Some(token.user_id),
+            "revoked",
+            snapshot(&token),
+            None,
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
@@ -261,7 +298,12 @@ impl App {
     }
 
     /// Grants or changes a member's role (organization admins and sysadmins).
-    pub async fn set_member(&self, actor: &Actor, slug: &str, request: MemberRequest) -> Result<Membership> {
+    pub async fn set_member(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        request: MemberRequest,
+    ) -> Result<Membership> {
         let mut tx = self.store().begin().await?;
         let org = organizations::get_by_slug(&mut tx, slug)
             .await?
@@ -280,13 +322,18 @@ impl App {
         {
             return Err(last_admin());
         }
-        let previous = accounts::upsert_membership(&mut tx, org.id, user.id, request.role, Utc::now()).await?;
+        let previous =
+            accounts::upsert_membership(&mut tx, org.id, user.id, request.role, Utc::now()).await?;
         let membership = accounts::members(&mut tx, org.id)
             .await?
             .into_iter()
             .find(|m| m.user_id == user.id)
             .ok_or_else(|| Error::Internal("membership vanished".into()))?;
-        let action = if previous.is_some() { "updated" } else { "created" };
+        let action = if previous.is_some() {
+            "updated"
+        } else {
+            "created"
+        };
         record(
             &mut tx,
             actor,

@@ -3,7 +3,8 @@
 use chrono::Utc;
 use dulieu_core::account::Actor;
 use dulieu_core::catalog::{
-    DATASET_READ_ONLY_FIELDS, Dataset, DatasetInput, License, Organization, OrganizationInput, Theme,
+    DATASET_READ_ONLY_FIELDS, Dataset, DatasetInput, License, Organization, OrganizationInput,
+    Theme,
 };
 use dulieu_core::decode::from_json;
 use dulieu_core::event::Event;
@@ -70,7 +71,11 @@ impl App {
     // ----------------------------------------------------------------- organizations
 
     /// Creates an organization. Government kinds need a sysadmin; the creator becomes its admin.
-    pub async fn create_organization(&self, actor: &Actor, input: OrganizationInput) -> Result<Organization> {
+    pub async fn create_organization(
+        &self,
+        actor: &Actor,
+        input: OrganizationInput,
+    ) -> Result<Organization> {
         require_signed_in(actor)?;
         if input.kind.is_government() && !actor.is_sysadmin {
             return Err(Error::Forbidden {
@@ -79,7 +84,9 @@ impl App {
         }
         let input = input.validate()?;
         let mut tx = self.store().begin().await?;
-        let parent_id = self.resolve_parent(&mut tx, actor, input.parent.as_deref()).await?;
+        let parent_id = self
+            .resolve_parent(&mut tx, actor, input.parent.as_deref())
+            .await?;
         let id = Uuid::now_v7();
         organizations::insert(&mut tx, id, &input, parent_id, Utc::now()).await?;
         if let Some(user_id) = actor.user_id {
@@ -88,12 +95,27 @@ impl App {
         let org = organizations::get(&mut tx, id)
             .await?
             .ok_or_else(|| Error::Internal("organization vanished".into()))?;
-        record(&mut tx, actor, "organization", id, None, "created", None, snapshot(&org)).await?;
+        record(
+            &mut tx,
+            actor,
+            "organization",
+            id,
+            None,
+            "created",
+            None,
+            snapshot(&org),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(org)
     }
 
-    async fn resolve_parent(&self, conn: &mut Conn, actor: &Actor, parent: Option<&str>) -> Result<Option<Uuid>> {
+    async fn resolve_parent(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        parent: Option<&str>,
+    ) -> Result<Option<Uuid>> {
         let Some(slug) = parent else { return Ok(None) };
         let parent = organizations::get_by_slug(conn, slug)
             .await?
@@ -120,7 +142,12 @@ impl App {
     }
 
     /// Changes an organization by JSON merge patch (its admins and sysadmins).
-    pub async fn update_organization(&self, actor: &Actor, slug: &str, patch: &serde_json::Value) -> Result<Organization> {
+    pub async fn update_organization(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        patch: &serde_json::Value,
+    ) -> Result<Organization> {
         let mut tx = self.store().begin().await?;
         let before = organizations::get_by_slug(&mut tx, slug)
             .await?
@@ -128,7 +155,8 @@ impl App {
         if !actor.can_admin(before.id) {
             return Err(deny(actor, "organization.update"));
         }
-        let input = patched(&before.to_input(), patch, ORGANIZATION_READ_ONLY_FIELDS)?.validate()?;
+        let input =
+            patched(&before.to_input(), patch, ORGANIZATION_READ_ONLY_FIELDS)?.validate()?;
         if input.kind.is_government() != before.kind.is_government() && !actor.is_sysadmin {
             return Err(Error::Forbidden {
                 action: "organization.change_government_kind",
@@ -136,11 +164,15 @@ impl App {
         }
         let parent_id = if input.parent == before.parent {
             match &before.parent {
-                Some(slug) => organizations::get_by_slug(&mut tx, slug).await?.map(|p| p.id),
+                Some(slug) => organizations::get_by_slug(&mut tx, slug)
+                    .await?
+                    .map(|p| p.id),
                 None => None,
             }
         } else {
-            let parent_id = self.resolve_parent(&mut tx, actor, input.parent.as_deref()).await?;
+            let parent_id = self
+                .resolve_parent(&mut tx, actor, input.parent.as_deref())
+                .await?;
             if let Some(parent_id) = parent_id
                 && organizations::is_ancestor_or_self(&mut tx, before.id, parent_id).await?
             {
@@ -152,7 +184,17 @@ impl App {
         let after = organizations::get(&mut tx, before.id)
             .await?
             .ok_or_else(|| Error::Internal("organization vanished".into()))?;
-        record(&mut tx, actor, "organization", before.id, None, "updated", snapshot(&before), snapshot(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "organization",
+            before.id,
+            None,
+            "updated",
+            snapshot(&before),
+            snapshot(&after),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
@@ -174,7 +216,17 @@ impl App {
             });
         }
         organizations::delete(&mut tx, org.id).await?;
-        record(&mut tx, actor, "organization", org.id, None, "deleted", snapshot(&org), None).await?;
+        record(
+            &mut tx,
+            actor,
+            "organization",
+            org.id,
+            None,
+            "deleted",
+            snapshot(&org),
+            None,
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
@@ -224,7 +276,17 @@ impl App {
                 .await?
                 .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
         );
-        record(&mut tx, actor, "dataset", id, None, "created", None, snapshot(&dataset)).await?;
+        record(
+            &mut tx,
+            actor,
+            "dataset",
+            id,
+            None,
+            "created",
+            None,
+            snapshot(&dataset),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(dataset)
     }
@@ -265,7 +327,8 @@ impl App {
             publisher_id,
             status,
         };
-        let (items, total) = datasets::list(&mut conn, &viewer, &filter, page.offset(), page.page_size).await?;
+        let (items, total) =
+            datasets::list(&mut conn, &viewer, &filter, page.offset(), page.page_size).await?;
         Ok(Page::new(
             items.into_iter().map(|d| self.present(d)).collect(),
             total,
@@ -293,10 +356,21 @@ impl App {
     }
 
     /// Changes a dataset by JSON merge patch (editors and admins of the publisher, sysadmins).
-    pub async fn update_dataset(&self, actor: &Actor, key: &str, patch: &serde_json::Value) -> Result<Dataset> {
+    pub async fn update_dataset(
+        &self,
+        actor: &Actor,
+        key: &str,
+        patch: &serde_json::Value,
+    ) -> Result<Dataset> {
         let mut tx = self.store().begin().await?;
         let before = self
-            .dataset_for_change(&mut tx, actor, key, "dataset.update", Actor::can_edit_datasets_of)
+            .dataset_for_change(
+                &mut tx,
+                actor,
+                key,
+                "dataset.update",
+                Actor::can_edit_datasets_of,
+            )
             .await?;
         let before = self.present(before);
         let explicit_modified = patch.get("modified").is_some();
@@ -318,7 +392,17 @@ impl App {
                 .await?
                 .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
         );
-        record(&mut tx, actor, "dataset", before.id, None, "updated", snapshot(&before), snapshot(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "dataset",
+            before.id,
+            None,
+            "updated",
+            snapshot(&before),
+            snapshot(&after),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
@@ -330,16 +414,32 @@ impl App {
             .dataset_for_change(&mut tx, actor, key, "dataset.delete", Actor::can_admin)
             .await?;
         datasets::delete(&mut tx, dataset.id).await?;
-        record(&mut tx, actor, "dataset", dataset.id, None, "deleted", snapshot(&self.present(dataset.clone())), None).await?;
+        record(
+            &mut tx,
+            actor,
+            "dataset",
+            dataset.id,
+            None,
+            "deleted",
+            snapshot(&self.present(dataset.clone())),
+            None,
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
 
     /// The change history of a dataset and its distributions, oldest first.
-    pub async fn dataset_history(&self, actor: &Actor, key: &str, page: PageRequest) -> Result<Page<Event>> {
+    pub async fn dataset_history(
+        &self,
+        actor: &Actor,
+        key: &str,
+        page: PageRequest,
+    ) -> Result<Page<Event>> {
         let dataset = self.get_dataset(actor, key).await?;
         let mut conn = self.store().conn().await?;
-        let (items, total) = events::history(&mut conn, dataset.id, page.offset(), page.page_size).await?;
+        let (items, total) =
+            events::history(&mut conn, dataset.id, page.offset(), page.page_size).await?;
         Ok(Page::new(items, total, page))
     }
 }

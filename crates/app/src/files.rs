@@ -29,7 +29,10 @@ pub struct UploadMeta {
 impl App {
     async fn check_license(&self, conn: &mut Conn, license: Option<&str>) -> Result<()> {
         if let Some(license) = license
-            && !registers::licenses(conn).await?.iter().any(|l| l.id == license)
+            && !registers::licenses(conn)
+                .await?
+                .iter()
+                .any(|l| l.id == license)
         {
             return Err(Error::invalid("license", "unknown_license"));
         }
@@ -37,7 +40,12 @@ impl App {
     }
 
     /// Adds a distribution that links to a remote URL.
-    pub async fn add_link(&self, actor: &Actor, dataset_key: &str, input: DistributionInput) -> Result<Distribution> {
+    pub async fn add_link(
+        &self,
+        actor: &Actor,
+        dataset_key: &str,
+        input: DistributionInput,
+    ) -> Result<Distribution> {
         let mut input = input.validate(false)?;
         if let (None, Some(url)) = (&input.format, &input.url)
             && let Some((format, media_type)) = guess_format(url)
@@ -47,15 +55,32 @@ impl App {
         }
         let mut tx = self.store().begin().await?;
         let dataset = self
-            .dataset_for_change(&mut tx, actor, dataset_key, "distribution.create", Actor::can_edit_datasets_of)
+            .dataset_for_change(
+                &mut tx,
+                actor,
+                dataset_key,
+                "distribution.create",
+                Actor::can_edit_datasets_of,
+            )
             .await?;
-        self.check_license(&mut tx, input.license.as_deref()).await?;
+        self.check_license(&mut tx, input.license.as_deref())
+            .await?;
         let id = Uuid::now_v7();
         let now = Utc::now();
         distributions::insert(&mut tx, id, dataset.id, &input, now).await?;
         datasets::touch(&mut tx, dataset.id, now).await?;
         let created = self.distribution_in(&mut tx, id).await?;
-        record(&mut tx, actor, "distribution", id, Some(dataset.id), "created", None, snapshot(&created)).await?;
+        record(
+            &mut tx,
+            actor,
+            "distribution",
+            id,
+            Some(dataset.id),
+            "created",
+            None,
+            snapshot(&created),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(created)
     }
@@ -78,9 +103,16 @@ impl App {
         let dataset_id = {
             let mut conn = self.store().conn().await?;
             let dataset = self
-                .dataset_for_change(&mut conn, actor, dataset_key, "distribution.create", Actor::can_edit_datasets_of)
+                .dataset_for_change(
+                    &mut conn,
+                    actor,
+                    dataset_key,
+                    "distribution.create",
+                    Actor::can_edit_datasets_of,
+                )
                 .await?;
-            self.check_license(&mut conn, input.license.as_deref()).await?;
+            self.check_license(&mut conn, input.license.as_deref())
+                .await?;
             dataset.id
         };
         let guessed = meta.filename.as_deref().and_then(guess_format);
@@ -90,7 +122,11 @@ impl App {
         if input.media_type.is_none() {
             input.media_type = guessed
                 .map(|(_, media_type)| media_type.to_string())
-                .or_else(|| meta.content_type.clone().filter(|c| c != "application/octet-stream"));
+                .or_else(|| {
+                    meta.content_type
+                        .clone()
+                        .filter(|c| c != "application/octet-stream")
+                });
         }
         if input.title.is_empty()
             && let Some(name) = &meta.filename
@@ -114,22 +150,47 @@ impl App {
         distributions::insert(&mut tx, id, dataset_id, &input, now).await?;
         distributions::add_version(&mut tx, id, &file, actor.user_id, now).await?;
         datasets::touch(&mut tx, dataset_id, now).await?;
-        jobs::enqueue(&mut tx, VERIFY_BLOB, &serde_json::json!({"sha256": file.sha256}), now, 5).await?;
+        jobs::enqueue(
+            &mut tx,
+            VERIFY_BLOB,
+            &serde_json::json!({"sha256": file.sha256}),
+            now,
+            5,
+        )
+        .await?;
         let created = self.distribution_in(&mut tx, id).await?;
-        record(&mut tx, actor, "distribution", id, Some(dataset_id), "created", None, snapshot(&created)).await?;
+        record(
+            &mut tx,
+            actor,
+            "distribution",
+            id,
+            Some(dataset_id),
+            "created",
+            None,
+            snapshot(&created),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(created)
     }
 
     /// Replaces the file of an uploaded distribution: a new version; old versions stay downloadable.
-    pub async fn replace_file<S, E>(&self, actor: &Actor, id: Uuid, meta: UploadMeta, body: S) -> Result<Distribution>
+    pub async fn replace_file<S, E>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        meta: UploadMeta,
+        body: S,
+    ) -> Result<Distribution>
     where
         S: Stream<Item = std::result::Result<Bytes, E>> + Send,
         E: std::fmt::Display,
     {
         let dataset_id = {
             let mut conn = self.store().conn().await?;
-            let (distribution, _) = self.distribution_for_change(&mut conn, actor, id, Actor::can_edit_datasets_of).await?;
+            let (distribution, _) = self
+                .distribution_for_change(&mut conn, actor, id, Actor::can_edit_datasets_of)
+                .await?;
             if distribution.remote_url.is_some() {
                 return Err(Error::invalid("file", "url_with_upload"));
             }
@@ -149,16 +210,36 @@ impl App {
         let now = Utc::now();
         distributions::add_version(&mut tx, id, &file, actor.user_id, now).await?;
         datasets::touch(&mut tx, dataset_id, now).await?;
-        jobs::enqueue(&mut tx, VERIFY_BLOB, &serde_json::json!({"sha256": file.sha256}), now, 5).await?;
+        jobs::enqueue(
+            &mut tx,
+            VERIFY_BLOB,
+            &serde_json::json!({"sha256": file.sha256}),
+            now,
+            5,
+        )
+        .await?;
         let after = self.distribution_in(&mut tx, id).await?;
-        record(&mut tx, actor, "distribution", id, Some(dataset_id), "file_replaced", snapshot(&self.with_url(before)), snapshot(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "distribution",
+            id,
+            Some(dataset_id),
+            "file_replaced",
+            snapshot(&self.with_url(before)),
+            snapshot(&after),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
 
     fn with_url(&self, mut distribution: Distribution) -> Distribution {
         if distribution.remote_url.is_none() {
-            distribution.url = format!("{}/api/1/distributions/{}/download", self.inner.public_url, distribution.id);
+            distribution.url = format!(
+                "{}/api/1/distributions/{}/download",
+                self.inner.public_url, distribution.id
+            );
         }
         distribution
     }
@@ -181,23 +262,37 @@ impl App {
         let (distribution, explicit_license) = distributions::get(conn, id)
             .await?
             .ok_or_else(|| Error::not_found("distribution", id))?;
-        self.dataset_for_change(conn, actor, &distribution.dataset_id.to_string(), "distribution.update", allowed)
-            .await
-            .map_err(|e| match e {
-                Error::NotFound { .. } => Error::not_found("distribution", id),
-                other => other,
-            })?;
+        self.dataset_for_change(
+            conn,
+            actor,
+            &distribution.dataset_id.to_string(),
+            "distribution.update",
+            allowed,
+        )
+        .await
+        .map_err(|e| match e {
+            Error::NotFound { .. } => Error::not_found("distribution", id),
+            other => other,
+        })?;
         Ok((self.with_url(distribution), explicit_license))
     }
 
     /// A distribution, if its dataset is visible to `actor`.
     pub async fn get_distribution(&self, actor: &Actor, id: Uuid) -> Result<Distribution> {
         let mut conn = self.store().conn().await?;
-        Ok(self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?.0)
+        Ok(self
+            .distribution_for_change(&mut conn, actor, id, |_, _| true)
+            .await?
+            .0)
     }
 
     /// Changes distribution metadata by JSON merge patch.
-    pub async fn update_distribution(&self, actor: &Actor, id: Uuid, patch: &serde_json::Value) -> Result<Distribution> {
+    pub async fn update_distribution(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        patch: &serde_json::Value,
+    ) -> Result<Distribution> {
         let mut tx = self.store().begin().await?;
         let (before, explicit_license) = self
             .distribution_for_change(&mut tx, actor, id, Actor::can_edit_datasets_of)
@@ -206,22 +301,43 @@ impl App {
             return Err(Error::invalid("body", "invalid_type"));
         };
         let mut errors = FieldErrors::new();
-        for field in ["id", "dataset_id", "byte_size", "sha256", "version", "filename", "created_at", "updated_at"] {
+        for field in [
+            "id",
+            "dataset_id",
+            "byte_size",
+            "sha256",
+            "version",
+            "filename",
+            "created_at",
+            "updated_at",
+        ] {
             if changes.contains_key(field) {
                 errors.add(field, "read_only");
             }
         }
         errors.into_result()?;
-        let mut value = serde_json::to_value(before.to_input(explicit_license)).map_err(Error::internal)?;
+        let mut value =
+            serde_json::to_value(before.to_input(explicit_license)).map_err(Error::internal)?;
         merge_patch(&mut value, patch);
         let input: DistributionInput = from_json(value)?;
         let input = input.validate(before.remote_url.is_none())?;
-        self.check_license(&mut tx, input.license.as_deref()).await?;
+        self.check_license(&mut tx, input.license.as_deref())
+            .await?;
         let now = Utc::now();
         distributions::update(&mut tx, id, &input, now).await?;
         datasets::touch(&mut tx, before.dataset_id, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
-        record(&mut tx, actor, "distribution", id, Some(before.dataset_id), "updated", snapshot(&before), snapshot(&after)).await?;
+        record(
+            &mut tx,
+            actor,
+            "distribution",
+            id,
+            Some(before.dataset_id),
+            "updated",
+            snapshot(&before),
+            snapshot(&after),
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
@@ -234,15 +350,30 @@ impl App {
             .await?;
         distributions::delete(&mut tx, id).await?;
         datasets::touch(&mut tx, before.dataset_id, Utc::now()).await?;
-        record(&mut tx, actor, "distribution", id, Some(before.dataset_id), "deleted", snapshot(&before), None).await?;
+        record(
+            &mut tx,
+            actor,
+            "distribution",
+            id,
+            Some(before.dataset_id),
+            "deleted",
+            snapshot(&before),
+            None,
+        )
+        .await?;
         tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
 
     /// The file versions of a distribution, newest first.
-    pub async fn distribution_versions(&self, actor: &Actor, id: Uuid) -> Result<Vec<DistributionVersion>> {
+    pub async fn distribution_versions(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Vec<DistributionVersion>> {
         let mut conn = self.store().conn().await?;
-        self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?;
+        self.distribution_for_change(&mut conn, actor, id, |_, _| true)
+            .await?;
         distributions::versions(&mut conn, id).await
     }
 
@@ -255,7 +386,9 @@ impl App {
         version: Option<i64>,
     ) -> Result<std::result::Result<(Distribution, DistributionVersion), String>> {
         let mut conn = self.store().conn().await?;
-        let (distribution, _) = self.distribution_for_change(&mut conn, actor, id, |_, _| true).await?;
+        let (distribution, _) = self
+            .distribution_for_change(&mut conn, actor, id, |_, _| true)
+            .await?;
         if let Some(url) = &distribution.remote_url {
             return Ok(Err(url.clone()));
         }
@@ -269,7 +402,11 @@ impl App {
     }
 
     /// Opens stored bytes of a version, whole or a byte range.
-    pub async fn open_blob(&self, version: &DistributionVersion, range: Option<Range<u64>>) -> Result<BlobRead> {
+    pub async fn open_blob(
+        &self,
+        version: &DistributionVersion,
+        range: Option<Range<u64>>,
+    ) -> Result<BlobRead> {
         self.blobs().open(&version.sha256, range).await
     }
 }

@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn bounds() {
-        assert_eq!(PageRequest::new(None, None).unwrap(), PageRequest::default());
+        assert_eq!(
+            PageRequest::new(None, None).unwrap(),
+            PageRequest::default()
+        );
         assert_eq!(PageRequest::new(Some(3), Some(10)).unwrap().offset(), 20);
         assert!(PageRequest::new(Some(0), None).is_err());
         assert!(PageRequest::new(None, Some(MAX_PAGE_SIZE + 1)).is_err());

@@ -16,7 +16,11 @@ pub const VERIFY_BLOB: &str = "blob.verify";
 impl App {
     /// Runs jobs until `shutdown` turns true. Sweeps stale temporary uploads at start.
     pub async fn run_worker(&self, mut shutdown: watch::Receiver<bool>) {
-        match self.blobs().sweep_temporary(chrono::Duration::hours(24)).await {
+        match self
+            .blobs()
+            .sweep_temporary(chrono::Duration::hours(24))
+            .await
+        {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "removed stale temporary uploads"),
             Err(e) => tracing::warn!(error = %e, "could not sweep temporary uploads"),

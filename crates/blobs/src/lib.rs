@@ -166,15 +166,13 @@ impl BlobStore {
         let outcome = self.store.copy_if_not_exists(temp, key).await;
         let result = match outcome {
             Ok(()) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
-            Err(object_store::Error::NotImplemented { .. }) => {
-                match self.store.head(key).await {
-                    Ok(_) => Ok(()),
-                    Err(object_store::Error::NotFound { .. }) => {
-                        self.store.copy(temp, key).await.map_err(Error::internal)
-                    }
-                    Err(e) => Err(Error::internal(e)),
+            Err(object_store::Error::NotImplemented { .. }) => match self.store.head(key).await {
+                Ok(_) => Ok(()),
+                Err(object_store::Error::NotFound { .. }) => {
+                    self.store.copy(temp, key).await.map_err(Error::internal)
                 }
-            }
+                Err(e) => Err(Error::internal(e)),
+            },
             Err(e) => Err(Error::internal(e)),
         };
         if let Err(e) = self.store.delete(temp).await {
@@ -275,7 +273,12 @@ mod tests {
     use super::*;
 
     fn chunks(parts: &[&'static [u8]]) -> impl Stream<Item = std::result::Result<Bytes, String>> {
-        futures::stream::iter(parts.iter().map(|p| Ok(Bytes::from_static(p))).collect::<Vec<_>>())
+        futures::stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::from_static(p)))
+                .collect::<Vec<_>>(),
+        )
     }
 
     async fn read_all(read: BlobRead) -> Vec<u8> {
@@ -292,15 +295,24 @@ mod tests {
     async fn stores_content_addressed_and_reads_ranges() {
         let dir = tempfile::tempdir().unwrap();
         let blobs = BlobStore::local(dir.path(), 1024).unwrap();
-        let stored = blobs.put_stream(chunks(&[b"hello ", b"world"])).await.unwrap();
+        let stored = blobs
+            .put_stream(chunks(&[b"hello ", b"world"]))
+            .await
+            .unwrap();
         assert_eq!(stored.byte_size, 11);
         assert_eq!(
             stored.sha256,
             "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
         );
-        let again = blobs.put_bytes(Bytes::from_static(b"hello world")).await.unwrap();
+        let again = blobs
+            .put_bytes(Bytes::from_static(b"hello world"))
+            .await
+            .unwrap();
         assert_eq!(again, stored);
-        assert_eq!(read_all(blobs.open(&stored.sha256, None).await.unwrap()).await, b"hello world");
+        assert_eq!(
+            read_all(blobs.open(&stored.sha256, None).await.unwrap()).await,
+            b"hello world"
+        );
         let part = blobs.open(&stored.sha256, Some(6..100)).await.unwrap();
         assert_eq!((part.total, part.range.clone()), (11, 6..11));
         assert_eq!(read_all(part).await, b"world");
@@ -309,19 +321,34 @@ mod tests {
             Err(Error::RangeNotSatisfiable { size: 11 })
         ));
         assert!(blobs.verify(&stored.sha256).await.unwrap());
-        assert_eq!(blobs.sweep_temporary(chrono::Duration::zero()).await.unwrap(), 0);
+        assert_eq!(
+            blobs
+                .sweep_temporary(chrono::Duration::zero())
+                .await
+                .unwrap(),
+            0
+        );
     }
 
     #[tokio::test]
     async fn too_large_or_broken_uploads_leave_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let blobs = BlobStore::local(dir.path(), 8).unwrap();
-        let err = blobs.put_stream(chunks(&[b"12345", b"67890"])).await.unwrap_err();
+        let err = blobs
+            .put_stream(chunks(&[b"12345", b"67890"]))
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::TooLarge { limit: 8 }));
-        let broken = futures::stream::iter(vec![Ok(Bytes::from_static(b"12")), Err("reset".to_string())]);
+        let broken = futures::stream::iter(vec![
+            Ok(Bytes::from_static(b"12")),
+            Err("reset".to_string()),
+        ]);
         assert!(matches!(
             blobs.put_stream(broken).await,
-            Err(Error::BadRequest { code: "upload_interrupted", .. })
+            Err(Error::BadRequest {
+                code: "upload_interrupted",
+                ..
+            })
         ));
         let files: Vec<_> = walk(dir.path());
         assert!(files.is_empty(), "left behind: {files:?}");

@@ -61,7 +61,11 @@ fn dataset_input(i: usize) -> DatasetInput {
         ),
         publisher: BENCH_ORG.into(),
         contact_point: None,
-        keywords: vec!["dân số".into(), "population".into(), format!("k{}", i % 100)],
+        keywords: vec![
+            "dân số".into(),
+            "population".into(),
+            format!("k{}", i % 100),
+        ],
         themes: vec!["SOCI".into()],
         license: "cc-by-4.0".into(),
         access_rights: AccessRights::Public,
@@ -115,7 +119,9 @@ pub async fn catalog(args: CatalogArgs) -> anyhow::Result<()> {
     for w in 0..writers {
         let app = app.clone();
         let system = system.clone();
-        let range: Vec<usize> = (existing..args.datasets).filter(|i| i % writers == w).collect();
+        let range: Vec<usize> = (existing..args.datasets)
+            .filter(|i| i % writers == w)
+            .collect();
         tasks.push(tokio::spawn(async move {
             for i in range {
                 app.create_dataset(&system, dataset_input(i)).await?;
@@ -141,7 +147,12 @@ pub async fn catalog(args: CatalogArgs) -> anyhow::Result<()> {
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
         .arg(&data_dir)
-        .args(state.database_url.iter().flat_map(|u| ["--database-url".to_string(), u.clone()]))
+        .args(
+            state
+                .database_url
+                .iter()
+                .flat_map(|u| ["--database-url".to_string(), u.clone()]),
+        )
         .env("DULIEU_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .kill_on_drop(true)
@@ -164,7 +175,10 @@ pub async fn catalog(args: CatalogArgs) -> anyhow::Result<()> {
     let _ = child.start_kill();
     let _ = child.wait().await;
 
-    let mut latencies: Vec<u32> = results.iter().flat_map(|r| r.latencies_us.iter().copied()).collect();
+    let mut latencies: Vec<u32> = results
+        .iter()
+        .flat_map(|r| r.latencies_us.iter().copied())
+        .collect();
     latencies.sort_unstable();
     let requests = latencies.len();
     let errors: usize = results.iter().map(|r| r.errors).sum();
@@ -224,11 +238,15 @@ fn rss_kib(pid: u32, field: &str) -> Option<u64> {
 async fn wait_until_up(base: &str) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Ok(stream) = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await {
+        if let Ok(stream) = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await
+        {
             drop(stream);
             return Ok(());
         }
-        anyhow::ensure!(Instant::now() < deadline, "server did not start within 60 s");
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "server did not start within 60 s"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -238,7 +256,12 @@ struct ConnectionResult {
     errors: usize,
 }
 
-async fn run_load(base: &str, connections: usize, datasets: usize, until: Instant) -> anyhow::Result<Vec<ConnectionResult>> {
+async fn run_load(
+    base: &str,
+    connections: usize,
+    datasets: usize,
+    until: Instant,
+) -> anyhow::Result<Vec<ConnectionResult>> {
     let authority = base.trim_start_matches("http://").to_string();
     let mut tasks = Vec::new();
     for _ in 0..connections.max(1) {
@@ -247,7 +270,8 @@ async fn run_load(base: &str, connections: usize, datasets: usize, until: Instan
             let stream = tokio::net::TcpStream::connect(&authority).await?;
             stream.set_nodelay(true)?;
             let io = hyper_util::rt::TokioIo::new(stream);
-            let (mut sender, connection) = hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(io).await?;
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(io).await?;
             tokio::spawn(connection);
             let mut result = ConnectionResult {
                 latencies_us: Vec::with_capacity(100_000),

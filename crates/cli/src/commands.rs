@@ -12,7 +12,11 @@ use crate::StateArgs;
 
 /// Loads the configuration: defaults < file < environment < these flags.
 pub fn load_config(state: &StateArgs) -> anyhow::Result<Config> {
-    let mut config = Config::load(state.config.as_deref(), state.data_dir.as_deref(), std::env::vars())?;
+    let mut config = Config::load(
+        state.config.as_deref(),
+        state.data_dir.as_deref(),
+        std::env::vars(),
+    )?;
     if let Some(url) = &state.database_url {
         config.database_url = url.clone();
     }
@@ -85,7 +89,9 @@ pub async fn serve(
     }
     let app = open(&config).await?;
     if demo {
-        let report = dulieu_demo::load(&app).await.context("cannot load the demo catalog")?;
+        let report = dulieu_demo::load(&app)
+            .await
+            .context("cannot load the demo catalog")?;
         tracing::info!(?report, "demo catalog loaded");
     }
     let (stop, stopped) = watch::channel(false);
@@ -158,7 +164,12 @@ pub async fn create_user(
         )
         .await
         .map_err(describe)?;
-    println!("created user {} ({}){}", user.email, user.id, if sysadmin { " as sysadmin" } else { "" });
+    println!(
+        "created user {} ({}){}",
+        user.email,
+        user.id,
+        if sysadmin { " as sysadmin" } else { "" }
+    );
     app.store().close().await;
     Ok(())
 }
@@ -172,7 +183,10 @@ pub async fn create_token(state: StateArgs, email: String, name: String) -> anyh
         .issue_token(&Actor::system(), user.id, Some(name))
         .await
         .map_err(describe)?;
-    eprintln!("token {} for {} (shown once; store it safely):", token.token.id, user.email);
+    eprintln!(
+        "token {} for {} (shown once; store it safely):",
+        token.token.id, user.email
+    );
     println!("{}", token.token_secret);
     app.store().close().await;
     Ok(())
@@ -200,10 +214,15 @@ fn describe(err: dulieu_core::Error) -> anyhow::Error {
                 .iter()
                 .flat_map(|(field, problems)| {
                     problems.iter().map(move |p| {
-                        let params: Vec<(&str, &str)> = p.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        let params: Vec<(&str, &str)> =
+                            p.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
                         format!(
                             "{field}: {}",
-                            dulieu_i18n::message(dulieu_i18n::Locale::En, &format!("violation.{}", p.code), &params)
+                            dulieu_i18n::message(
+                                dulieu_i18n::Locale::En,
+                                &format!("violation.{}", p.code),
+                                &params
+                            )
                         )
                     })
                 })

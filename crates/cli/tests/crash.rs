@@ -22,7 +22,12 @@ fn dulieu(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
         .spawn()
         .expect("run dulieu");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     let output = child.wait_with_output().unwrap();
@@ -41,9 +46,18 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(BIN)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
             .arg(data_dir)
             .env("DULIEU_LOG", "warn")
             .stdout(Stdio::null())
@@ -63,7 +77,13 @@ impl Server {
         self.child.wait().unwrap();
     }
 
-    fn request(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> (u16, Vec<u8>) {
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let head = format!(
@@ -77,7 +97,10 @@ impl Server {
 
     fn json(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
         let (status, bytes) = self.request(method, path, token, body.as_ref());
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 }
 
@@ -91,11 +114,17 @@ impl Drop for Server {
 fn read_response(mut stream: TcpStream) -> (u16, Vec<u8>) {
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
     let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     let mut body = raw[split + 4..].to_vec();
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         body = dechunk(&body);
     }
     (status, body)
@@ -105,7 +134,9 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16).unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16)
+                .unwrap();
         if size == 0 {
             return out;
         }
@@ -118,13 +149,27 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 fn admin_token(data_dir: &Path) -> String {
     let created = dulieu(
         data_dir,
-        &["admin", "create-user", "--email", "root@example.vn", "--password-stdin", "--sysadmin"],
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "root@example.vn",
+            "--password-stdin",
+            "--sysadmin",
+        ],
         Some("a long enough password\n"),
     );
     assert!(created.contains("root@example.vn"), "{created}");
-    let out = dulieu(data_dir, &["admin", "create-token", "--email", "root@example.vn"], None);
+    let out = dulieu(
+        data_dir,
+        &["admin", "create-token", "--email", "root@example.vn"],
+        None,
+    );
     let token = out.lines().last().unwrap().trim().to_string();
-    assert!(token.starts_with("dl_") && token.len() > 40, "last line is the token: {out:?}");
+    assert!(
+        token.starts_with("dl_") && token.len() > 40,
+        "last line is the token: {out:?}"
+    );
     token
 }
 
@@ -147,7 +192,9 @@ fn setup_dataset(server: &Server, token: &str) -> String {
 }
 
 fn multipart_head(boundary: &str, filename: &str) -> String {
-    format!("--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\ncontent-type: text/csv\r\n\r\n")
+    format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\ncontent-type: text/csv\r\n\r\n"
+    )
 }
 
 fn upload(server: &Server, path: &str, token: &str, bytes: &[u8]) -> (u16, Value) {
@@ -163,7 +210,10 @@ fn upload(server: &Server, path: &str, token: &str, bytes: &[u8]) -> (u16, Value
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(&body).unwrap();
     let (status, bytes) = read_response(stream);
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 #[test]
@@ -171,12 +221,22 @@ fn cli_contract() {
     let dir = tempfile::tempdir().unwrap();
     let example = dulieu(dir.path(), &["migrate"], None);
     assert!(example.contains("latest schema"), "{example}");
-    let output = Command::new(BIN).args(["config", "example"]).output().unwrap();
+    let output = Command::new(BIN)
+        .args(["config", "example"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("DULIEU_DATABASE_URL") && text.contains("max_upload_bytes"));
     admin_token(dir.path());
     let bad = Command::new(BIN)
-        .args(["admin", "create-user", "--email", "x@example.vn", "--password-stdin", "--data-dir"])
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "x@example.vn",
+            "--password-stdin",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .stdin(Stdio::null())
         .output()
@@ -191,7 +251,12 @@ fn sigkill_during_upload_keeps_the_previous_version() {
     let token = admin_token(dir.path());
     let server = Server::start(dir.path());
     let dataset = setup_dataset(&server, &token);
-    let (status, created) = upload(&server, &format!("/api/1/datasets/{dataset}/distributions"), &token, b"year,people\n2019,96208984\n");
+    let (status, created) = upload(
+        &server,
+        &format!("/api/1/datasets/{dataset}/distributions"),
+        &token,
+        b"year,people\n2019,96208984\n",
+    );
     assert_eq!(status, 201, "{created}");
     let distribution = created["id"].as_str().unwrap().to_string();
     let v1_sha = created["sha256"].as_str().unwrap().to_string();
@@ -217,19 +282,45 @@ fn sigkill_during_upload_keeps_the_previous_version() {
     drop(stream);
 
     let server = Server::start(dir.path());
-    let (status, after) = server.json("GET", &format!("/api/1/distributions/{distribution}"), &token, None);
+    let (status, after) = server.json(
+        "GET",
+        &format!("/api/1/distributions/{distribution}"),
+        &token,
+        None,
+    );
     assert_eq!(status, 200);
-    assert_eq!(after["version"], 1, "the interrupted upload left no version");
+    assert_eq!(
+        after["version"], 1,
+        "the interrupted upload left no version"
+    );
     assert_eq!(after["sha256"], v1_sha.as_str());
-    let (_, versions) = server.json("GET", &format!("/api/1/distributions/{distribution}/versions"), &token, None);
+    let (_, versions) = server.json(
+        "GET",
+        &format!("/api/1/distributions/{distribution}/versions"),
+        &token,
+        None,
+    );
     assert_eq!(versions.as_array().unwrap().len(), 1);
-    let (status, bytes) = server.request("GET", &format!("/api/1/distributions/{distribution}/download"), &token, None);
-    assert_eq!((status, bytes.as_slice()), (200, &b"year,people\n2019,96208984\n"[..]));
+    let (status, bytes) = server.request(
+        "GET",
+        &format!("/api/1/distributions/{distribution}/download"),
+        &token,
+        None,
+    );
+    assert_eq!(
+        (status, bytes.as_slice()),
+        (200, &b"year,people\n2019,96208984\n"[..])
+    );
     // Only the first file is stored as a blob.
     let blobs: Vec<_> = walk(&dir.path().join("blobs").join("blobs"));
     assert_eq!(blobs.len(), 1, "{blobs:?}");
     // And the portal still takes new versions.
-    let (status, replaced) = upload(&server, &format!("/api/1/distributions/{distribution}/versions"), &token, b"year,people\n2024,101300000\n");
+    let (status, replaced) = upload(
+        &server,
+        &format!("/api/1/distributions/{distribution}/versions"),
+        &token,
+        b"year,people\n2024,101300000\n",
+    );
     assert_eq!(status, 201, "{replaced}");
     assert_eq!(replaced["version"], 2);
 }
@@ -248,7 +339,9 @@ fn sigkill_during_dataset_writes_keeps_every_acknowledged_write() {
             let mut acknowledged = 0u64;
             for n in 1..100_000u64 {
                 let body = json!({"version": format!("v{n}"), "description": {"vi": format!("lần ghi {n}")}}).to_string();
-                let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { break };
+                let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+                    break;
+                };
                 let head = format!(
                     "PATCH /api/1/datasets/{dataset} HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer {token}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
                     body.len()
@@ -268,23 +361,47 @@ fn sigkill_during_dataset_writes_keeps_every_acknowledged_write() {
     std::thread::sleep(Duration::from_millis(1500));
     server.kill();
     let acknowledged = writer.join().unwrap();
-    assert!(acknowledged > 0, "some writes were acknowledged before the kill");
+    assert!(
+        acknowledged > 0,
+        "some writes were acknowledged before the kill"
+    );
 
     let server = Server::start(dir.path());
     let (status, current) = server.json("GET", &format!("/api/1/datasets/{dataset}"), &token, None);
     assert_eq!(status, 200);
-    let version: u64 = current["version"].as_str().unwrap().trim_start_matches('v').parse().unwrap();
+    let version: u64 = current["version"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('v')
+        .parse()
+        .unwrap();
     assert!(
         version == acknowledged || version == acknowledged + 1,
         "state v{version} after {acknowledged} acknowledged writes"
     );
-    assert_eq!(current["description"]["vi"], format!("lần ghi {version}"), "no half-applied write");
+    assert_eq!(
+        current["description"]["vi"],
+        format!("lần ghi {version}"),
+        "no half-applied write"
+    );
     // The event log holds exactly one event per committed write, and its last state is the current one.
-    let (_, history) = server.json("GET", &format!("/api/1/datasets/{dataset}/history?page_size=1000"), &token, None);
+    let (_, history) = server.json(
+        "GET",
+        &format!("/api/1/datasets/{dataset}/history?page_size=1000"),
+        &token,
+        None,
+    );
     let total = history["total"].as_u64().unwrap();
-    assert!(total <= 1000 || version > 999, "history fits in one page for this check");
+    assert!(
+        total <= 1000 || version > 999,
+        "history fits in one page for this check"
+    );
     let events = history["results"].as_array().unwrap();
-    assert_eq!(events.len() as u64, version + 1, "one created event plus one per committed update");
+    assert_eq!(
+        events.len() as u64,
+        version + 1,
+        "one created event plus one per committed update"
+    );
     let last = events.last().unwrap();
     assert_eq!(last["after"]["version"], current["version"]);
 }

@@ -159,25 +159,101 @@ pub struct Setting {
 
 /// Every setting, in the order `config example` prints them.
 pub const SETTINGS: &[Setting] = &[
-    Setting { path: "listen", env: "DULIEU_LISTEN", doc: "Address the HTTP server listens on." },
-    Setting { path: "data_dir", env: "DULIEU_DATA_DIR", doc: "Directory for the SQLite database, local blobs and other state." },
-    Setting { path: "database_url", env: "DULIEU_DATABASE_URL", doc: "Database URL: empty for SQLite in the data directory, or postgres://user:pass@host/db." },
-    Setting { path: "public_url", env: "DULIEU_PUBLIC_URL", doc: "Public base URL used in links (empty: http://{listen})." },
-    Setting { path: "max_upload_bytes", env: "DULIEU_MAX_UPLOAD_BYTES", doc: "Largest accepted upload in bytes (default 2 GiB)." },
-    Setting { path: "log", env: "DULIEU_LOG", doc: "Log filter, e.g. info or dulieu_web=debug,info." },
-    Setting { path: "database.max_connections", env: "DULIEU_DATABASE_MAX_CONNECTIONS", doc: "Database connection pool size." },
-    Setting { path: "database.sqlite_synchronous", env: "DULIEU_DATABASE_SQLITE_SYNCHRONOUS", doc: "SQLite durability: full (survives power loss) or normal (survives process crashes, faster writes)." },
-    Setting { path: "blobs.backend", env: "DULIEU_BLOBS_BACKEND", doc: "Where uploaded files are stored: local or s3." },
-    Setting { path: "blobs.dir", env: "DULIEU_BLOBS_DIR", doc: "Directory for local blobs (empty: {data_dir}/blobs)." },
-    Setting { path: "blobs.s3_endpoint", env: "DULIEU_BLOBS_S3_ENDPOINT", doc: "S3-compatible endpoint URL (empty for AWS)." },
-    Setting { path: "blobs.s3_bucket", env: "DULIEU_BLOBS_S3_BUCKET", doc: "S3 bucket name." },
-    Setting { path: "blobs.s3_region", env: "DULIEU_BLOBS_S3_REGION", doc: "S3 region." },
-    Setting { path: "blobs.s3_access_key_id", env: "DULIEU_BLOBS_S3_ACCESS_KEY_ID", doc: "S3 access key id." },
-    Setting { path: "blobs.s3_secret_access_key", env: "DULIEU_BLOBS_S3_SECRET_ACCESS_KEY", doc: "S3 secret access key (prefer the environment over the file)." },
-    Setting { path: "blobs.s3_allow_http", env: "DULIEU_BLOBS_S3_ALLOW_HTTP", doc: "Allow a plain-HTTP S3 endpoint (test servers only)." },
-    Setting { path: "worker.in_process", env: "DULIEU_WORKER_IN_PROCESS", doc: "Run the background job worker inside `dulieu serve` (set false when running `dulieu worker` separately)." },
-    Setting { path: "worker.poll_interval_ms", env: "DULIEU_WORKER_POLL_INTERVAL_MS", doc: "Pause between polls of an empty job queue, in milliseconds." },
-    Setting { path: "worker.lease_seconds", env: "DULIEU_WORKER_LEASE_SECONDS", doc: "Seconds a claimed job is leased before another worker may retry it." },
+    Setting {
+        path: "listen",
+        env: "DULIEU_LISTEN",
+        doc: "Address the HTTP server listens on.",
+    },
+    Setting {
+        path: "data_dir",
+        env: "DULIEU_DATA_DIR",
+        doc: "Directory for the SQLite database, local blobs and other state.",
+    },
+    Setting {
+        path: "database_url",
+        env: "DULIEU_DATABASE_URL",
+        doc: "Database URL: empty for SQLite in the data directory, or postgres://user:pass@host/db.",
+    },
+    Setting {
+        path: "public_url",
+        env: "DULIEU_PUBLIC_URL",
+        doc: "Public base URL used in links (empty: http://{listen}).",
+    },
+    Setting {
+        path: "max_upload_bytes",
+        env: "DULIEU_MAX_UPLOAD_BYTES",
+        doc: "Largest accepted upload in bytes (default 2 GiB).",
+    },
+    Setting {
+        path: "log",
+        env: "DULIEU_LOG",
+        doc: "Log filter, e.g. info or dulieu_web=debug,info.",
+    },
+    Setting {
+        path: "database.max_connections",
+        env: "DULIEU_DATABASE_MAX_CONNECTIONS",
+        doc: "Database connection pool size.",
+    },
+    Setting {
+        path: "database.sqlite_synchronous",
+        env: "DULIEU_DATABASE_SQLITE_SYNCHRONOUS",
+        doc: "SQLite durability: full (survives power loss) or normal (survives process crashes, faster writes).",
+    },
+    Setting {
+        path: "blobs.backend",
+        env: "DULIEU_BLOBS_BACKEND",
+        doc: "Where uploaded files are stored: local or s3.",
+    },
+    Setting {
+        path: "blobs.dir",
+        env: "DULIEU_BLOBS_DIR",
+        doc: "Directory for local blobs (empty: {data_dir}/blobs).",
+    },
+    Setting {
+        path: "blobs.s3_endpoint",
+        env: "DULIEU_BLOBS_S3_ENDPOINT",
+        doc: "S3-compatible endpoint URL (empty for AWS).",
+    },
+    Setting {
+        path: "blobs.s3_bucket",
+        env: "DULIEU_BLOBS_S3_BUCKET",
+        doc: "S3 bucket name.",
+    },
+    Setting {
+        path: "blobs.s3_region",
+        env: "DULIEU_BLOBS_S3_REGION",
+        doc: "S3 region.",
+    },
+    Setting {
+        path: "blobs.s3_access_key_id",
+        env: "DULIEU_BLOBS_S3_ACCESS_KEY_ID",
+        doc: "S3 access key id.",
+    },
+    Setting {
+        path: "blobs.s3_secret_access_key",
+        env: "DULIEU_BLOBS_S3_SECRET_ACCESS_KEY",
+        doc: "S3 secret access key (prefer the environment over the file).",
+    },
+    Setting {
+        path: "blobs.s3_allow_http",
+        env: "DULIEU_BLOBS_S3_ALLOW_HTTP",
+        doc: "Allow a plain-HTTP S3 endpoint (test servers only).",
+    },
+    Setting {
+        path: "worker.in_process",
+        env: "DULIEU_WORKER_IN_PROCESS",
+        doc: "Run the background job worker inside `dulieu serve` (set false when running `dulieu worker` separately).",
+    },
+    Setting {
+        path: "worker.poll_interval_ms",
+        env: "DULIEU_WORKER_POLL_INTERVAL_MS",
+        doc: "Pause between polls of an empty job queue, in milliseconds.",
+    },
+    Setting {
+        path: "worker.lease_seconds",
+        env: "DULIEU_WORKER_LEASE_SECONDS",
+        doc: "Seconds a claimed job is leased before another worker may retry it.",
+    },
 ];
 
 impl Config {
@@ -188,10 +264,11 @@ impl Config {
         data_dir: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
-        let mut tree = toml::Value::try_from(Config::default()).map_err(|e| ConfigError::Invalid {
-            origin: "defaults".into(),
-            message: e.to_string(),
-        })?;
+        let mut tree =
+            toml::Value::try_from(Config::default()).map_err(|e| ConfigError::Invalid {
+                origin: "defaults".into(),
+                message: e.to_string(),
+            })?;
         let env: Vec<(String, String)> = env.into_iter().collect();
         let env_data_dir = env
             .iter()
@@ -207,10 +284,11 @@ impl Config {
                 path: path.clone(),
                 source,
             })?;
-            let file_tree: toml::Value = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
-                origin: path.display().to_string(),
-                message: e.to_string(),
-            })?;
+            let file_tree: toml::Value =
+                toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+                    origin: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
             merge(&mut tree, file_tree);
         }
         for setting in SETTINGS {
@@ -219,10 +297,12 @@ impl Config {
                 set_path(&mut tree, setting.path, value);
             }
         }
-        let mut config: Config = tree.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid {
-            origin: "configuration".into(),
-            message: e.to_string(),
-        })?;
+        let mut config: Config =
+            tree.try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Invalid {
+                    origin: "configuration".into(),
+                    message: e.to_string(),
+                })?;
         if let Some(dir) = data_dir {
             config.data_dir = dir.to_path_buf();
         }
@@ -237,19 +317,28 @@ impl Config {
             message: message.into(),
         };
         if !matches!(self.database.sqlite_synchronous.as_str(), "full" | "normal") {
-            return Err(invalid("database.sqlite_synchronous", "must be full or normal"));
+            return Err(invalid(
+                "database.sqlite_synchronous",
+                "must be full or normal",
+            ));
         }
         if !matches!(self.blobs.backend.as_str(), "local" | "s3") {
             return Err(invalid("blobs.backend", "must be local or s3"));
         }
         if self.blobs.backend == "s3" && self.blobs.s3_bucket.is_empty() {
-            return Err(invalid("blobs.s3_bucket", "is required when blobs.backend is s3"));
+            return Err(invalid(
+                "blobs.s3_bucket",
+                "is required when blobs.backend is s3",
+            ));
         }
         if !self.database_url.is_empty()
             && !self.database_url.starts_with("sqlite:")
             && !self.database_url.starts_with("postgres")
         {
-            return Err(invalid("database_url", "must start with sqlite: or postgres://"));
+            return Err(invalid(
+                "database_url",
+                "must start with sqlite: or postgres://",
+            ));
         }
         if self.max_upload_bytes == 0 {
             return Err(invalid("max_upload_bytes", "must be at least 1"));
@@ -260,7 +349,10 @@ impl Config {
     /// The database URL in effect (SQLite in the data directory by default).
     pub fn effective_database_url(&self) -> String {
         if self.database_url.is_empty() {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("dulieu.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("dulieu.db").display()
+            )
         } else {
             self.database_url.clone()
         }
@@ -286,7 +378,8 @@ impl Config {
 
     /// A commented `dulieu.toml` with every setting at its default.
     pub fn example() -> String {
-        let defaults = toml::Value::try_from(Config::default()).unwrap_or(toml::Value::Table(Default::default()));
+        let defaults = toml::Value::try_from(Config::default())
+            .unwrap_or(toml::Value::Table(Default::default()));
         let mut out = String::from(
             "# dulieu.toml — every setting with its default.\n# Precedence: defaults < this file < DULIEU_* environment < command-line flags.\n",
         );
@@ -300,7 +393,10 @@ impl Config {
             let value = lookup(&defaults, setting.path)
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "\"\"".into());
-            out.push_str(&format!("\n# {}\n# env: {}\n{key} = {value}\n", setting.doc, setting.env));
+            out.push_str(&format!(
+                "\n# {}\n# env: {}\n{key} = {value}\n",
+                setting.doc, setting.env
+            ));
         }
         out
     }
@@ -330,7 +426,9 @@ fn set_path(tree: &mut toml::Value, path: &str, value: toml::Value) {
     let mut node = tree;
     let mut keys = path.split('.').peekable();
     while let Some(key) = keys.next() {
-        let toml::Value::Table(table) = node else { return };
+        let toml::Value::Table(table) = node else {
+            return;
+        };
         if keys.peek().is_none() {
             table.insert(key.to_string(), value);
             return;
@@ -389,7 +487,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("dulieu.toml"), "listen = 3\nnope = 1\n").unwrap();
         let err = Config::load(None, Some(dir.path()), vec![]).unwrap_err();
-        assert!(err.to_string().contains("nope") || err.to_string().contains("listen"), "{err}");
+        assert!(
+            err.to_string().contains("nope") || err.to_string().contains("listen"),
+            "{err}"
+        );
         let env = vec![("DULIEU_MAX_UPLOAD_BYTES".to_string(), "lots".to_string())];
         assert!(Config::load(None, Some(dir.path().join("none").as_path()), env).is_err());
         let env = vec![("DULIEU_BLOBS_BACKEND".to_string(), "ftp".to_string())];

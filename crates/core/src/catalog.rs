@@ -466,7 +466,10 @@ impl DistributionInput {
         }
         self.format = trimmed(self.format).map(|f| f.trim_start_matches('.').to_uppercase());
         if let Some(format) = &self.format
-            && (format.len() > 40 || !format.chars().all(|c| c.is_ascii_alphanumeric() || "-_+.".contains(c)))
+            && (format.len() > 40
+                || !format
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_+.".contains(c)))
         {
             errors.add("format", "invalid_format");
         }
@@ -584,7 +587,9 @@ pub fn guess_format(name: &str) -> Option<(&'static str, &'static str)> {
 }
 
 fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    value
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 fn clean_list(values: Vec<String>) -> Vec<String> {
@@ -634,8 +639,17 @@ mod tests {
             email: Some("nope".into()),
         });
         let errors = input.validate().unwrap_err();
-        for field in ["title", "slug", "frequency", "temporal.end", "contact_point.email"] {
-            assert!(errors.0.contains_key(field), "{field} missing in {errors:?}");
+        for field in [
+            "title",
+            "slug",
+            "frequency",
+            "temporal.end",
+            "contact_point.email",
+        ] {
+            assert!(
+                errors.0.contains_key(field),
+                "{field} missing in {errors:?}"
+            );
         }
     }
 
@@ -654,7 +668,10 @@ mod tests {
             format: Some(".csv".into()),
             ..Default::default()
         };
-        assert_eq!(link.clone().validate(false).unwrap().format.as_deref(), Some("CSV"));
+        assert_eq!(
+            link.clone().validate(false).unwrap().format.as_deref(),
+            Some("CSV")
+        );
         assert!(link.validate(true).unwrap_err().0.contains_key("url"));
         assert!(DistributionInput::default().validate(false).is_err());
         assert!(DistributionInput::default().validate(true).is_ok());

@@ -10,7 +10,11 @@ pub fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Err
         let path = err.path().to_string();
         let message = err.inner().to_string();
         let mut errors = FieldErrors::new();
-        let parent = if path == "." { String::new() } else { path.clone() };
+        let parent = if path == "." {
+            String::new()
+        } else {
+            path.clone()
+        };
         let join = |name: &str| {
             if parent.is_empty() {
                 name.to_string()
@@ -21,7 +25,11 @@ pub fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Err
         if let Some(rest) = message.strip_prefix("unknown field `") {
             // serde_path_to_error already ends the path with the unknown key
             let name = rest.split('`').next().unwrap_or("");
-            let field = if path.ends_with(name) { path.clone() } else { join(name) };
+            let field = if path.ends_with(name) {
+                path.clone()
+            } else {
+                join(name)
+            };
             errors.add(field, "unknown_field");
         } else if let Some(rest) = message.strip_prefix("missing field `") {
             let name = rest.split('`').next().unwrap_or("");
@@ -67,18 +75,17 @@ mod tests {
 
     fn fields(value: serde_json::Value) -> Vec<(String, &'static str)> {
         match from_json::<Outer>(value).unwrap_err() {
-            Error::Invalid(errors) => errors
-                .0
-                .into_iter()
-                .map(|(k, v)| (k, v[0].code))
-                .collect(),
+            Error::Invalid(errors) => errors.0.into_iter().map(|(k, v)| (k, v[0].code)).collect(),
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn names_the_field() {
-        assert_eq!(fields(json!({"inner": {"count": 1}})), vec![("name".into(), "required")]);
+        assert_eq!(
+            fields(json!({"inner": {"count": 1}})),
+            vec![("name".into(), "required")]
+        );
         assert_eq!(
             fields(json!({"name": "a", "inner": {"count": "x"}})),
             vec![("inner.count".into(), "invalid_type")]

@@ -28,10 +28,7 @@ impl LangText {
 
     /// Trims both languages and drops empty ones.
     pub fn normalized(self) -> Self {
-        let clean = |s: Option<String>| {
-            s.map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         Self {
             vi: clean(self.vi),
             en: clean(self.en),

@@ -190,7 +190,10 @@ mod tests {
         for kind in OrgKind::ALL {
             assert_eq!(OrgKind::parse(kind.as_str()), Some(*kind));
         }
-        assert_eq!(AccessRights::parse("non-public"), Some(AccessRights::NonPublic));
+        assert_eq!(
+            AccessRights::parse("non-public"),
+            Some(AccessRights::NonPublic)
+        );
         assert_eq!(
             serde_json::to_string(&OrgKind::CivilSociety).unwrap(),
             "\"civil-society\""

@@ -61,7 +61,8 @@ fn bad_data(err: serde_json::Error) -> Error {
 pub async fn load(app: &App) -> Result<LoadReport> {
     let actor = Actor::system();
     let mut report = LoadReport::default();
-    let organizations: Vec<DemoOrganization> = serde_json::from_str(ORGANIZATIONS).map_err(bad_data)?;
+    let organizations: Vec<DemoOrganization> =
+        serde_json::from_str(ORGANIZATIONS).map_err(bad_data)?;
     for org in organizations {
         if app.get_organization(&org.slug).await.is_ok() {
             continue;
@@ -111,9 +112,16 @@ pub async fn load(app: &App) -> Result<LoadReport> {
             } else {
                 format!("http://{link}")
             };
-            let format = demo.formats.iter().find(|f| f.as_str() != "HTML").or(demo.formats.first());
+            let format = demo
+                .formats
+                .iter()
+                .find(|f| f.as_str() != "HTML")
+                .or(demo.formats.first());
             let input = DistributionInput {
-                title: LangText::new("Nguồn gốc (theo Phụ lục C)", "Original source (per Annex C)"),
+                title: LangText::new(
+                    "Nguồn gốc (theo Phụ lục C)",
+                    "Original source (per Annex C)",
+                ),
                 url: Some(url),
                 format: format.cloned(),
                 ..Default::default()

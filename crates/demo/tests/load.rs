@@ -11,13 +11,23 @@ async fn loads_the_annex_c_catalog_once() {
     assert_eq!(first.datasets, 49);
     assert_eq!(first.distributions, 36, "rows with a usable link");
     let second = dulieu_demo::load(&test.app).await.unwrap();
-    assert_eq!(second, dulieu_demo::LoadReport::default(), "a second load creates nothing");
+    assert_eq!(
+        second,
+        dulieu_demo::LoadReport::default(),
+        "a second load creates nothing"
+    );
 
     let list = test.get("/api/1/datasets?page_size=100", None).await.json();
     assert_eq!(list["total"], 49, "every demo dataset is public");
-    let budget = test.get("/api/1/datasets/mof-state-budget-estimates", None).await.json();
+    let budget = test
+        .get("/api/1/datasets/mof-state-budget-estimates", None)
+        .await
+        .json();
     assert_eq!(budget["publisher"], "mof");
-    assert_eq!(budget["provenance"], serde_json::json!(Provenance::Official));
+    assert_eq!(
+        budget["provenance"],
+        serde_json::json!(Provenance::Official)
+    );
     assert_eq!(budget["license"], "none");
     assert_eq!(budget["license_open"], false);
     assert_eq!(budget["distributions"][0]["url"], "http://bit.ly/2XbzAAS");

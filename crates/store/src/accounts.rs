@@ -23,11 +23,7 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
 }
 
 /// Inserts a user; the e-mail must be unique (`email_taken` otherwise).
-pub async fn insert_user(
-    conn: &mut Conn,
-    user: &User,
-    password_hash: &str,
-) -> Result<()> {
+pub async fn insert_user(conn: &mut Conn, user: &User, password_hash: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, is_sysadmin, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -169,7 +165,11 @@ pub async fn membership_role(
 }
 
 /// Removes a membership; true when there was one.
-pub async fn delete_membership(conn: &mut Conn, organization_id: Uuid, user_id: Uuid) -> Result<bool> {
+pub async fn delete_membership(
+    conn: &mut Conn,
+    organization_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool> {
     let done = sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2")
         .bind(organization_id.to_string())
         .bind(user_id.to_string())
@@ -244,7 +244,10 @@ pub async fn insert_token(conn: &mut Conn, token: &ApiToken, token_hash: &str) -
 }
 
 /// A live (not revoked) token by the hash of its secret, with the stored hash for a constant-time check.
-pub async fn live_token_by_hash(conn: &mut Conn, token_hash: &str) -> Result<Option<(ApiToken, String)>> {
+pub async fn live_token_by_hash(
+    conn: &mut Conn,
+    token_hash: &str,
+) -> Result<Option<(ApiToken, String)>> {
     let row = sqlx::query(
         "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at
          FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",

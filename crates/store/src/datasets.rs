@@ -40,7 +40,8 @@ pub struct DatasetFilter {
 }
 
 fn from_row(row: &AnyRow) -> Result<Dataset> {
-    let parse_err = |what: &str, v: &str| Error::Internal(format!("unknown {what} {v:?} in database"));
+    let parse_err =
+        |what: &str, v: &str| Error::Internal(format!("unknown {what} {v:?} in database"));
     let kind_text = row.text("publisher_kind")?;
     let kind = OrgKind::parse(&kind_text).ok_or_else(|| parse_err("kind", &kind_text))?;
     let access = row.text("access_rights")?;
@@ -63,10 +64,12 @@ fn from_row(row: &AnyRow) -> Result<Dataset> {
         publisher: row.text("publisher_slug")?,
         publisher_id: row.uuid("publisher_id")?,
         provenance: kind.provenance(),
-        contact_point: (contact_name.is_some() || contact_email.is_some()).then_some(ContactPoint {
-            name: contact_name,
-            email: contact_email,
-        }),
+        contact_point: (contact_name.is_some() || contact_email.is_some()).then_some(
+            ContactPoint {
+                name: contact_name,
+                email: contact_email,
+            },
+        ),
         keywords: row.json("keywords")?,
         themes: row.json("themes")?,
         license: row.text("license_id")?,

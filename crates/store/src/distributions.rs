@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use dulieu_core::Result;
 use dulieu_core::catalog::{Distribution, DistributionInput, DistributionVersion};
 use dulieu_core::text::LangText;
-use dulieu_core::Result;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 

@@ -1,7 +1,7 @@
 //! The append-only event log. Append inside the transaction of the change it records.
 
-use dulieu_core::event::{Event, NewEvent};
 use dulieu_core::Result;
+use dulieu_core::event::{Event, NewEvent};
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
@@ -64,7 +64,12 @@ fn from_row(row: &AnyRow) -> Result<Event> {
 const SELECT: &str = "SELECT seq, at, actor_id, entity_type, entity_id, parent_id, action, before_json, after_json FROM events";
 
 /// Events about an entity or its children (e.g. a dataset and its distributions), oldest first.
-pub async fn history(conn: &mut Conn, entity_id: Uuid, offset: i64, limit: i64) -> Result<(Vec<Event>, i64)> {
+pub async fn history(
+    conn: &mut Conn,
+    entity_id: Uuid,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Event>, i64)> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE entity_id = $1 OR parent_id = $1 ORDER BY seq LIMIT $2 OFFSET $3"
     )))

@@ -2,8 +2,8 @@
 //! with backoff. A job whose worker died is claimed again once its lease expires.
 
 use chrono::{DateTime, Duration, Utc};
-use dulieu_core::job::{Job, backoff_seconds};
 use dulieu_core::Result;
+use dulieu_core::job::{Job, backoff_seconds};
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
@@ -79,12 +79,14 @@ pub async fn claim(conn: &mut Conn, now: DateTime<Utc>, lease: Duration) -> Resu
 
 /// Marks a job done.
 pub async fn complete(conn: &mut Conn, id: Uuid) -> Result<()> {
-    sqlx::query("UPDATE jobs SET status = 'done', locked_until = NULL, updated_at = $2 WHERE id = $1")
-        .bind(id.to_string())
-        .bind(ts(Utc::now()))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
+    sqlx::query(
+        "UPDATE jobs SET status = 'done', locked_until = NULL, updated_at = $2 WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .bind(ts(Utc::now()))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
     Ok(())
 }
 
@@ -122,10 +124,11 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> Result<Option<Job>> {
 
 /// Number of jobs per status.
 pub async fn counts(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
-    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status ORDER BY status")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
+    let rows =
+        sqlx::query("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status ORDER BY status")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
     rows.iter()
         .map(|row| Ok((row.text("status")?, row.int("n")?)))
         .collect()

@@ -132,7 +132,9 @@ mod tests {
     use super::*;
 
     fn listing(dir: &str) -> Vec<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dir);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dir);
         let mut names: Vec<String> = std::fs::read_dir(path)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -151,7 +153,11 @@ mod tests {
     fn both_backends_have_the_same_migrations() {
         assert_eq!(embedded(SQLITE), embedded(POSTGRES));
         assert_eq!(listing("sqlite"), listing("postgres"));
-        assert_eq!(listing("sqlite"), embedded(SQLITE), "every file is embedded");
+        assert_eq!(
+            listing("sqlite"),
+            embedded(SQLITE),
+            "every file is embedded"
+        );
         for (i, m) in SQLITE.iter().enumerate() {
             assert_eq!(m.version, i as i64 + 1, "numbers have no gaps");
         }

@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::codec::{RowExt, ts};
 use crate::{Conn, db_error};
 
-const SELECT: &str = "SELECT o.id, o.slug, o.name_vi, o.name_en, o.description_vi, o.description_en,
+const SELECT: &str =
+    "SELECT o.id, o.slug, o.name_vi, o.name_en, o.description_vi, o.description_en,
     o.kind, p.slug AS parent_slug, o.contact_email, o.website, o.created_at, o.updated_at
     FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id";
 

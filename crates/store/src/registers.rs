@@ -1,8 +1,8 @@
 //! The license and theme registers.
 
+use dulieu_core::Result;
 use dulieu_core::catalog::{License, Theme};
 use dulieu_core::text::LangText;
-use dulieu_core::Result;
 
 use crate::codec::RowExt;
 use crate::{Conn, db_error};

@@ -51,7 +51,10 @@ impl TestResponse {
 
     /// The error code of an error answer.
     pub fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// A header as text.
@@ -92,7 +95,9 @@ pub async fn fresh_postgres_database(server_url: &str) -> String {
     )
     .await
     .expect("create test database");
-    let (base, _) = server_url.rsplit_once('/').expect("URL has a database part");
+    let (base, _) = server_url
+        .rsplit_once('/')
+        .expect("URL has a database part");
     format!("{base}/{name}")
 }
 
@@ -158,7 +163,13 @@ impl TestApp {
     }
 
     /// Sends `method path` with an optional bearer token and JSON body.
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             builder = builder.header("authorization", format!("Bearer {token}"));
@@ -194,7 +205,14 @@ impl TestApp {
     }
 
     /// Uploads `bytes` as the `file` part of a multipart body, with extra text parts before it.
-    pub async fn upload(&self, path: &str, token: Option<&str>, filename: &str, bytes: &[u8], parts: &[(&str, &str)]) -> TestResponse {
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        filename: &str,
+        bytes: &[u8],
+        parts: &[(&str, &str)],
+    ) -> TestResponse {
         let boundary = "dulieu-test-boundary-7d3f";
         let mut body: Vec<u8> = Vec::new();
         for (name, value) in parts {
@@ -210,14 +228,15 @@ impl TestApp {
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let mut builder = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"));
+        let mut builder = Request::builder().method(Method::POST).uri(path).header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        );
         if let Some(token) = token {
             builder = builder.header("authorization", format!("Bearer {token}"));
         }
-        self.call(builder.body(Body::from(body)).expect("request")).await
+        self.call(builder.body(Body::from(body)).expect("request"))
+            .await
     }
 
     /// Creates a user (optionally sysadmin) directly and returns it with a fresh API token.

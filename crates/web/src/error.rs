@@ -74,7 +74,11 @@ pub fn status_of(err: &Error) -> StatusCode {
 pub fn body_of(err: &Error, locale: Locale) -> ErrorBody {
     let code = err.code();
     let text = match err {
-        Error::BadRequest { detail, .. } => message(locale, &format!("error.{code}"), &[("detail", detail), ("expected", detail)]),
+        Error::BadRequest { detail, .. } => message(
+            locale,
+            &format!("error.{code}"),
+            &[("detail", detail), ("expected", detail)],
+        ),
         Error::Forbidden { action } => message(locale, "error.forbidden", &[("action", action)]),
         Error::NotFound { entity, key } => {
             let entity = message(locale, &format!("entity.{entity}"), &[]);
@@ -84,13 +88,25 @@ pub fn body_of(err: &Error, locale: Locale) -> ErrorBody {
             {
                 entity_text = first.to_uppercase() + &entity_text[1..];
             }
-            message(locale, "error.not_found", &[("entity", &entity_text), ("key", key)])
+            message(
+                locale,
+                "error.not_found",
+                &[("entity", &entity_text), ("key", key)],
+            )
         }
-        Error::Conflict { value, .. } => message(locale, &format!("error.{code}"), &[("value", value)]),
-        Error::TooLarge { limit } => message(locale, "error.payload_too_large", &[("limit", &limit.to_string())]),
-        Error::RangeNotSatisfiable { size } => {
-            message(locale, "error.range_not_satisfiable", &[("size", &size.to_string())])
+        Error::Conflict { value, .. } => {
+            message(locale, &format!("error.{code}"), &[("value", value)])
         }
+        Error::TooLarge { limit } => message(
+            locale,
+            "error.payload_too_large",
+            &[("limit", &limit.to_string())],
+        ),
+        Error::RangeNotSatisfiable { size } => message(
+            locale,
+            "error.range_not_satisfiable",
+            &[("size", &size.to_string())],
+        ),
         _ => message(locale, &format!("error.{code}"), &[]),
     };
     let mut fields = BTreeMap::new();
@@ -99,7 +115,8 @@ pub fn body_of(err: &Error, locale: Locale) -> ErrorBody {
             let list = violations
                 .iter()
                 .map(|v| {
-                    let params: Vec<(&str, &str)> = v.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let params: Vec<(&str, &str)> =
+                        v.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     FieldMessage {
                         code: v.code.to_string(),
                         message: message(locale, &format!("violation.{}", v.code), &params),

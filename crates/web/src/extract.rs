@@ -32,7 +32,12 @@ fn locale_of(parts: &axum::http::request::Parts) -> Locale {
             .and_then(|(_, v)| Locale::parse(v))
     });
     from_query.unwrap_or_else(|| {
-        Locale::negotiate(parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+        Locale::negotiate(
+            parts
+                .headers
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        )
     })
 }
 
@@ -98,8 +103,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             .await
             .map_err(|err| {
                 let source = std::error::Error::source(&err);
-                let too_large = source
-                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                let too_large = source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
                     || err.to_string().contains("length limit");
                 if too_large {
                     ApiError(Error::TooLarge {
@@ -144,7 +148,10 @@ pub struct PageQuery {
 impl PageQuery {
     /// Checks the numbers, naming the offending parameter.
     pub fn request(&self) -> Result<dulieu_app::PageRequest, ApiError> {
-        let number = |field: &'static str, code: &'static str, raw: &Option<String>| -> Result<Option<i64>, ApiError> {
+        let number = |field: &'static str,
+                      code: &'static str,
+                      raw: &Option<String>|
+         -> Result<Option<i64>, ApiError> {
             raw.as_deref()
                 .map(|v| {
                     v.trim().parse::<i64>().map_err(|_| {

@@ -28,7 +28,11 @@ pub struct DatasetQuery {
 /// Lists the datasets the caller may see, newest first.
 #[utoipa::path(get, path = "/api/1/datasets", tag = "datasets", params(DatasetQuery),
     responses((status = 200, body = Page<Dataset>), (status = 422, body = ErrorBody)))]
-pub async fn list(State(app): State<App>, Caller(actor): Caller, Query(query): Query<DatasetQuery>) -> ApiResult<Json<Page<Dataset>>> {
+pub async fn list(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Query(query): Query<DatasetQuery>,
+) -> ApiResult<Json<Page<Dataset>>> {
     let page = PageQuery {
         page: query.page,
         page_size: query.page_size,
@@ -43,7 +47,10 @@ pub async fn list(State(app): State<App>, Caller(actor): Caller, Query(query): Q
         })?),
     };
     let organization = query.organization.as_deref().filter(|o| !o.is_empty());
-    Ok(Json(app.list_datasets(&actor, organization, status, page).await?))
+    Ok(Json(
+        app.list_datasets(&actor, organization, status, page)
+            .await?,
+    ))
 }
 
 /// Creates a dataset (editors and admins of the publisher).
@@ -51,16 +58,27 @@ pub async fn list(State(app): State<App>, Caller(actor): Caller, Query(query): Q
     security(("bearer" = [])),
     responses((status = 201, body = Dataset), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(app): State<App>, Caller(actor): Caller, body: JsonObject) -> ApiResult<(StatusCode, Json<Dataset>)> {
+pub async fn create(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    body: JsonObject,
+) -> ApiResult<(StatusCode, Json<Dataset>)> {
     let input: DatasetInput = body.decode()?;
-    Ok((StatusCode::CREATED, Json(app.create_dataset(&actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_dataset(&actor, input).await?),
+    ))
 }
 
 /// One dataset by id or slug, with its distributions.
 #[utoipa::path(get, path = "/api/1/datasets/{id_or_slug}", tag = "datasets",
     params(("id_or_slug" = String, Path, description = "Dataset id or slug")),
     responses((status = 200, body = Dataset), (status = 404, body = ErrorBody)))]
-pub async fn get(State(app): State<App>, Caller(actor): Caller, Path(key): Path<String>) -> ApiResult<Json<Dataset>> {
+pub async fn get(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(key): Path<String>,
+) -> ApiResult<Json<Dataset>> {
     Ok(Json(app.get_dataset(&actor, &key).await?))
 }
 
@@ -70,7 +88,12 @@ pub async fn get(State(app): State<App>, Caller(actor): Caller, Path(key): Path<
     request_body = DatasetInput, security(("bearer" = [])),
     responses((status = 200, body = Dataset), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update(State(app): State<App>, Caller(actor): Caller, Path(key): Path<String>, body: JsonObject) -> ApiResult<Json<Dataset>> {
+pub async fn update(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(key): Path<String>,
+    body: JsonObject,
+) -> ApiResult<Json<Dataset>> {
     Ok(Json(app.update_dataset(&actor, &key, &body.0).await?))
 }
 
@@ -78,7 +101,11 @@ pub async fn update(State(app): State<App>, Caller(actor): Caller, Path(key): Pa
 #[utoipa::path(delete, path = "/api/1/datasets/{id_or_slug}", tag = "datasets",
     params(("id_or_slug" = String, Path, description = "Dataset id or slug")), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(app): State<App>, Caller(actor): Caller, Path(key): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(key): Path<String>,
+) -> ApiResult<StatusCode> {
     app.delete_dataset(&actor, &key).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -87,6 +114,13 @@ pub async fn delete(State(app): State<App>, Caller(actor): Caller, Path(key): Pa
 #[utoipa::path(get, path = "/api/1/datasets/{id_or_slug}/history", tag = "datasets",
     params(("id_or_slug" = String, Path, description = "Dataset id or slug"), PageQuery),
     responses((status = 200, body = Page<Event>), (status = 404, body = ErrorBody)))]
-pub async fn history(State(app): State<App>, Caller(actor): Caller, Path(key): Path<String>, Query(query): Query<PageQuery>) -> ApiResult<Json<Page<Event>>> {
-    Ok(Json(app.dataset_history(&actor, &key, query.request()?).await?))
+pub async fn history(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(key): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> ApiResult<Json<Page<Event>>> {
+    Ok(Json(
+        app.dataset_history(&actor, &key, query.request()?).await?,
+    ))
 }

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::header::{
-    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG,
-    IF_NONE_MATCH, LOCATION, RANGE,
+    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE,
+    ETAG, IF_NONE_MATCH, LOCATION, RANGE,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -110,11 +110,19 @@ fn upload_meta(field: &axum::extract::multipart::Field<'_>) -> UploadMeta {
     responses((status = 201, body = Distribution), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn create(State(app): State<App>, Caller(actor): Caller, Path(key): Path<String>, request: Request) -> ApiResult<(StatusCode, Json<Distribution>)> {
+pub async fn create(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(key): Path<String>,
+    request: Request,
+) -> ApiResult<(StatusCode, Json<Distribution>)> {
     if !is_multipart(&request) {
         let body = JsonObject::from_request(request, &app).await?;
         let input: DistributionInput = body.decode()?;
-        return Ok((StatusCode::CREATED, Json(app.add_link(&actor, &key, input).await?)));
+        return Ok((
+            StatusCode::CREATED,
+            Json(app.add_link(&actor, &key, input).await?),
+        ));
     }
     let mut multipart = open_multipart(request, &app).await?;
     let mut input = DistributionInput::default();
@@ -146,8 +154,15 @@ pub struct UploadForm {
 #[utoipa::path(get, path = "/api/1/distributions/{id}", tag = "distributions",
     params(("id" = uuid::Uuid, Path, description = "Distribution id")),
     responses((status = 200, body = Distribution), (status = 404, body = ErrorBody)))]
-pub async fn get(State(app): State<App>, Caller(actor): Caller, Path(id): Path<String>) -> ApiResult<Json<Distribution>> {
-    Ok(Json(app.get_distribution(&actor, parse_id("distribution", &id)?).await?))
+pub async fn get(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Distribution>> {
+    Ok(Json(
+        app.get_distribution(&actor, parse_id("distribution", &id)?)
+            .await?,
+    ))
 }
 
 /// Changes distribution metadata (JSON merge patch).
@@ -156,16 +171,29 @@ pub async fn get(State(app): State<App>, Caller(actor): Caller, Path(id): Path<S
     security(("bearer" = [])),
     responses((status = 200, body = Distribution), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn update(State(app): State<App>, Caller(actor): Caller, Path(id): Path<String>, body: JsonObject) -> ApiResult<Json<Distribution>> {
-    Ok(Json(app.update_distribution(&actor, parse_id("distribution", &id)?, &body.0).await?))
+pub async fn update(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    body: JsonObject,
+) -> ApiResult<Json<Distribution>> {
+    Ok(Json(
+        app.update_distribution(&actor, parse_id("distribution", &id)?, &body.0)
+            .await?,
+    ))
 }
 
 /// Deletes a distribution (stored files are kept).
 #[utoipa::path(delete, path = "/api/1/distributions/{id}", tag = "distributions",
     params(("id" = uuid::Uuid, Path, description = "Distribution id")), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(app): State<App>, Caller(actor): Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    app.delete_distribution(&actor, parse_id("distribution", &id)?).await?;
+pub async fn delete(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_distribution(&actor, parse_id("distribution", &id)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,8 +201,15 @@ pub async fn delete(State(app): State<App>, Caller(actor): Caller, Path(id): Pat
 #[utoipa::path(get, path = "/api/1/distributions/{id}/versions", tag = "distributions",
     params(("id" = uuid::Uuid, Path, description = "Distribution id")),
     responses((status = 200, body = [DistributionVersion]), (status = 404, body = ErrorBody)))]
-pub async fn versions(State(app): State<App>, Caller(actor): Caller, Path(id): Path<String>) -> ApiResult<Json<Vec<DistributionVersion>>> {
-    Ok(Json(app.distribution_versions(&actor, parse_id("distribution", &id)?).await?))
+pub async fn versions(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<DistributionVersion>>> {
+    Ok(Json(
+        app.distribution_versions(&actor, parse_id("distribution", &id)?)
+            .await?,
+    ))
 }
 
 /// Replaces the file (multipart `file` part): a new version; older versions stay downloadable.
@@ -183,7 +218,12 @@ pub async fn versions(State(app): State<App>, Caller(actor): Caller, Path(id): P
     request_body(content((UploadForm = "multipart/form-data"))), security(("bearer" = [])),
     responses((status = 201, body = Distribution), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add_version(State(app): State<App>, Caller(actor): Caller, Path(id): Path<String>, request: Request) -> ApiResult<(StatusCode, Json<Distribution>)> {
+pub async fn add_version(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    request: Request,
+) -> ApiResult<(StatusCode, Json<Distribution>)> {
     let id = parse_id("distribution", &id)?;
     if !is_multipart(&request) {
         return Err(ApiError(Error::BadRequest {
@@ -211,7 +251,12 @@ pub async fn add_version(State(app): State<App>, Caller(actor): Caller, Path(id)
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
         (status = 206, description = "Part of the file"), (status = 303, description = "Link distribution: see Location"),
         (status = 304, description = "Not modified"), (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
-pub async fn download(State(app): State<App>, Caller(actor): Caller, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn download(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     serve_download(&app, &actor, &id, None, &headers).await
 }
 
@@ -220,14 +265,25 @@ pub async fn download(State(app): State<App>, Caller(actor): Caller, Path(id): P
     params(("id" = uuid::Uuid, Path, description = "Distribution id"), ("version" = i64, Path, description = "Version number")),
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
         (status = 206, description = "Part of the file"), (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
-pub async fn download_version(State(app): State<App>, Caller(actor): Caller, Path((id, version)): Path<(String, String)>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn download_version(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path((id, version)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let number = version
         .parse::<i64>()
         .map_err(|_| ApiError(Error::not_found("version", &version)))?;
     serve_download(&app, &actor, &id, Some(number), &headers).await
 }
 
-async fn serve_download(app: &App, actor: &Actor, id: &str, version: Option<i64>, headers: &HeaderMap) -> ApiResult<Response> {
+async fn serve_download(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    version: Option<i64>,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
     let id = parse_id("distribution", id)?;
     let (distribution, version) = match app.download_target(actor, id, version).await? {
         Ok(found) => found,
@@ -250,7 +306,11 @@ async fn serve_download(app: &App, actor: &Actor, id: &str, version: Option<i64>
         None => None,
     };
     let read = app.open_blob(&version, range.clone()).await?;
-    let status = if range.is_some() { StatusCode::PARTIAL_CONTENT } else { StatusCode::OK };
+    let status = if range.is_some() {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
+    };
     let content_type = version
         .media_type
         .clone()
@@ -271,11 +331,18 @@ async fn serve_download(app: &App, actor: &Actor, id: &str, version: Option<i64>
     if range.is_some() {
         response = response.header(
             CONTENT_RANGE,
-            format!("bytes {}-{}/{}", read.range.start, read.range.end - 1, read.total),
+            format!(
+                "bytes {}-{}/{}",
+                read.range.start,
+                read.range.end - 1,
+                read.total
+            ),
         );
     }
     response
-        .body(Body::from_stream(read.stream.map_err(std::io::Error::other)))
+        .body(Body::from_stream(
+            read.stream.map_err(std::io::Error::other),
+        ))
         .map_err(|e| ApiError(Error::internal(e)))
 }
 
@@ -283,7 +350,13 @@ async fn serve_download(app: &App, actor: &Actor, id: &str, version: Option<i64>
 fn content_disposition(filename: &str) -> String {
     let ascii: String = dulieu_core::text::fold_diacritics(filename)
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = filename
         .bytes()
@@ -354,6 +427,9 @@ mod tests {
     fn disposition_keeps_unicode_names() {
         let value = content_disposition("Dân số.csv");
         assert!(value.contains("filename=\"Dan_so.csv\""), "{value}");
-        assert!(value.contains("filename*=UTF-8''D%C3%A2n%20s%E1%BB%91.csv"), "{value}");
+        assert!(
+            value.contains("filename*=UTF-8''D%C3%A2n%20s%E1%BB%91.csv"),
+            "{value}"
+        );
     }
 }

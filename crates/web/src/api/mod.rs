@@ -47,7 +47,11 @@ impl utoipa::Modify for BearerAuth {
 pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(organizations::list, organizations::create))
-        .routes(routes!(organizations::get, organizations::update, organizations::delete))
+        .routes(routes!(
+            organizations::get,
+            organizations::update,
+            organizations::delete
+        ))
         .routes(routes!(organizations::members, organizations::set_member))
         .routes(routes!(organizations::remove_member))
         .routes(routes!(datasets::list, datasets::create))
@@ -60,7 +64,11 @@ pub fn router() -> OpenApiRouter<App> {
                 .routes(routes!(distributions::versions, distributions::add_version))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
-        .routes(routes!(distributions::get, distributions::update, distributions::delete))
+        .routes(routes!(
+            distributions::get,
+            distributions::update,
+            distributions::delete
+        ))
         .routes(routes!(distributions::download))
         .routes(routes!(distributions::download_version))
         .routes(routes!(accounts::create_user))
