@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use crate::{App, deny, record, require_signed_in, snapshot};
+use crate::{App, Subject, deny, record, require_signed_in, snapshot};
 
 /// Prefix of every API token secret, so leaked tokens are recognisable.
 pub const TOKEN_PREFIX: &str = "dl_";
@@ -142,9 +142,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "user",
-            user.id,
-            None,
+            Subject::new("user", user.id, None),
             "created",
             None,
             snapshot(&user),
@@ -230,9 +228,7 @@ impl App {
         record(
             &mut tx,
             &by,
-            "token",
-            token.id,
-            Some(user_id),
+            Subject::new("token", token.id, Some(user_id)),
             "created",
             None,
             snapshot(&token),
@@ -264,9 +260,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "token",
-            id,
-            Some(token.user_id),
+            Subject::new("token", id, Some(token.user_id)),
             "revoked",
             snapshot(&token),
             None,
@@ -337,9 +331,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "membership",
-            user.id,
-            Some(org.id),
+            Subject::new("membership", user.id, Some(org.id)),
             action,
             previous.map(|r| serde_json::json!({"role": r})),
             snapshot(&membership),
@@ -368,9 +360,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "membership",
-            user_id,
-            Some(org.id),
+            Subject::new("membership", user_id, Some(org.id)),
             "deleted",
             Some(serde_json::json!({"role": role})),
             None,

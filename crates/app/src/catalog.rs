@@ -16,7 +16,7 @@ use dulieu_store::{Conn, accounts, datasets, events, organizations, registers};
 use uuid::Uuid;
 
 use crate::paging::{Page, PageRequest};
-use crate::{App, deny, record, require_signed_in, snapshot};
+use crate::{App, Subject, deny, record, require_signed_in, snapshot};
 
 /// Fields of an organization clients may read but never write.
 const ORGANIZATION_READ_ONLY_FIELDS: &[&str] = &["id", "provenance", "created_at", "updated_at"];
@@ -98,9 +98,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "organization",
-            id,
-            None,
+            Subject::new("organization", id, None),
             "created",
             None,
             snapshot(&org),
@@ -187,9 +185,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "organization",
-            before.id,
-            None,
+            Subject::new("organization", before.id, None),
             "updated",
             snapshot(&before),
             snapshot(&after),
@@ -219,9 +215,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "organization",
-            org.id,
-            None,
+            Subject::new("organization", org.id, None),
             "deleted",
             snapshot(&org),
             None,
@@ -279,9 +273,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "dataset",
-            id,
-            None,
+            Subject::new("dataset", id, None),
             "created",
             None,
             snapshot(&dataset),
@@ -395,9 +387,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "dataset",
-            before.id,
-            None,
+            Subject::new("dataset", before.id, None),
             "updated",
             snapshot(&before),
             snapshot(&after),
@@ -417,9 +407,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "dataset",
-            dataset.id,
-            None,
+            Subject::new("dataset", dataset.id, None),
             "deleted",
             snapshot(&self.present(dataset.clone())),
             None,

@@ -15,7 +15,7 @@ use futures::Stream;
 use uuid::Uuid;
 
 use crate::worker::VERIFY_BLOB;
-use crate::{App, BlobRead, record, snapshot};
+use crate::{App, BlobRead, Subject, record, snapshot};
 
 /// What the client said about an uploaded file.
 #[derive(Debug, Clone, Default)]
@@ -73,9 +73,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "distribution",
-            id,
-            Some(dataset.id),
+            Subject::new("distribution", id, Some(dataset.id)),
             "created",
             None,
             snapshot(&created),
@@ -162,9 +160,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "distribution",
-            id,
-            Some(dataset_id),
+            Subject::new("distribution", id, Some(dataset_id)),
             "created",
             None,
             snapshot(&created),
@@ -222,9 +218,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "distribution",
-            id,
-            Some(dataset_id),
+            Subject::new("distribution", id, Some(dataset_id)),
             "file_replaced",
             snapshot(&self.with_url(before)),
             snapshot(&after),
@@ -330,9 +324,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "distribution",
-            id,
-            Some(before.dataset_id),
+            Subject::new("distribution", id, Some(before.dataset_id)),
             "updated",
             snapshot(&before),
             snapshot(&after),
@@ -353,9 +345,7 @@ impl App {
         record(
             &mut tx,
             actor,
-            "distribution",
-            id,
-            Some(before.dataset_id),
+            Subject::new("distribution", id, Some(before.dataset_id)),
             "deleted",
             snapshot(&before),
             None,

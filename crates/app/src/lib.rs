@@ -94,13 +94,32 @@ impl App {
     }
 }
 
-/// Appends an event for a change made in `tx`.
-pub(crate) async fn record(
-    tx: &mut Tx,
-    actor: &Actor,
+/// What a recorded change is about: the entity and its enclosing entity.
+pub(crate) struct Subject {
     entity_type: &'static str,
     entity_id: uuid::Uuid,
     parent_id: Option<uuid::Uuid>,
+}
+
+impl Subject {
+    pub(crate) fn new(
+        entity_type: &'static str,
+        entity_id: uuid::Uuid,
+        parent_id: Option<uuid::Uuid>,
+    ) -> Self {
+        Self {
+            entity_type,
+            entity_id,
+            parent_id,
+        }
+    }
+}
+
+/// Appends an event for a change made in `tx` (call it last, just before the commit).
+pub(crate) async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    subject: Subject,
     action: &'static str,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
@@ -109,9 +128,9 @@ pub(crate) async fn record(
         tx,
         &NewEvent {
             actor_id: actor.user_id,
-            entity_type,
-            entity_id,
-            parent_id,
+            entity_type: subject.entity_type,
+            entity_id: subject.entity_id,
+            parent_id: subject.parent_id,
             action,
             before,
             after,

@@ -32,7 +32,7 @@ impl PageRequest {
         let mut errors = FieldErrors::new();
         let page = page.unwrap_or(1);
         let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-        if page < 1 || page > 1_000_000 {
+        if !(1..=1_000_000).contains(&page) {
             errors.add("page", "invalid_page");
         }
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {

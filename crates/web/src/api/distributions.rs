@@ -232,17 +232,18 @@ pub async fn add_version(
         }));
     }
     let mut multipart = open_multipart(request, &app).await?;
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-        if field.name() == Some("file") {
-            let meta = upload_meta(&field);
-            let replaced = app.replace_file(&actor, id, meta, field).await?;
-            return Ok((StatusCode::CREATED, Json(replaced)));
-        }
+    // The file is the only part this endpoint takes.
+    let Some(field) = multipart.next_field().await.map_err(multipart_error)? else {
+        return Err(missing_file());
+    };
+    if field.name() != Some("file") {
         let mut errors = FieldErrors::new();
         errors.add(field.name().unwrap_or("").to_string(), "unknown_field");
         return Err(ApiError(Error::Invalid(errors)));
     }
-    Err(missing_file())
+    let meta = upload_meta(&field);
+    let replaced = app.replace_file(&actor, id, meta, field).await?;
+    Ok((StatusCode::CREATED, Json(replaced)))
 }
 
 /// Downloads the current file (supports `Range`, `If-None-Match`); a link redirects to its URL.
