@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use crate::{App, Subject, deny, record, require_signed_in, snapshot};
+use crate::{App, Subject, commit_change, deny, require_signed_in, snapshot};
 
 /// Prefix of every API token secret, so leaked tokens are recognisable.
 pub const TOKEN_PREFIX: &str = "dl_";
@@ -139,8 +139,8 @@ impl App {
         let hash = hash_password(input.password).await?;
         let mut tx = self.store().begin().await?;
         accounts::insert_user(&mut tx, &user, &hash).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("user", user.id, None),
             "created",
@@ -148,7 +148,6 @@ impl App {
             snapshot(&user),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(user)
     }
 
@@ -225,8 +224,8 @@ impl App {
             user_id: actor.user_id.or(Some(user_id)),
             ..actor.clone()
         };
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             &by,
             Subject::new("token", token.id, Some(user_id)),
             "created",
@@ -234,7 +233,6 @@ impl App {
             snapshot(&token),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(NewToken {
             token,
             token_secret: secret,
@@ -257,8 +255,8 @@ impl App {
             .filter(|t| actor.is_sysadmin || Some(t.user_id) == actor.user_id)
             .ok_or_else(|| Error::not_found("token", id))?;
         accounts::revoke_token(&mut tx, id, Utc::now()).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("token", id, Some(token.user_id)),
             "revoked",
@@ -266,7 +264,6 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
 
@@ -328,8 +325,8 @@ impl App {
         } else {
             "created"
         };
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("membership", user.id, Some(org.id)),
             action,
@@ -337,7 +334,6 @@ impl App {
             snapshot(&membership),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(membership)
     }
 
@@ -357,8 +353,8 @@ impl App {
             return Err(last_admin());
         }
         accounts::delete_membership(&mut tx, org.id, user_id).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("membership", user_id, Some(org.id)),
             "deleted",
@@ -366,7 +362,6 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
 

@@ -16,7 +16,7 @@ use dulieu_store::{Conn, accounts, datasets, events, organizations, registers};
 use uuid::Uuid;
 
 use crate::paging::{Page, PageRequest};
-use crate::{App, Subject, deny, record, require_signed_in, snapshot};
+use crate::{App, Subject, commit_change, deny, require_signed_in, snapshot};
 
 /// Fields of an organization clients may read but never write.
 const ORGANIZATION_READ_ONLY_FIELDS: &[&str] = &["id", "provenance", "created_at", "updated_at"];
@@ -95,8 +95,8 @@ impl App {
         let org = organizations::get(&mut tx, id)
             .await?
             .ok_or_else(|| Error::Internal("organization vanished".into()))?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("organization", id, None),
             "created",
@@ -104,7 +104,6 @@ impl App {
             snapshot(&org),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(org)
     }
 
@@ -182,8 +181,8 @@ impl App {
         let after = organizations::get(&mut tx, before.id)
             .await?
             .ok_or_else(|| Error::Internal("organization vanished".into()))?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("organization", before.id, None),
             "updated",
@@ -191,7 +190,6 @@ impl App {
             snapshot(&after),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
 
@@ -212,8 +210,8 @@ impl App {
             });
         }
         organizations::delete(&mut tx, org.id).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("organization", org.id, None),
             "deleted",
@@ -221,7 +219,6 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
 
@@ -270,8 +267,8 @@ impl App {
                 .await?
                 .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
         );
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("dataset", id, None),
             "created",
@@ -279,7 +276,6 @@ impl App {
             snapshot(&dataset),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(dataset)
     }
 
@@ -384,8 +380,8 @@ impl App {
                 .await?
                 .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
         );
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("dataset", before.id, None),
             "updated",
@@ -393,7 +389,6 @@ impl App {
             snapshot(&after),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
 
@@ -404,8 +399,8 @@ impl App {
             .dataset_for_change(&mut tx, actor, key, "dataset.delete", Actor::can_admin)
             .await?;
         datasets::delete(&mut tx, dataset.id).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("dataset", dataset.id, None),
             "deleted",
@@ -413,7 +408,6 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
 

@@ -15,7 +15,7 @@ use futures::Stream;
 use uuid::Uuid;
 
 use crate::worker::VERIFY_BLOB;
-use crate::{App, BlobRead, Subject, record, snapshot};
+use crate::{App, BlobRead, Subject, commit_change, snapshot};
 
 /// What the client said about an uploaded file.
 #[derive(Debug, Clone, Default)]
@@ -70,8 +70,8 @@ impl App {
         distributions::insert(&mut tx, id, dataset.id, &input, now).await?;
         datasets::touch(&mut tx, dataset.id, now).await?;
         let created = self.distribution_in(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("distribution", id, Some(dataset.id)),
             "created",
@@ -79,7 +79,6 @@ impl App {
             snapshot(&created),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(created)
     }
 
@@ -146,19 +145,10 @@ impl App {
         let id = Uuid::now_v7();
         let now = Utc::now();
         distributions::insert(&mut tx, id, dataset_id, &input, now).await?;
-        distributions::add_version(&mut tx, id, &file, actor.user_id, now).await?;
-        datasets::touch(&mut tx, dataset_id, now).await?;
-        jobs::enqueue(
-            &mut tx,
-            VERIFY_BLOB,
-            &serde_json::json!({"sha256": file.sha256}),
-            now,
-            5,
-        )
-        .await?;
+        add_file_version(&mut tx, actor, id, dataset_id, &file, now).await?;
         let created = self.distribution_in(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("distribution", id, Some(dataset_id)),
             "created",
@@ -166,7 +156,6 @@ impl App {
             snapshot(&created),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(created)
     }
 
@@ -204,19 +193,10 @@ impl App {
             filename: meta.filename,
         };
         let now = Utc::now();
-        distributions::add_version(&mut tx, id, &file, actor.user_id, now).await?;
-        datasets::touch(&mut tx, dataset_id, now).await?;
-        jobs::enqueue(
-            &mut tx,
-            VERIFY_BLOB,
-            &serde_json::json!({"sha256": file.sha256}),
-            now,
-            5,
-        )
-        .await?;
+        add_file_version(&mut tx, actor, id, dataset_id, &file, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("distribution", id, Some(dataset_id)),
             "file_replaced",
@@ -224,11 +204,10 @@ impl App {
             snapshot(&after),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
 
-    fn with_url(&self, mut distribution: Distribution) -> Distribution {
+    pub(crate) fn with_url(&self, mut distribution: Distribution) -> Distribution {
         if distribution.remote_url.is_none() {
             distribution.url = format!(
                 "{}/api/1/distributions/{}/download",
@@ -321,8 +300,8 @@ impl App {
         distributions::update(&mut tx, id, &input, now).await?;
         datasets::touch(&mut tx, before.dataset_id, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("distribution", id, Some(before.dataset_id)),
             "updated",
@@ -330,7 +309,6 @@ impl App {
             snapshot(&after),
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(after)
     }
 
@@ -342,8 +320,8 @@ impl App {
             .await?;
         distributions::delete(&mut tx, id).await?;
         datasets::touch(&mut tx, before.dataset_id, Utc::now()).await?;
-        record(
-            &mut tx,
+        commit_change(
+            tx,
             actor,
             Subject::new("distribution", id, Some(before.dataset_id)),
             "deleted",
@@ -351,7 +329,6 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await.map_err(Error::internal)?;
         Ok(())
     }
 
@@ -399,4 +376,20 @@ impl App {
     ) -> Result<BlobRead> {
         self.blobs().open(&version.sha256, range).await
     }
+}
+
+/// Records a stored file as the next version, touches the dataset and queues the fixity check.
+async fn add_file_version(
+    tx: &mut dulieu_store::Tx,
+    actor: &Actor,
+    id: Uuid,
+    dataset_id: Uuid,
+    file: &NewFile,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    distributions::add_version(tx, id, file, actor.user_id, now).await?;
+    datasets::touch(tx, dataset_id, now).await?;
+    let payload = serde_json::json!({"sha256": file.sha256});
+    jobs::enqueue(tx, VERIFY_BLOB, &payload, now, 5).await?;
+    Ok(())
 }

@@ -115,9 +115,9 @@ impl Subject {
     }
 }
 
-/// Appends an event for a change made in `tx` (call it last, just before the commit).
-pub(crate) async fn record(
-    tx: &mut Tx,
+/// Appends the event of the change made in `tx` and commits both together.
+pub(crate) async fn commit_change(
+    mut tx: Tx,
     actor: &Actor,
     subject: Subject,
     action: &'static str,
@@ -125,7 +125,7 @@ pub(crate) async fn record(
     after: Option<serde_json::Value>,
 ) -> Result<()> {
     dulieu_store::events::append(
-        tx,
+        &mut tx,
         &NewEvent {
             actor_id: actor.user_id,
             entity_type: subject.entity_type,
@@ -137,7 +137,7 @@ pub(crate) async fn record(
         },
     )
     .await?;
-    Ok(())
+    tx.commit().await.map_err(Error::internal)
 }
 
 /// Serialises a value for the event log.

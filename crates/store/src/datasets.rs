@@ -166,42 +166,20 @@ pub async fn insert(
     publisher_id: Uuid,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let contact = input.contact_point.clone().unwrap_or_default();
-    let temporal = input.temporal.clone().unwrap_or_default();
-    sqlx::query(
+    write(
+        conn,
         "INSERT INTO datasets (id, slug, title_vi, title_en, description_vi, description_en,
             publisher_id, contact_name, contact_email, keywords, themes, license_id, access_rights,
             temporal_start, temporal_end, spatial, frequency, issued, modified, version, status,
             created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
             $19, $20, $21, $22, $22)",
+        id,
+        input,
+        publisher_id,
+        at,
     )
-    .bind(id.to_string())
-    .bind(input.slug().to_string())
-    .bind(input.title.vi.clone())
-    .bind(input.title.en.clone())
-    .bind(input.description.vi.clone())
-    .bind(input.description.en.clone())
-    .bind(publisher_id.to_string())
-    .bind(contact.name)
-    .bind(contact.email)
-    .bind(json_text(&input.keywords)?)
-    .bind(json_text(&input.themes)?)
-    .bind(input.license.clone())
-    .bind(input.access_rights.as_str())
-    .bind(date(temporal.start))
-    .bind(date(temporal.end))
-    .bind(input.spatial.clone())
-    .bind(input.frequency.clone())
-    .bind(date(input.issued))
-    .bind(date(input.modified))
-    .bind(input.version.clone())
-    .bind(input.status.as_str())
-    .bind(ts(at))
-    .execute(&mut *conn)
     .await
-    .map_err(|e| slug_conflict(e, input.slug()))?;
-    Ok(())
 }
 
 /// Replaces the writable fields of a dataset.
@@ -212,41 +190,59 @@ pub async fn update(
     publisher_id: Uuid,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let contact = input.contact_point.clone().unwrap_or_default();
-    let temporal = input.temporal.clone().unwrap_or_default();
-    sqlx::query(
+    write(
+        conn,
         "UPDATE datasets SET slug = $2, title_vi = $3, title_en = $4, description_vi = $5,
             description_en = $6, publisher_id = $7, contact_name = $8, contact_email = $9,
             keywords = $10, themes = $11, license_id = $12, access_rights = $13,
             temporal_start = $14, temporal_end = $15, spatial = $16, frequency = $17, issued = $18,
             modified = $19, version = $20, status = $21, updated_at = $22
          WHERE id = $1",
+        id,
+        input,
+        publisher_id,
+        at,
     )
-    .bind(id.to_string())
-    .bind(input.slug().to_string())
-    .bind(input.title.vi.clone())
-    .bind(input.title.en.clone())
-    .bind(input.description.vi.clone())
-    .bind(input.description.en.clone())
-    .bind(publisher_id.to_string())
-    .bind(contact.name)
-    .bind(contact.email)
-    .bind(json_text(&input.keywords)?)
-    .bind(json_text(&input.themes)?)
-    .bind(input.license.clone())
-    .bind(input.access_rights.as_str())
-    .bind(date(temporal.start))
-    .bind(date(temporal.end))
-    .bind(input.spatial.clone())
-    .bind(input.frequency.clone())
-    .bind(date(input.issued))
-    .bind(date(input.modified))
-    .bind(input.version.clone())
-    .bind(input.status.as_str())
-    .bind(ts(at))
-    .execute(&mut *conn)
     .await
-    .map_err(|e| slug_conflict(e, input.slug()))?;
+}
+
+/// Runs an insert or update whose parameters are the dataset fields in column order.
+async fn write(
+    conn: &mut Conn,
+    sql: &'static str,
+    id: Uuid,
+    input: &DatasetInput,
+    publisher_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let contact = input.contact_point.clone().unwrap_or_default();
+    let temporal = input.temporal.clone().unwrap_or_default();
+    sqlx::query(sql)
+        .bind(id.to_string())
+        .bind(input.slug().to_string())
+        .bind(input.title.vi.clone())
+        .bind(input.title.en.clone())
+        .bind(input.description.vi.clone())
+        .bind(input.description.en.clone())
+        .bind(publisher_id.to_string())
+        .bind(contact.name)
+        .bind(contact.email)
+        .bind(json_text(&input.keywords)?)
+        .bind(json_text(&input.themes)?)
+        .bind(input.license.clone())
+        .bind(input.access_rights.as_str())
+        .bind(date(temporal.start))
+        .bind(date(temporal.end))
+        .bind(input.spatial.clone())
+        .bind(input.frequency.clone())
+        .bind(date(input.issued))
+        .bind(date(input.modified))
+        .bind(input.version.clone())
+        .bind(input.status.as_str())
+        .bind(ts(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| slug_conflict(e, input.slug()))?;
     Ok(())
 }
 

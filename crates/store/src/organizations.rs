@@ -85,26 +85,17 @@ pub async fn insert(
     parent_id: Option<Uuid>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    sqlx::query(
+    write(
+        conn,
         "INSERT INTO organizations (id, slug, name_vi, name_en, description_vi, description_en, kind,
             parent_id, contact_email, website, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        id,
+        input,
+        parent_id,
+        at,
     )
-    .bind(id.to_string())
-    .bind(&input.slug)
-    .bind(input.name.vi.clone())
-    .bind(input.name.en.clone())
-    .bind(input.description.vi.clone())
-    .bind(input.description.en.clone())
-    .bind(input.kind.as_str())
-    .bind(parent_id.map(|p| p.to_string()))
-    .bind(input.contact_email.clone())
-    .bind(input.website.clone())
-    .bind(ts(at))
-    .execute(&mut *conn)
     .await
-    .map_err(|e| slug_conflict(e, &input.slug))?;
-    Ok(())
 }
 
 /// Replaces the writable fields of an organization.
@@ -115,26 +106,44 @@ pub async fn update(
     parent_id: Option<Uuid>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    sqlx::query(
+    write(
+        conn,
         "UPDATE organizations SET slug = $2, name_vi = $3, name_en = $4, description_vi = $5,
             description_en = $6, kind = $7, parent_id = $8, contact_email = $9, website = $10,
             updated_at = $11
          WHERE id = $1",
+        id,
+        input,
+        parent_id,
+        at,
     )
-    .bind(id.to_string())
-    .bind(&input.slug)
-    .bind(input.name.vi.clone())
-    .bind(input.name.en.clone())
-    .bind(input.description.vi.clone())
-    .bind(input.description.en.clone())
-    .bind(input.kind.as_str())
-    .bind(parent_id.map(|p| p.to_string()))
-    .bind(input.contact_email.clone())
-    .bind(input.website.clone())
-    .bind(ts(at))
-    .execute(&mut *conn)
     .await
-    .map_err(|e| slug_conflict(e, &input.slug))?;
+}
+
+/// Runs an insert or update whose parameters are the organization fields in column order.
+async fn write(
+    conn: &mut Conn,
+    sql: &'static str,
+    id: Uuid,
+    input: &OrganizationInput,
+    parent_id: Option<Uuid>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    sqlx::query(sql)
+        .bind(id.to_string())
+        .bind(&input.slug)
+        .bind(input.name.vi.clone())
+        .bind(input.name.en.clone())
+        .bind(input.description.vi.clone())
+        .bind(input.description.en.clone())
+        .bind(input.kind.as_str())
+        .bind(parent_id.map(|p| p.to_string()))
+        .bind(input.contact_email.clone())
+        .bind(input.website.clone())
+        .bind(ts(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| slug_conflict(e, &input.slug))?;
     Ok(())
 }
 
