@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use crate::{App, Subject, commit_change, deny, require_signed_in, snapshot};
+use crate::{App, Subject, deny, require_signed_in, snapshot};
 
 /// Prefix of every API token secret, so leaked tokens are recognisable.
 pub const TOKEN_PREFIX: &str = "dl_";
@@ -139,7 +139,7 @@ impl App {
         let hash = hash_password(input.password).await?;
         let mut tx = self.store().begin().await?;
         accounts::insert_user(&mut tx, &user, &hash).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("user", user.id, None),
@@ -224,7 +224,7 @@ impl App {
             user_id: actor.user_id.or(Some(user_id)),
             ..actor.clone()
         };
-        commit_change(
+        self.commit_change(
             tx,
             &by,
             Subject::new("token", token.id, Some(user_id)),
@@ -255,7 +255,7 @@ impl App {
             .filter(|t| actor.is_sysadmin || Some(t.user_id) == actor.user_id)
             .ok_or_else(|| Error::not_found("token", id))?;
         accounts::revoke_token(&mut tx, id, Utc::now()).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("token", id, Some(token.user_id)),
@@ -325,7 +325,7 @@ impl App {
         } else {
             "created"
         };
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("membership", user.id, Some(org.id)),
@@ -353,7 +353,7 @@ impl App {
             return Err(last_admin());
         }
         accounts::delete_membership(&mut tx, org.id, user_id).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("membership", user_id, Some(org.id)),

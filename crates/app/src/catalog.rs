@@ -3,8 +3,8 @@
 use chrono::Utc;
 use dulieu_core::account::Actor;
 use dulieu_core::catalog::{
-    DATASET_READ_ONLY_FIELDS, Dataset, DatasetInput, License, Organization, OrganizationInput,
-    Theme,
+    DATASET_READ_ONLY_FIELDS, Dataset, DatasetInput, License, ORGANIZATION_READ_ONLY_FIELDS,
+    Organization, OrganizationInput, Theme,
 };
 use dulieu_core::decode::from_json;
 use dulieu_core::event::Event;
@@ -16,10 +16,7 @@ use dulieu_store::{Conn, accounts, datasets, events, organizations, registers};
 use uuid::Uuid;
 
 use crate::paging::{Page, PageRequest};
-use crate::{App, Subject, commit_change, deny, require_signed_in, snapshot};
-
-/// Fields of an organization clients may read but never write.
-const ORGANIZATION_READ_ONLY_FIELDS: &[&str] = &["id", "provenance", "created_at", "updated_at"];
+use crate::{App, Subject, deny, require_signed_in, snapshot};
 
 /// Applies a JSON merge patch to the writable fields of a resource, refusing read-only fields.
 fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
@@ -28,7 +25,7 @@ fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
     read_only: &[&str],
 ) -> Result<T> {
     let Some(changes) = patch.as_object() else {
-        return Err(Error::invalid("body", "invalid_type"));
+        return Err(Error::invalid("body", "expected_object"));
     };
     let mut errors = FieldErrors::new();
     for field in read_only {
@@ -95,7 +92,7 @@ impl App {
         let org = organizations::get(&mut tx, id)
             .await?
             .ok_or_else(|| Error::Internal("organization vanished".into()))?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("organization", id, None),
@@ -181,7 +178,7 @@ impl App {
         let after = organizations::get(&mut tx, before.id)
             .await?
             .ok_or_else(|| Error::Internal("organization vanished".into()))?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("organization", before.id, None),
@@ -210,7 +207,7 @@ impl App {
             });
         }
         organizations::delete(&mut tx, org.id).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("organization", org.id, None),
@@ -267,7 +264,7 @@ impl App {
                 .await?
                 .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
         );
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("dataset", id, None),
@@ -287,6 +284,22 @@ impl App {
             .filter(|d| d.is_public() || actor.can_see_private_of(d.publisher_id))
             .ok_or_else(|| Error::not_found("dataset", key))?;
         Ok(self.present(dataset))
+    }
+
+    /// The JSON of a dataset by id or slug, if `actor` may see it; public datasets are served
+    /// from the read cache.
+    pub async fn get_dataset_json(&self, actor: &Actor, key: &str) -> Result<bytes::Bytes> {
+        if let Some(json) = self.cache().get(key) {
+            return Ok(json);
+        }
+        let generation = self.cache().generation();
+        let dataset = self.get_dataset(actor, key).await?;
+        let json = bytes::Bytes::from(serde_json::to_vec(&dataset).map_err(Error::internal)?);
+        if dataset.is_public() {
+            self.cache()
+                .insert(generation, dataset.id, &dataset.slug, json.clone());
+        }
+        Ok(json)
     }
 
     /// A page of the datasets `actor` may see, newest first, optionally of one publisher or status.
@@ -335,8 +348,14 @@ impl App {
     ) -> Result<Dataset> {
         let dataset = datasets::get(conn, key)
             .await?
-            .filter(|d| d.is_public() || actor.can_see_private_of(d.publisher_id))
             .ok_or_else(|| Error::not_found("dataset", key))?;
+        // Anonymous callers are told to sign in whatever the dataset; that reveals nothing.
+        if !actor.is_authenticated() && !allowed(actor, dataset.publisher_id) {
+            return Err(Error::Unauthenticated);
+        }
+        if !(dataset.is_public() || actor.can_see_private_of(dataset.publisher_id)) {
+            return Err(Error::not_found("dataset", key));
+        }
         if !allowed(actor, dataset.publisher_id) {
             return Err(deny(actor, action));
         }
@@ -380,7 +399,7 @@ impl App {
                 .await?
                 .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
         );
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("dataset", before.id, None),
@@ -399,7 +418,7 @@ impl App {
             .dataset_for_change(&mut tx, actor, key, "dataset.delete", Actor::can_admin)
             .await?;
         datasets::delete(&mut tx, dataset.id).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("dataset", dataset.id, None),

@@ -15,7 +15,7 @@ use futures::Stream;
 use uuid::Uuid;
 
 use crate::worker::VERIFY_BLOB;
-use crate::{App, BlobRead, Subject, commit_change, snapshot};
+use crate::{App, BlobRead, Subject, snapshot};
 
 /// What the client said about an uploaded file.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +70,7 @@ impl App {
         distributions::insert(&mut tx, id, dataset.id, &input, now).await?;
         datasets::touch(&mut tx, dataset.id, now).await?;
         let created = self.distribution_in(&mut tx, id).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("distribution", id, Some(dataset.id)),
@@ -147,7 +147,7 @@ impl App {
         distributions::insert(&mut tx, id, dataset_id, &input, now).await?;
         add_file_version(&mut tx, actor, id, dataset_id, &file, now).await?;
         let created = self.distribution_in(&mut tx, id).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("distribution", id, Some(dataset_id)),
@@ -195,7 +195,7 @@ impl App {
         let now = Utc::now();
         add_file_version(&mut tx, actor, id, dataset_id, &file, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("distribution", id, Some(dataset_id)),
@@ -271,7 +271,7 @@ impl App {
             .distribution_for_change(&mut tx, actor, id, Actor::can_edit_datasets_of)
             .await?;
         let Some(changes) = patch.as_object() else {
-            return Err(Error::invalid("body", "invalid_type"));
+            return Err(Error::invalid("body", "expected_object"));
         };
         let mut errors = FieldErrors::new();
         for field in [
@@ -300,7 +300,7 @@ impl App {
         distributions::update(&mut tx, id, &input, now).await?;
         datasets::touch(&mut tx, before.dataset_id, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("distribution", id, Some(before.dataset_id)),
@@ -320,7 +320,7 @@ impl App {
             .await?;
         distributions::delete(&mut tx, id).await?;
         datasets::touch(&mut tx, before.dataset_id, Utc::now()).await?;
-        commit_change(
+        self.commit_change(
             tx,
             actor,
             Subject::new("distribution", id, Some(before.dataset_id)),

@@ -2,6 +2,7 @@
 //! validation, transaction and event. Knows nothing of HTTP.
 
 mod accounts;
+pub mod cache;
 mod catalog;
 mod files;
 pub mod paging;
@@ -28,6 +29,7 @@ pub struct App {
 }
 
 struct Inner {
+    cache: cache::DatasetCache,
     store: Store,
     blobs: BlobStore,
     config: Config,
@@ -65,6 +67,7 @@ impl App {
         };
         Ok(Self {
             inner: Arc::new(Inner {
+                cache: cache::DatasetCache::new(config.cache.dataset_bytes),
                 store,
                 blobs,
                 config: config.clone(),
@@ -115,29 +118,81 @@ impl Subject {
     }
 }
 
-/// Appends the event of the change made in `tx` and commits both together.
-pub(crate) async fn commit_change(
-    mut tx: Tx,
-    actor: &Actor,
-    subject: Subject,
-    action: &'static str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<()> {
-    dulieu_store::events::append(
-        &mut tx,
-        &NewEvent {
-            actor_id: actor.user_id,
-            entity_type: subject.entity_type,
-            entity_id: subject.entity_id,
-            parent_id: subject.parent_id,
-            action,
-            before,
-            after,
-        },
-    )
-    .await?;
-    tx.commit().await.map_err(Error::internal)
+impl App {
+    /// Appends the event of the change made in `tx`, commits both together, then drops what the
+    /// change made stale from the read cache.
+    pub(crate) async fn commit_change(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        subject: Subject,
+        action: &'static str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<()> {
+        dulieu_store::events::append(
+            &mut tx,
+            &NewEvent {
+                actor_id: actor.user_id,
+                entity_type: subject.entity_type,
+                entity_id: subject.entity_id,
+                parent_id: subject.parent_id,
+                action,
+                before,
+                after,
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(Error::internal)?;
+        self.inner
+            .cache
+            .apply(subject.entity_type, subject.entity_id, subject.parent_id);
+        Ok(())
+    }
+
+    /// Keeps the read cache in step with changes committed by other processes, by tailing the
+    /// event log every `interval`, until `shutdown` turns true.
+    pub async fn follow_events(
+        &self,
+        interval: std::time::Duration,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let mut cursor = match self.store().conn().await {
+            Ok(mut conn) => dulieu_store::events::last_seq(&mut conn).await.unwrap_or(0),
+            Err(_) => 0,
+        };
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+            let batch = match self.store().conn().await {
+                Ok(mut conn) => dulieu_store::events::since(&mut conn, cursor, 1000).await,
+                Err(e) => Err(e),
+            };
+            match batch {
+                Ok(events) => {
+                    for event in &events {
+                        self.inner.cache.apply(
+                            &event.entity_type,
+                            event.entity_id,
+                            event.parent_id,
+                        );
+                        cursor = cursor.max(event.seq);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the event log"),
+            }
+        }
+    }
+
+    /// The read cache of public datasets.
+    pub fn cache(&self) -> &cache::DatasetCache {
+        &self.inner.cache
+    }
 }
 
 /// Serialises a value for the event log.

@@ -99,12 +99,19 @@ pub async fn serve(
         let app = app.clone();
         tokio::spawn(async move { app.run_worker(stopped).await })
     });
+    let follower = {
+        let app = app.clone();
+        let stopped = stop.subscribe();
+        let interval = std::time::Duration::from_millis(config.cache.follow_interval_ms.max(10));
+        tokio::spawn(async move { app.follow_events(interval, stopped).await })
+    };
     println!("dulieu listening on http://{address}");
     dulieu_web::serve(listener, dulieu_web::router(app.clone()), shutdown_signal()).await?;
     let _ = stop.send(true);
     if let Some(worker) = worker {
         let _ = worker.await;
     }
+    let _ = follower.await;
     app.store().close().await;
     Ok(())
 }

@@ -48,6 +48,8 @@ pub struct Config {
     pub blobs: BlobsConfig,
     /// Background worker settings.
     pub worker: WorkerConfig,
+    /// In-memory cache settings.
+    pub cache: CacheConfig,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -84,6 +86,25 @@ pub struct BlobsConfig {
     pub s3_allow_http: bool,
 }
 
+/// In-memory cache settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    /// Bytes of public dataset JSON kept in memory (0 disables the cache).
+    pub dataset_bytes: usize,
+    /// Milliseconds between reads of the event log for changes made by other processes.
+    pub follow_interval_ms: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            dataset_bytes: 64 * 1024 * 1024,
+            follow_interval_ms: 1000,
+        }
+    }
+}
+
 /// Background worker settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -107,6 +128,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             blobs: BlobsConfig::default(),
             worker: WorkerConfig::default(),
+            cache: CacheConfig::default(),
             log: "info".into(),
         }
     }
@@ -253,6 +275,16 @@ pub const SETTINGS: &[Setting] = &[
         path: "worker.lease_seconds",
         env: "DULIEU_WORKER_LEASE_SECONDS",
         doc: "Seconds a claimed job is leased before another worker may retry it.",
+    },
+    Setting {
+        path: "cache.dataset_bytes",
+        env: "DULIEU_CACHE_DATASET_BYTES",
+        doc: "Bytes of public dataset JSON kept in memory for fast reads (0 disables the cache).",
+    },
+    Setting {
+        path: "cache.follow_interval_ms",
+        env: "DULIEU_CACHE_FOLLOW_INTERVAL_MS",
+        doc: "Milliseconds between reads of the event log for changes made by other dulieu processes.",
     },
 ];
 

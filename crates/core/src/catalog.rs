@@ -116,6 +116,10 @@ impl Organization {
     }
 }
 
+/// Fields of an organization that clients may read but never write.
+pub const ORGANIZATION_READ_ONLY_FIELDS: &[&str] =
+    &["id", "provenance", "created_at", "updated_at"];
+
 /// A contact point (DCAT `contactPoint`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

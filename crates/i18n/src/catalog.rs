@@ -213,6 +213,11 @@ pub(crate) const CATALOG: &[Entry] = &[
         "No account has this e-mail address.",
     ),
     (
+        "violation.expected_object",
+        "Nội dung phải là một đối tượng JSON ({...}).",
+        "The body must be a JSON object ({...}).",
+    ),
+    (
         "violation.unknown_license",
         "Giấy phép này không có trong danh mục.",
         "This license is not in the list.",

@@ -636,6 +636,7 @@ mod tests {
             "parent_cycle",
             "unknown_license",
             "unknown_user",
+            "expected_object",
             "unknown_theme",
             "unknown_organization",
             "unknown_field",

@@ -143,6 +143,13 @@ impl IntoResponse for ApiError {
         }
         let body = body_of(&self.0, current_locale());
         let mut response = (status, Json(body)).into_response();
+        if let Error::RangeNotSatisfiable { size } = &self.0
+            && let Ok(value) = axum::http::HeaderValue::from_str(&format!("bytes */{size}"))
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::CONTENT_RANGE, value);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -123,13 +123,32 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             })
         })?;
         if !value.is_object() {
-            return Err(ApiError(Error::invalid("body", "invalid_type")));
+            return Err(ApiError(Error::invalid("body", "expected_object")));
         }
         Ok(JsonObject(value))
     }
 }
 
 impl JsonObject {
+    /// Checks a create body: every missing required field and every read-only field is reported
+    /// at once (422), before the typed decoding.
+    pub fn check_create(&self, required: &[&str], read_only: &[&str]) -> Result<(), ApiError> {
+        let mut errors = dulieu_core::FieldErrors::new();
+        if let Some(fields) = self.0.as_object() {
+            for field in required {
+                if fields.get(*field).is_none_or(serde_json::Value::is_null) {
+                    errors.add(*field, "required");
+                }
+            }
+            for field in read_only {
+                if fields.contains_key(*field) {
+                    errors.add(*field, "read_only");
+                }
+            }
+        }
+        errors.into_result().map_err(ApiError)
+    }
+
     /// Decodes into `T`, naming the offending field on mismatch (422).
     pub fn decode<T: DeserializeOwned>(self) -> Result<T, ApiError> {
         decode::from_json(self.0).map_err(ApiError)

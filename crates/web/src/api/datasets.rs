@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use dulieu_app::{App, Page};
 use dulieu_core::catalog::{Dataset, DatasetInput};
 use dulieu_core::event::Event;
@@ -63,6 +64,10 @@ pub async fn create(
     Caller(actor): Caller,
     body: JsonObject,
 ) -> ApiResult<(StatusCode, Json<Dataset>)> {
+    body.check_create(
+        &["title", "publisher"],
+        dulieu_core::catalog::DATASET_READ_ONLY_FIELDS,
+    )?;
     let input: DatasetInput = body.decode()?;
     Ok((
         StatusCode::CREATED,
@@ -78,8 +83,13 @@ pub async fn get(
     State(app): State<App>,
     Caller(actor): Caller,
     Path(key): Path<String>,
-) -> ApiResult<Json<Dataset>> {
-    Ok(Json(app.get_dataset(&actor, &key).await?))
+) -> ApiResult<axum::response::Response> {
+    let json = app.get_dataset_json(&actor, &key).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    )
+        .into_response())
 }
 
 /// Changes a dataset (JSON merge patch; editors and admins of the publisher).

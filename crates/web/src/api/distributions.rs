@@ -118,6 +118,17 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Distribution>)> {
     if !is_multipart(&request) {
         let body = JsonObject::from_request(request, &app).await?;
+        body.check_create(
+            &["url"],
+            &[
+                "id",
+                "dataset_id",
+                "byte_size",
+                "sha256",
+                "version",
+                "filename",
+            ],
+        )?;
         let input: DistributionInput = body.decode()?;
         return Ok((
             StatusCode::CREATED,
@@ -289,7 +300,8 @@ async fn serve_download(
     let (distribution, version) = match app.download_target(actor, id, version).await? {
         Ok(found) => found,
         Err(url) => {
-            let location = HeaderValue::from_str(&url).map_err(|e| ApiError(Error::internal(e)))?;
+            let location = HeaderValue::from_str(&percent_encode_non_ascii(&url))
+                .map_err(|e| ApiError(Error::internal(e)))?;
             return Ok((StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response());
         }
     };
@@ -297,7 +309,12 @@ async fn serve_download(
     if headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+        .is_some_and(|v| {
+            // Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x".
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        })
     {
         return Ok((StatusCode::NOT_MODIFIED, [(ETAG, etag)]).into_response());
     }
@@ -345,6 +362,19 @@ async fn serve_download(
             read.stream.map_err(std::io::Error::other),
         ))
         .map_err(|e| ApiError(Error::internal(e)))
+}
+
+/// Percent-encodes bytes that may not appear raw in a header URI (non-ASCII, controls, space).
+fn percent_encode_non_ascii(url: &str) -> String {
+    url.bytes()
+        .map(|b| {
+            if b.is_ascii_graphic() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266 / 5987).

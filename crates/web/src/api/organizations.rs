@@ -30,6 +30,10 @@ pub async fn create(
     Caller(actor): Caller,
     body: JsonObject,
 ) -> ApiResult<(StatusCode, Json<Organization>)> {
+    body.check_create(
+        &["slug", "name", "kind"],
+        dulieu_core::catalog::ORGANIZATION_READ_ONLY_FIELDS,
+    )?;
     let input: OrganizationInput = body.decode()?;
     Ok((
         StatusCode::CREATED,

@@ -21,14 +21,22 @@ fn census() -> Value {
 }
 
 async fn org_id(w: &World, slug: &str) -> String {
-    uuid_of(&ok(&w.t.get(&format!("/api/1/organizations/{slug}"), None).await, 200)["id"])
+    uuid_of(
+        &ok(
+            &w.t.get(&format!("/api/1/organizations/{slug}"), None).await,
+            200,
+        )["id"],
+    )
 }
 
 #[tokio::test]
 async fn create_returns_the_complete_dataset() {
     let w = World::new().await;
     let before = today();
-    let created = ok(&w.t.post("/api/1/datasets", w.editor.auth(), census()).await, 201);
+    let created = ok(
+        &w.t.post("/api/1/datasets", w.editor.auth(), census()).await,
+        201,
+    );
     let after = today();
     assert_keys(&created, DATASET_KEYS);
     let id = uuid_of(&created["id"]);
@@ -44,18 +52,27 @@ async fn create_returns_the_complete_dataset() {
     assert_eq!(created["license"], "cc-by-4.0");
     assert_eq!(created["license_open"], true);
     assert_eq!(created["access_rights"], "public");
-    assert_eq!(created["temporal"], json!({"start": "2019-01-01", "end": "2019-12-31"}));
+    assert_eq!(
+        created["temporal"],
+        json!({"start": "2019-01-01", "end": "2019-12-31"})
+    );
     assert_eq!(created["spatial"], "Việt Nam");
     assert_eq!(created["frequency"], "decennial");
     assert_eq!(created["version"], "1.0");
     assert_eq!(created["status"], "published");
-    let issued = created["issued"].as_str().expect("published datasets get an issue date");
+    let issued = created["issued"]
+        .as_str()
+        .expect("published datasets get an issue date");
     assert!(issued == before || issued == after, "issued {issued}");
     assert_eq!(created["modified"], Value::Null);
     assert_eq!(created["distributions"], json!([]));
 
     let by_id = ok(&w.t.get(&format!("/api/1/datasets/{id}"), None).await, 200);
-    let by_slug = ok(&w.t.get("/api/1/datasets/dan-so-viet-nam-theo-tinh-2019", None).await, 200);
+    let by_slug = ok(
+        &w.t.get("/api/1/datasets/dan-so-viet-nam-theo-tinh-2019", None)
+            .await,
+        200,
+    );
     assert_eq!(by_id, created);
     assert_eq!(by_slug, created);
 }
@@ -78,16 +95,40 @@ async fn create_fills_defaults_and_derives_the_slug_from_the_vietnamese_title() 
     assert_eq!(created["status"], "draft");
     assert_eq!(created["access_rights"], "public");
     assert_eq!(created["description"], json!({}));
-    for field in ["contact_point", "temporal", "spatial", "frequency", "issued", "modified", "version"] {
+    for field in [
+        "contact_point",
+        "temporal",
+        "spatial",
+        "frequency",
+        "issued",
+        "modified",
+        "version",
+    ] {
         assert_eq!(created[field], Value::Null, "{field}");
     }
     assert_eq!(created["keywords"], json!([]));
     assert_eq!(created["themes"], json!([]));
 
+    // decomposed (NFD) Vietnamese folds the same way
+    let decomposed = ok(
+        &w.t.post(
+            "/api/1/datasets",
+            w.editor.auth(),
+            json!({"title": {"vi": "Ha\u{0300} No\u{0323}i tho\u{0302}ng tin"}, "publisher": ORG}),
+        )
+        .await,
+        201,
+    );
+    assert_eq!(decomposed["slug"], "ha-noi-thong-tin");
+
     // only an English title: the slug comes from it
     let english = ok(
-        &w.t.post("/api/1/datasets", w.editor.auth(), json!({"title": {"en": "Rice Yield 2020"}, "publisher": ORG}))
-            .await,
+        &w.t.post(
+            "/api/1/datasets",
+            w.editor.auth(),
+            json!({"title": {"en": "Rice Yield 2020"}, "publisher": ORG}),
+        )
+        .await,
         201,
     );
     assert_eq!(english["slug"], "rice-yield-2020");
@@ -142,7 +183,10 @@ async fn create_fills_defaults_and_derives_the_slug_from_the_vietnamese_title() 
 #[tokio::test]
 async fn patch_is_a_json_merge_patch() {
     let w = World::new().await;
-    let created = ok(&w.t.post("/api/1/datasets", w.editor.auth(), census()).await, 201);
+    let created = ok(
+        &w.t.post("/api/1/datasets", w.editor.auth(), census()).await,
+        201,
+    );
     let id = uuid_of(&created["id"]);
     let path = format!("/api/1/datasets/{id}");
 
@@ -157,17 +201,31 @@ async fn patch_is_a_json_merge_patch() {
     );
     assert_keys(&patched, DATASET_KEYS);
     assert_eq!(patched["id"], created["id"]);
-    assert_eq!(patched["slug"], created["slug"], "the slug is not re-derived from a new title");
+    assert_eq!(
+        patched["slug"], created["slug"],
+        "the slug is not re-derived from a new title"
+    );
     assert_eq!(
         patched["title"],
         json!({"vi": "Dân số Việt Nam theo tỉnh, 2019", "en": "Population 2019"})
     );
     assert_eq!(patched["keywords"], json!(["census"]));
-    assert_eq!(patched["temporal"], json!({"start": "2019-01-01", "end": null}));
+    assert_eq!(
+        patched["temporal"],
+        json!({"start": "2019-01-01", "end": null})
+    );
     assert_eq!(patched["modified"], today());
     assert_eq!(patched["issued"], created["issued"]);
     assert_eq!(patched["created_at"], created["created_at"]);
-    for untouched in ["description", "contact_point", "themes", "spatial", "frequency", "license", "status"] {
+    for untouched in [
+        "description",
+        "contact_point",
+        "themes",
+        "spatial",
+        "frequency",
+        "license",
+        "status",
+    ] {
         assert_eq!(patched[untouched], created[untouched], "{untouched}");
     }
 
@@ -189,7 +247,12 @@ async fn patch_is_a_json_merge_patch() {
 
     // the license decides license_open; an explicit modified date is kept
     let relicensed = ok(
-        &w.t.patch(&path, w.editor.auth(), json!({"license": "cc-by-nc-4.0", "modified": "2020-01-15"})).await,
+        &w.t.patch(
+            &path,
+            w.editor.auth(),
+            json!({"license": "cc-by-nc-4.0", "modified": "2020-01-15"}),
+        )
+        .await,
         200,
     );
     assert_eq!(relicensed["license"], "cc-by-nc-4.0");
@@ -197,21 +260,46 @@ async fn patch_is_a_json_merge_patch() {
     assert_eq!(relicensed["modified"], "2020-01-15");
 
     // the slug can be changed; the old one is gone
-    let renamed = ok(&w.t.patch(&path, w.editor.auth(), json!({"slug": "dan-so-2019"})).await, 200);
+    let renamed = ok(
+        &w.t.patch(&path, w.editor.auth(), json!({"slug": "dan-so-2019"}))
+            .await,
+        200,
+    );
     assert_eq!(renamed["slug"], "dan-so-2019");
-    error(&w.t.get("/api/1/datasets/dan-so-viet-nam-theo-tinh-2019", None).await, 404, "not_found");
-    assert_eq!(ok(&w.t.get("/api/1/datasets/dan-so-2019", None).await, 200), renamed);
+    error(
+        &w.t.get("/api/1/datasets/dan-so-viet-nam-theo-tinh-2019", None)
+            .await,
+        404,
+        "not_found",
+    );
+    assert_eq!(
+        ok(&w.t.get("/api/1/datasets/dan-so-2019", None).await, 200),
+        renamed
+    );
     assert_eq!(ok(&w.t.get(&path, None).await, 200), renamed);
 
     // patching by slug works too
-    let by_slug = ok(&w.t.patch("/api/1/datasets/dan-so-2019", w.admin.auth(), json!({"version": "1.1"})).await, 200);
+    let by_slug = ok(
+        &w.t.patch(
+            "/api/1/datasets/dan-so-2019",
+            w.admin.auth(),
+            json!({"version": "1.1"}),
+        )
+        .await,
+        200,
+    );
     assert_eq!(by_slug["version"], "1.1");
 
     // a draft turned published gets its issue date
     let draft = w.dataset("ban-nhap-se-cong-bo", "draft", "public").await;
     assert_eq!(draft["issued"], Value::Null);
     let published = ok(
-        &w.t.patch("/api/1/datasets/ban-nhap-se-cong-bo", w.editor.auth(), json!({"status": "published"})).await,
+        &w.t.patch(
+            "/api/1/datasets/ban-nhap-se-cong-bo",
+            w.editor.auth(),
+            json!({"status": "published"}),
+        )
+        .await,
         200,
     );
     assert_eq!(published["status"], "published");
@@ -235,34 +323,78 @@ async fn read_only_fields_cannot_be_patched() {
     for (field, value) in attempts {
         let mut body = serde_json::Map::new();
         body.insert(field.to_string(), value);
-        invalid(&w.t.patch(path, w.sysadmin.auth(), Value::Object(body)).await, &[(field, "read_only")]);
+        invalid(
+            &w.t.patch(path, w.sysadmin.auth(), Value::Object(body))
+                .await,
+            &[(field, "read_only")],
+        );
     }
     invalid(
-        &w.t.patch(path, w.editor.auth(), json!({"provenance": "community", "license_open": true, "spatial": "Huế"}))
-            .await,
+        &w.t.patch(
+            path,
+            w.editor.auth(),
+            json!({"provenance": "community", "license_open": true, "spatial": "Huế"}),
+        )
+        .await,
         &[("provenance", "read_only"), ("license_open", "read_only")],
     );
-    invalid(&w.t.patch(path, w.editor.auth(), json!({"popularity": 5})).await, &[("popularity", "unknown_field")]);
-    invalid(&w.t.patch(path, w.editor.auth(), json!({"license": "mit"})).await, &[("license", "unknown_license")]);
     invalid(
-        &w.t.patch(path, w.editor.auth(), json!({"themes": ["ECON", "XYZ"]})).await,
+        &w.t.patch(path, w.editor.auth(), json!({"popularity": 5}))
+            .await,
+        &[("popularity", "unknown_field")],
+    );
+    invalid(
+        &w.t.patch(path, w.editor.auth(), json!({"license": "mit"}))
+            .await,
+        &[("license", "unknown_license")],
+    );
+    invalid(
+        &w.t.patch(path, w.editor.auth(), json!({"themes": ["ECON", "XYZ"]}))
+            .await,
         &[("themes[1]", "unknown_theme")],
     );
     invalid(
-        &w.t.patch(path, w.editor.auth(), json!({"publisher": "khong-co"})).await,
+        &w.t.patch(path, w.editor.auth(), json!({"publisher": "khong-co"}))
+            .await,
         &[("publisher", "unknown_organization")],
     );
-    invalid(&w.t.patch(path, w.editor.auth(), json!({"title": null})).await, &[("title", "required")]);
     invalid(
-        &w.t.patch(path, w.editor.auth(), json!({"title": {"vi": null, "en": null}})).await,
+        &w.t.patch(path, w.editor.auth(), json!({"title": null}))
+            .await,
+        &[("title", "required")],
+    );
+    invalid(
+        &w.t.patch(
+            path,
+            w.editor.auth(),
+            json!({"title": {"vi": null, "en": null}}),
+        )
+        .await,
         &[("title", "required_one_language")],
     );
-    invalid(&w.t.patch(path, w.editor.auth(), json!({"status": "live"})).await, &[("status", "invalid_value")]);
-    assert_eq!(ok(&w.t.get(path, None).await, 200), created, "refused patches change nothing");
+    invalid(
+        &w.t.patch(path, w.editor.auth(), json!({"status": "live"}))
+            .await,
+        &[("status", "invalid_value")],
+    );
+    assert_eq!(
+        ok(&w.t.get(path, None).await, 200),
+        created,
+        "refused patches change nothing"
+    );
 
     // the provenance follows the publisher, never the body: moving needs rights on both sides
-    error(&w.t.patch(path, w.editor.auth(), json!({"publisher": OTHER_ORG})).await, 403, "forbidden");
-    let moved = ok(&w.t.patch(path, w.sysadmin.auth(), json!({"publisher": OTHER_ORG})).await, 200);
+    error(
+        &w.t.patch(path, w.editor.auth(), json!({"publisher": OTHER_ORG}))
+            .await,
+        403,
+        "forbidden",
+    );
+    let moved = ok(
+        &w.t.patch(path, w.sysadmin.auth(), json!({"publisher": OTHER_ORG}))
+            .await,
+        200,
+    );
     assert_eq!(moved["publisher"], OTHER_ORG);
     assert_eq!(moved["provenance"], "community");
 }
@@ -274,28 +406,67 @@ async fn delete_removes_the_dataset_and_its_distributions() {
     let id = uuid_of(&created["id"]);
     let file = w.upload("se-bi-xoa", "du-lieu.csv", b"a,b\n1,2\n").await;
     let distribution = uuid_of(&file["id"]);
-    status(&w.t.delete("/api/1/datasets/se-bi-xoa", w.admin.auth()).await, 204);
-    error(&w.t.get("/api/1/datasets/se-bi-xoa", w.sysadmin.auth()).await, 404, "not_found");
-    error(&w.t.get(&format!("/api/1/datasets/{id}"), w.sysadmin.auth()).await, 404, "not_found");
-    error(&w.t.get(&format!("/api/1/distributions/{distribution}"), w.sysadmin.auth()).await, 404, "not_found");
+    status(
+        &w.t.delete("/api/1/datasets/se-bi-xoa", w.admin.auth())
+            .await,
+        204,
+    );
     error(
-        &w.t.get(&format!("/api/1/distributions/{distribution}/download"), w.sysadmin.auth()).await,
+        &w.t.get("/api/1/datasets/se-bi-xoa", w.sysadmin.auth())
+            .await,
         404,
         "not_found",
     );
-    error(&w.t.delete("/api/1/datasets/se-bi-xoa", w.admin.auth()).await, 404, "not_found");
-    assert_eq!(ok(&w.t.get("/api/1/datasets", w.sysadmin.auth()).await, 200)["total"], 0);
+    error(
+        &w.t.get(&format!("/api/1/datasets/{id}"), w.sysadmin.auth())
+            .await,
+        404,
+        "not_found",
+    );
+    error(
+        &w.t.get(
+            &format!("/api/1/distributions/{distribution}"),
+            w.sysadmin.auth(),
+        )
+        .await,
+        404,
+        "not_found",
+    );
+    error(
+        &w.t.get(
+            &format!("/api/1/distributions/{distribution}/download"),
+            w.sysadmin.auth(),
+        )
+        .await,
+        404,
+        "not_found",
+    );
+    error(
+        &w.t.delete("/api/1/datasets/se-bi-xoa", w.admin.auth())
+            .await,
+        404,
+        "not_found",
+    );
+    assert_eq!(
+        ok(&w.t.get("/api/1/datasets", w.sysadmin.auth()).await, 200)["total"],
+        0
+    );
 
     // the deletion is in the event log, with the state before
     let mut conn = w.t.app.store().conn().await.expect("connection");
-    let events = dulieu_store::events::since(&mut conn, 0, 10_000).await.expect("events");
+    let events = dulieu_store::events::since(&mut conn, 0, 10_000)
+        .await
+        .expect("events");
     let deleted: Vec<_> = events
         .iter()
         .filter(|e| e.entity_type == "dataset" && e.action == "deleted")
         .collect();
     assert_eq!(deleted.len(), 1);
     assert_eq!(deleted[0].entity_id.to_string(), id);
-    assert_eq!(deleted[0].actor_id.map(|a| a.to_string()), Some(w.admin.id.clone()));
+    assert_eq!(
+        deleted[0].actor_id.map(|a| a.to_string()),
+        Some(w.admin.id.clone())
+    );
     let before = deleted[0].before.as_ref().expect("before");
     assert_eq!(before["slug"], "se-bi-xoa");
     assert_eq!(before["distributions"][0]["id"], distribution.as_str());
@@ -304,29 +475,45 @@ async fn delete_removes_the_dataset_and_its_distributions() {
     // deleting by id works as well
     let again = w.dataset("xoa-theo-id", "draft", "public").await;
     status(
-        &w.t.delete(&format!("/api/1/datasets/{}", uuid_of(&again["id"])), w.sysadmin.auth()).await,
+        &w.t.delete(
+            &format!("/api/1/datasets/{}", uuid_of(&again["id"])),
+            w.sysadmin.auth(),
+        )
+        .await,
         204,
     );
-    error(&w.t.get("/api/1/datasets/xoa-theo-id", w.sysadmin.auth()).await, 404, "not_found");
+    error(
+        &w.t.get("/api/1/datasets/xoa-theo-id", w.sysadmin.auth())
+            .await,
+        404,
+        "not_found",
+    );
 }
 
 /// Eight datasets: six of ORG (by status and access), two of OTHER_ORG.
 async fn catalog(w: &World) {
     w.dataset("a-cong-khai", "published", "public").await;
     w.dataset("b-ban-nhap", "draft", "public").await;
-    w.dataset("c-khong-cong-khai", "published", "non-public").await;
+    w.dataset("c-khong-cong-khai", "published", "non-public")
+        .await;
     w.dataset("d-luu-tru", "archived", "public").await;
     w.dataset("e-han-che", "published", "restricted").await;
     w.dataset("f-cong-khai", "published", "public").await;
     for (slug, status) in [("g-cong-dong", "published"), ("h-nhap-cong-dong", "draft")] {
         let mut body = dataset_body(slug, status, "public");
         body["publisher"] = json!(OTHER_ORG);
-        ok(&w.t.post("/api/1/datasets", w.outsider.auth(), body).await, 201);
+        ok(
+            &w.t.post("/api/1/datasets", w.outsider.auth(), body).await,
+            201,
+        );
     }
 }
 
 async fn slugs(w: &World, query: &str, token: Option<&str>) -> (Vec<String>, i64) {
-    let body = ok(&w.t.get(&format!("/api/1/datasets{query}"), token).await, 200);
+    let body = ok(
+        &w.t.get(&format!("/api/1/datasets{query}"), token).await,
+        200,
+    );
     let total = body["total"].as_i64().expect("total");
     let results = body["results"].as_array().expect("results").clone();
     for dataset in &results {
@@ -365,7 +552,13 @@ async fn list_shows_what_the_caller_may_see_newest_first() {
     assert_eq!(
         slugs(&w, "", w.outsider.auth()).await,
         (
-            v(&["h-nhap-cong-dong", "g-cong-dong", "f-cong-khai", "d-luu-tru", "a-cong-khai"]),
+            v(&[
+                "h-nhap-cong-dong",
+                "g-cong-dong",
+                "f-cong-khai",
+                "d-luu-tru",
+                "a-cong-khai"
+            ]),
             5
         )
     );
@@ -376,39 +569,90 @@ async fn list_shows_what_the_caller_may_see_newest_first() {
         slugs(&w, &format!("?organization={ORG}"), None).await,
         (v(&["f-cong-khai", "d-luu-tru", "a-cong-khai"]), 3)
     );
-    assert_eq!(slugs(&w, &format!("?organization={ORG}"), w.editor.auth()).await.1, 6);
-    assert_eq!(slugs(&w, &format!("?organization={OTHER_ORG}"), w.member.auth()).await, (v(&["g-cong-dong"]), 1));
+    assert_eq!(
+        slugs(&w, &format!("?organization={ORG}"), w.editor.auth())
+            .await
+            .1,
+        6
+    );
+    assert_eq!(
+        slugs(&w, &format!("?organization={OTHER_ORG}"), w.member.auth()).await,
+        (v(&["g-cong-dong"]), 1)
+    );
     assert_eq!(slugs(&w, "?status=draft", None).await, (vec![], 0));
-    assert_eq!(slugs(&w, "?status=draft", w.member.auth()).await, (v(&["b-ban-nhap"]), 1));
+    assert_eq!(
+        slugs(&w, "?status=draft", w.member.auth()).await,
+        (v(&["b-ban-nhap"]), 1)
+    );
     assert_eq!(
         slugs(&w, "?status=draft", w.sysadmin.auth()).await,
         (v(&["h-nhap-cong-dong", "b-ban-nhap"]), 2)
     );
-    assert_eq!(slugs(&w, "?status=archived", None).await, (v(&["d-luu-tru"]), 1));
     assert_eq!(
-        slugs(&w, &format!("?status=published&organization={ORG}"), w.member.auth()).await,
-        (v(&["f-cong-khai", "e-han-che", "c-khong-cong-khai", "a-cong-khai"]), 4)
+        slugs(&w, "?status=archived", None).await,
+        (v(&["d-luu-tru"]), 1)
+    );
+    assert_eq!(
+        slugs(
+            &w,
+            &format!("?status=published&organization={ORG}"),
+            w.member.auth()
+        )
+        .await,
+        (
+            v(&[
+                "f-cong-khai",
+                "e-han-che",
+                "c-khong-cong-khai",
+                "a-cong-khai"
+            ]),
+            4
+        )
     );
 
     // paging
-    let first = ok(&w.t.get("/api/1/datasets?page_size=3", w.sysadmin.auth()).await, 200);
+    let first = ok(
+        &w.t.get("/api/1/datasets?page_size=3", w.sysadmin.auth())
+            .await,
+        200,
+    );
     assert_eq!(
         pluck(&page(&first, 8, 1, 3), "slug"),
         v(&["h-nhap-cong-dong", "g-cong-dong", "f-cong-khai"])
     );
-    let last = ok(&w.t.get("/api/1/datasets?page=3&page_size=3", w.sysadmin.auth()).await, 200);
-    assert_eq!(pluck(&page(&last, 8, 3, 3), "slug"), v(&["b-ban-nhap", "a-cong-khai"]));
-    let past = ok(&w.t.get("/api/1/datasets?page=4&page_size=3", w.sysadmin.auth()).await, 200);
+    let last = ok(
+        &w.t.get("/api/1/datasets?page=3&page_size=3", w.sysadmin.auth())
+            .await,
+        200,
+    );
+    assert_eq!(
+        pluck(&page(&last, 8, 3, 3), "slug"),
+        v(&["b-ban-nhap", "a-cong-khai"])
+    );
+    let past = ok(
+        &w.t.get("/api/1/datasets?page=4&page_size=3", w.sysadmin.auth())
+            .await,
+        200,
+    );
     assert!(page(&past, 8, 4, 3).is_empty());
-    let anonymous_second = ok(&w.t.get("/api/1/datasets?page=2&page_size=2", None).await, 200);
-    assert_eq!(pluck(&page(&anonymous_second, 4, 2, 2), "slug"), v(&["d-luu-tru", "a-cong-khai"]));
+    let anonymous_second = ok(
+        &w.t.get("/api/1/datasets?page=2&page_size=2", None).await,
+        200,
+    );
+    assert_eq!(
+        pluck(&page(&anonymous_second, 4, 2, 2), "slug"),
+        v(&["d-luu-tru", "a-cong-khai"])
+    );
 
     // bad filters
     invalid(
         &w.t.get("/api/1/datasets?organization=khong-co", None).await,
         &[("organization", "unknown_organization")],
     );
-    invalid(&w.t.get("/api/1/datasets?status=live", None).await, &[("status", "invalid_value")]);
+    invalid(
+        &w.t.get("/api/1/datasets?status=live", None).await,
+        &[("status", "invalid_value")],
+    );
 }
 
 #[tokio::test]
@@ -423,7 +667,10 @@ async fn list_includes_distributions() {
     assert_eq!(distributions.len(), 2);
     assert_eq!(distributions[0], file);
     assert_eq!(distributions[1], link);
-    assert_eq!(ok(&w.t.get("/api/1/datasets/co-tep", None).await, 200), results[0]);
+    assert_eq!(
+        ok(&w.t.get("/api/1/datasets/co-tep", None).await, 200),
+        results[0]
+    );
 }
 
 #[tokio::test]
@@ -432,16 +679,26 @@ async fn history_lists_every_change_of_the_dataset_and_its_distributions() {
     let created = w.dataset("lich-su", "draft", "public").await;
     let dataset_id = uuid_of(&created["id"]);
     status(
-        &w.t.patch("/api/1/datasets/lich-su", w.admin.auth(), json!({"title": {"vi": "Lịch sử thay đổi"}}))
-            .await,
+        &w.t.patch(
+            "/api/1/datasets/lich-su",
+            w.admin.auth(),
+            json!({"title": {"vi": "Lịch sử thay đổi"}}),
+        )
+        .await,
         200,
     );
     let link = w.link("lich-su", "https://gso.gov.vn/nguon.csv").await;
-    let file = w.upload("lich-su", "so-lieu.csv", b"nam,gia_tri\n2019,1\n").await;
+    let file = w
+        .upload("lich-su", "so-lieu.csv", b"nam,gia_tri\n2019,1\n")
+        .await;
     let file_id = uuid_of(&file["id"]);
     status(
-        &w.t.patch(&format!("/api/1/distributions/{file_id}"), w.editor.auth(), json!({"title": {"en": "Figures"}}))
-            .await,
+        &w.t.patch(
+            &format!("/api/1/distributions/{file_id}"),
+            w.editor.auth(),
+            json!({"title": {"en": "Figures"}}),
+        )
+        .await,
         200,
     );
     status(
@@ -449,16 +706,34 @@ async fn history_lists_every_change_of_the_dataset_and_its_distributions() {
             axum::http::Method::POST,
             &format!("/api/1/distributions/{file_id}/versions"),
             w.editor.auth(),
-            &[Part::File("file", "so-lieu.csv", b"nam,gia_tri\n2019,1\n2020,2\n")],
+            &[Part::File(
+                "file",
+                "so-lieu.csv",
+                b"nam,gia_tri\n2019,1\n2020,2\n",
+            )],
         ))
         .await,
         201,
     );
-    status(&w.t.delete(&format!("/api/1/distributions/{}", link["id"].as_str().unwrap_or_default()), w.admin.auth()).await, 204);
+    status(
+        &w.t.delete(
+            &format!(
+                "/api/1/distributions/{}",
+                link["id"].as_str().unwrap_or_default()
+            ),
+            w.admin.auth(),
+        )
+        .await,
+        204,
+    );
     // an unrelated dataset's events stay out
     w.dataset("khac", "draft", "public").await;
 
-    let history = ok(&w.t.get("/api/1/datasets/lich-su/history", w.member.auth()).await, 200);
+    let history = ok(
+        &w.t.get("/api/1/datasets/lich-su/history", w.member.auth())
+            .await,
+        200,
+    );
     let events = page(&history, 7, 1, 20);
     for event in &events {
         assert_keys(event, EVENT_KEYS);
@@ -488,11 +763,21 @@ async fn history_lists_every_change_of_the_dataset_and_its_distributions() {
             .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
             .collect::<Vec<_>>()
     );
-    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().expect("seq")).collect();
+    let seqs: Vec<i64> = events
+        .iter()
+        .map(|e| e["seq"].as_i64().expect("seq"))
+        .collect();
     assert!(seqs.windows(2).all(|p| p[0] < p[1]), "{seqs:?}");
 
-    let [created_event, updated, link_created, file_created, file_updated, replaced, link_deleted] =
-        <[Value; 7]>::try_from(events.clone()).expect("seven events");
+    let [
+        created_event,
+        updated,
+        link_created,
+        file_created,
+        file_updated,
+        replaced,
+        link_deleted,
+    ] = <[Value; 7]>::try_from(events.clone()).expect("seven events");
     assert_eq!(created_event["entity_id"], dataset_id.as_str());
     assert_eq!(created_event["parent_id"], Value::Null);
     assert_eq!(created_event["actor_id"], w.editor.id.as_str());
@@ -501,8 +786,14 @@ async fn history_lists_every_change_of_the_dataset_and_its_distributions() {
     assert_eq!(created_event["after"]["title"]["vi"], "Tập dữ liệu lich-su");
 
     assert_eq!(updated["actor_id"], w.admin.id.as_str());
-    assert_eq!(updated["before"]["title"], json!({"vi": "Tập dữ liệu lich-su", "en": "Dataset lich-su"}));
-    assert_eq!(updated["after"]["title"], json!({"vi": "Lịch sử thay đổi", "en": "Dataset lich-su"}));
+    assert_eq!(
+        updated["before"]["title"],
+        json!({"vi": "Tập dữ liệu lich-su", "en": "Dataset lich-su"})
+    );
+    assert_eq!(
+        updated["after"]["title"],
+        json!({"vi": "Lịch sử thay đổi", "en": "Dataset lich-su"})
+    );
 
     assert_eq!(link_created["entity_id"], link["id"]);
     assert_eq!(link_created["parent_id"], dataset_id.as_str());
@@ -510,10 +801,19 @@ async fn history_lists_every_change_of_the_dataset_and_its_distributions() {
     assert_eq!(link_created["after"]["url"], "https://gso.gov.vn/nguon.csv");
 
     assert_eq!(file_created["entity_id"], file_id.as_str());
-    assert_eq!(file_created["after"]["sha256"], sha256_hex(b"nam,gia_tri\n2019,1\n").as_str());
+    assert_eq!(
+        file_created["after"]["sha256"],
+        sha256_hex(b"nam,gia_tri\n2019,1\n").as_str()
+    );
 
-    assert_eq!(file_updated["before"]["title"], json!({"vi": "so-lieu.csv"}));
-    assert_eq!(file_updated["after"]["title"], json!({"vi": "so-lieu.csv", "en": "Figures"}));
+    assert_eq!(
+        file_updated["before"]["title"],
+        json!({"vi": "so-lieu.csv"})
+    );
+    assert_eq!(
+        file_updated["after"]["title"],
+        json!({"vi": "so-lieu.csv", "en": "Figures"})
+    );
 
     assert_eq!(replaced["before"]["version"], 1);
     assert_eq!(replaced["after"]["version"], 2);
@@ -524,25 +824,85 @@ async fn history_lists_every_change_of_the_dataset_and_its_distributions() {
 
     assert_eq!(link_deleted["entity_id"], link["id"]);
     assert_eq!(link_deleted["actor_id"], w.admin.id.as_str());
-    assert_eq!(link_deleted["before"]["url"], "https://gso.gov.vn/nguon.csv");
+    assert_eq!(
+        link_deleted["before"]["url"],
+        "https://gso.gov.vn/nguon.csv"
+    );
     assert_eq!(link_deleted["after"], Value::Null);
 
     // paging, by id as well as slug
     let second = ok(
-        &w.t.get(&format!("/api/1/datasets/{dataset_id}/history?page=2&page_size=3"), w.member.auth())
-            .await,
+        &w.t.get(
+            &format!("/api/1/datasets/{dataset_id}/history?page=2&page_size=3"),
+            w.member.auth(),
+        )
+        .await,
         200,
     );
     assert_eq!(page(&second, 7, 2, 3), events[3..6].to_vec());
 
     // visibility follows the dataset
-    error(&w.t.get("/api/1/datasets/lich-su/history", None).await, 404, "not_found");
-    error(&w.t.get("/api/1/datasets/lich-su/history", w.outsider.auth()).await, 404, "not_found");
-    error(&w.t.get("/api/1/datasets/khong-co/history", w.sysadmin.auth()).await, 404, "not_found");
-    status(&w.t.patch("/api/1/datasets/lich-su", w.editor.auth(), json!({"status": "published"})).await, 200);
-    assert_eq!(ok(&w.t.get("/api/1/datasets/lich-su/history", None).await, 200)["total"], 8);
+    error(
+        &w.t.get("/api/1/datasets/lich-su/history", None).await,
+        404,
+        "not_found",
+    );
+    error(
+        &w.t.get("/api/1/datasets/lich-su/history", w.outsider.auth())
+            .await,
+        404,
+        "not_found",
+    );
+    error(
+        &w.t.get("/api/1/datasets/khong-co/history", w.sysadmin.auth())
+            .await,
+        404,
+        "not_found",
+    );
+    status(
+        &w.t.patch(
+            "/api/1/datasets/lich-su",
+            w.editor.auth(),
+            json!({"status": "published"}),
+        )
+        .await,
+        200,
+    );
+    assert_eq!(
+        ok(&w.t.get("/api/1/datasets/lich-su/history", None).await, 200)["total"],
+        8
+    );
     invalid(
-        &w.t.get("/api/1/datasets/lich-su/history?page_size=0", None).await,
+        &w.t.get("/api/1/datasets/lich-su/history?page_size=0", None)
+            .await,
         &[("page_size", "invalid_page_size")],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creates_of_one_slug_make_one_dataset() {
+    let w = World::new().await;
+    let responses = futures::future::join_all((0..6).map(|_| {
+        w.t.post(
+            "/api/1/datasets",
+            w.editor.auth(),
+            dataset_body("cung-luc", "draft", "public"),
+        )
+    }))
+    .await;
+    let mut codes: Vec<u16> = responses.iter().map(code).collect();
+    codes.sort_unstable();
+    assert_eq!(
+        codes,
+        vec![201, 409, 409, 409, 409, 409],
+        "{:?}",
+        responses.iter().map(text).collect::<Vec<_>>()
+    );
+    for response in responses.iter().filter(|r| code(r) == 409) {
+        error(response, 409, "slug_taken");
+    }
+    assert_eq!(
+        ok(&w.t.get("/api/1/datasets", w.editor.auth()).await, 200)["total"],
+        1
     );
 }

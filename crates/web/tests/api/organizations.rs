@@ -16,11 +16,18 @@ fn ministry() -> Value {
 #[tokio::test]
 async fn sysadmin_creates_an_organization_and_reads_it_back() {
     let w = World::new().await;
-    let created = ok(&w.t.post("/api/1/organizations", w.sysadmin.auth(), ministry()).await, 201);
+    let created = ok(
+        &w.t.post("/api/1/organizations", w.sysadmin.auth(), ministry())
+            .await,
+        201,
+    );
     assert_keys(&created, ORGANIZATION_KEYS);
     uuid_of(&created["id"]);
     assert_eq!(created["slug"], "bo-tai-chinh");
-    assert_eq!(created["name"], json!({"vi": "Bộ Tài chính", "en": "Ministry of Finance"}));
+    assert_eq!(
+        created["name"],
+        json!({"vi": "Bộ Tài chính", "en": "Ministry of Finance"})
+    );
     assert_eq!(
         created["description"],
         json!({"vi": "Quản lý tài chính công", "en": "Manages public finance"})
@@ -31,7 +38,10 @@ async fn sysadmin_creates_an_organization_and_reads_it_back() {
     assert_eq!(created["contact_email"], "vanphong@mof.gov.vn");
     assert_eq!(created["website"], "https://mof.gov.vn");
 
-    let read = ok(&w.t.get("/api/1/organizations/bo-tai-chinh", None).await, 200);
+    let read = ok(
+        &w.t.get("/api/1/organizations/bo-tai-chinh", None).await,
+        200,
+    );
     assert_eq!(read, created);
 
     let child = ok(
@@ -48,7 +58,10 @@ async fn sysadmin_creates_an_organization_and_reads_it_back() {
     assert_eq!(child["description"], json!({}));
     assert_eq!(child["contact_email"], Value::Null);
     assert_eq!(
-        ok(&w.t.get("/api/1/organizations/tong-cuc-thue", None).await, 200)["parent"],
+        ok(
+            &w.t.get("/api/1/organizations/tong-cuc-thue", None).await,
+            200
+        )["parent"],
         "bo-tai-chinh"
     );
 }
@@ -78,13 +91,26 @@ async fn provenance_is_derived_from_the_kind() {
         );
         assert_eq!(created["kind"], kind);
         assert_eq!(created["provenance"], provenance, "kind {kind}");
-        let read = ok(&w.t.get(&format!("/api/1/organizations/{slug}"), None).await, 200);
+        let read = ok(
+            &w.t.get(&format!("/api/1/organizations/{slug}"), None).await,
+            200,
+        );
         assert_eq!(read["provenance"], provenance, "kind {kind}");
     }
     // The fixture organizations too.
-    assert_eq!(ok(&w.t.get(&format!("/api/1/organizations/{ORG}"), None).await, 200)["provenance"], "official");
     assert_eq!(
-        ok(&w.t.get(&format!("/api/1/organizations/{OTHER_ORG}"), None).await, 200)["provenance"],
+        ok(
+            &w.t.get(&format!("/api/1/organizations/{ORG}"), None).await,
+            200
+        )["provenance"],
+        "official"
+    );
+    assert_eq!(
+        ok(
+            &w.t.get(&format!("/api/1/organizations/{OTHER_ORG}"), None)
+                .await,
+            200
+        )["provenance"],
         "community"
     );
 }
@@ -93,7 +119,11 @@ async fn provenance_is_derived_from_the_kind() {
 async fn organizations_are_listed_by_slug_with_paging() {
     let w = World::new().await;
     for slug in ["so-y-te-ha-noi", "bo-y-te", "dai-hoc-quoc-gia"] {
-        let kind = if slug.starts_with("dai-hoc") { "academic" } else { "national" };
+        let kind = if slug.starts_with("dai-hoc") {
+            "academic"
+        } else {
+            "national"
+        };
         status(
             &w.t.post(
                 "/api/1/organizations",
@@ -108,14 +138,31 @@ async fn organizations_are_listed_by_slug_with_paging() {
     let results = page(&all, 5, 1, 20);
     assert_eq!(
         pluck(&results, "slug"),
-        vec!["bo-y-te", "dai-hoc-quoc-gia", OTHER_ORG, "so-y-te-ha-noi", ORG]
+        vec![
+            "bo-y-te",
+            "dai-hoc-quoc-gia",
+            OTHER_ORG,
+            "so-y-te-ha-noi",
+            ORG
+        ]
     );
     for org in &results {
         assert_keys(org, ORGANIZATION_KEYS);
     }
-    let second = ok(&w.t.get("/api/1/organizations?page=2&page_size=2", None).await, 200);
-    assert_eq!(pluck(&page(&second, 5, 2, 2), "slug"), vec![OTHER_ORG, "so-y-te-ha-noi"]);
-    let beyond = ok(&w.t.get("/api/1/organizations?page=9&page_size=2", None).await, 200);
+    let second = ok(
+        &w.t.get("/api/1/organizations?page=2&page_size=2", None)
+            .await,
+        200,
+    );
+    assert_eq!(
+        pluck(&page(&second, 5, 2, 2), "slug"),
+        vec![OTHER_ORG, "so-y-te-ha-noi"]
+    );
+    let beyond = ok(
+        &w.t.get("/api/1/organizations?page=9&page_size=2", None)
+            .await,
+        200,
+    );
     assert!(page(&beyond, 5, 9, 2).is_empty());
 }
 
@@ -124,16 +171,20 @@ async fn non_sysadmin_creates_only_non_government_organizations_and_becomes_admi
     let w = World::new().await;
     let lan = person(&w.t, "lan@example.vn", false).await;
     for kind in ["national", "provincial", "other-public"] {
-        let response = w
-            .t
-            .post(
+        let response =
+            w.t.post(
                 "/api/1/organizations",
                 lan.auth(),
                 json!({"slug": format!("gov-{kind}"), "name": {"vi": "Cơ quan"}, "kind": kind}),
             )
             .await;
         error(&response, 403, "forbidden");
-        error(&w.t.get(&format!("/api/1/organizations/gov-{kind}"), None).await, 404, "not_found");
+        error(
+            &w.t.get(&format!("/api/1/organizations/gov-{kind}"), None)
+                .await,
+            404,
+            "not_found",
+        );
     }
     let created = ok(
         &w.t.post(
@@ -145,7 +196,11 @@ async fn non_sysadmin_creates_only_non_government_organizations_and_becomes_admi
         201,
     );
     assert_eq!(created["provenance"], "community");
-    let members = ok(&w.t.get("/api/1/organizations/nhom-du-lieu-xanh/members", lan.auth()).await, 200);
+    let members = ok(
+        &w.t.get("/api/1/organizations/nhom-du-lieu-xanh/members", lan.auth())
+            .await,
+        200,
+    );
     let members = members.as_array().expect("array").clone();
     assert_eq!(members.len(), 1);
     assert_keys(&members[0], MEMBERSHIP_KEYS);
@@ -185,16 +240,18 @@ async fn non_sysadmin_creates_only_non_government_organizations_and_becomes_admi
         .await;
     error(&response, 403, "forbidden");
     // Anonymous callers cannot create any organization.
-    let response = w
-        .t
-        .post(
+    let response =
+        w.t.post(
             "/api/1/organizations",
             None,
             json!({"slug": "vo-danh", "name": {"vi": "Vô danh"}, "kind": "civil-society"}),
         )
         .await;
     error(&response, 401, "unauthenticated");
-    assert_eq!(response.header("www-authenticate").as_deref(), Some("Bearer realm=\"dulieu\""));
+    assert_eq!(
+        response.header("www-authenticate").as_deref(),
+        Some("Bearer realm=\"dulieu\"")
+    );
 }
 
 #[tokio::test]
@@ -224,8 +281,12 @@ async fn organization_patch_is_a_json_merge_patch() {
 
     // null removes a member of the merge
     let cleared = ok(
-        &w.t.patch(&path, w.admin.auth(), json!({"website": null, "description": null, "name": {"en": null}}))
-            .await,
+        &w.t.patch(
+            &path,
+            w.admin.auth(),
+            json!({"website": null, "description": null, "name": {"en": null}}),
+        )
+        .await,
         200,
     );
     assert_eq!(cleared["website"], Value::Null);
@@ -234,39 +295,95 @@ async fn organization_patch_is_a_json_merge_patch() {
 
     // read-only and unknown fields
     invalid(
-        &w.t.patch(&path, w.admin.auth(), json!({"provenance": "community"})).await,
+        &w.t.patch(&path, w.admin.auth(), json!({"provenance": "community"}))
+            .await,
         &[("provenance", "read_only")],
     );
     invalid(
-        &w.t.patch(&path, w.admin.auth(), json!({"id": uuid::Uuid::new_v4().to_string()})).await,
+        &w.t.patch(
+            &path,
+            w.admin.auth(),
+            json!({"id": uuid::Uuid::new_v4().to_string()}),
+        )
+        .await,
         &[("id", "read_only")],
     );
-    invalid(&w.t.patch(&path, w.admin.auth(), json!({"acronym": "GSO"})).await, &[("acronym", "unknown_field")]);
-    invalid(&w.t.patch(&path, w.admin.auth(), json!({"name": null})).await, &[("name", "required")]);
     invalid(
-        &w.t.patch(&path, w.admin.auth(), json!({"name": {"vi": " ", "en": ""}})).await,
+        &w.t.patch(&path, w.admin.auth(), json!({"acronym": "GSO"}))
+            .await,
+        &[("acronym", "unknown_field")],
+    );
+    invalid(
+        &w.t.patch(&path, w.admin.auth(), json!({"name": null}))
+            .await,
+        &[("name", "required")],
+    );
+    invalid(
+        &w.t.patch(
+            &path,
+            w.admin.auth(),
+            json!({"name": {"vi": " ", "en": ""}}),
+        )
+        .await,
         &[("name", "required_one_language")],
     );
-    invalid(&w.t.patch(&path, w.admin.auth(), json!({"slug": "Tổng Cục"})).await, &[("slug", "invalid_slug")]);
-    invalid(&w.t.patch(&path, w.admin.auth(), json!({"website": "gso.gov.vn"})).await, &[("website", "invalid_url")]);
-    invalid(&w.t.patch(&path, w.admin.auth(), json!({"parent": ORG})).await, &[("parent", "parent_is_self")]);
-    invalid(&w.t.patch(&path, w.admin.auth(), json!({"kind": "ministry"})).await, &[("kind", "invalid_value")]);
-    error(&w.t.patch(&path, w.admin.auth(), json!({"slug": OTHER_ORG})).await, 409, "slug_taken");
+    invalid(
+        &w.t.patch(&path, w.admin.auth(), json!({"slug": "Tổng Cục"}))
+            .await,
+        &[("slug", "invalid_slug")],
+    );
+    invalid(
+        &w.t.patch(&path, w.admin.auth(), json!({"website": "gso.gov.vn"}))
+            .await,
+        &[("website", "invalid_url")],
+    );
+    invalid(
+        &w.t.patch(&path, w.admin.auth(), json!({"parent": ORG}))
+            .await,
+        &[("parent", "parent_is_self")],
+    );
+    invalid(
+        &w.t.patch(&path, w.admin.auth(), json!({"kind": "ministry"}))
+            .await,
+        &[("kind", "invalid_value")],
+    );
+    error(
+        &w.t.patch(&path, w.admin.auth(), json!({"slug": OTHER_ORG}))
+            .await,
+        409,
+        "slug_taken",
+    );
     // none of the refused patches changed anything
     assert_eq!(ok(&w.t.get(&path, None).await, 200), cleared);
 
     // an admin may not turn a government body into a non-government one; a sysadmin may
-    error(&w.t.patch(&path, w.admin.auth(), json!({"kind": "civil-society"})).await, 403, "forbidden");
-    let changed = ok(&w.t.patch(&path, w.sysadmin.auth(), json!({"kind": "civil-society"})).await, 200);
+    error(
+        &w.t.patch(&path, w.admin.auth(), json!({"kind": "civil-society"}))
+            .await,
+        403,
+        "forbidden",
+    );
+    let changed = ok(
+        &w.t.patch(&path, w.sysadmin.auth(), json!({"kind": "civil-society"}))
+            .await,
+        200,
+    );
     assert_eq!(changed["provenance"], "community");
     let dataset = w.dataset("ds-sau-doi-loai", "published", "public").await;
     assert_eq!(dataset["provenance"], "community");
 
     // renaming the slug moves the organization
-    let renamed = ok(&w.t.patch(&path, w.sysadmin.auth(), json!({"slug": "gso"})).await, 200);
+    let renamed = ok(
+        &w.t.patch(&path, w.sysadmin.auth(), json!({"slug": "gso"}))
+            .await,
+        200,
+    );
     assert_eq!(renamed["slug"], "gso");
     error(&w.t.get(&path, None).await, 404, "not_found");
-    assert_eq!(ok(&w.t.get("/api/1/organizations/gso", None).await, 200)["id"], before["id"]);
+    assert_eq!(
+        ok(&w.t.get("/api/1/organizations/gso", None).await, 200)["id"],
+        before["id"]
+    );
     assert_eq!(
         ok(&w.t.get("/api/1/datasets/ds-sau-doi-loai", None).await, 200)["publisher"],
         "gso"
@@ -286,9 +403,32 @@ async fn organization_parent_cycles_are_refused() {
         201,
     );
     invalid(
-        &w.t.patch(&format!("/api/1/organizations/{ORG}"), w.sysadmin.auth(), json!({"parent": "vu-dan-so"}))
-            .await,
+        &w.t.patch(
+            &format!("/api/1/organizations/{ORG}"),
+            w.sysadmin.auth(),
+            json!({"parent": "vu-dan-so"}),
+        )
+        .await,
         &[("parent", "parent_cycle")],
+    );
+    // an admin cannot hang its organization under one it does not administer
+    error(
+        &w.t.patch(
+            &format!("/api/1/organizations/{OTHER_ORG}"),
+            w.outsider.auth(),
+            json!({"parent": ORG}),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    assert_eq!(
+        ok(
+            &w.t.get(&format!("/api/1/organizations/{OTHER_ORG}"), None)
+                .await,
+            200
+        )["parent"],
+        Value::Null
     );
     invalid(
         &w.t.post(
@@ -324,8 +464,16 @@ async fn organization_delete_needs_an_empty_organization_and_its_admin() {
     // an organization with a dataset stays
     w.dataset("con-du-lieu", "draft", "public").await;
     let org_path = format!("/api/1/organizations/{ORG}");
-    error(&w.t.delete(&org_path, w.admin.auth()).await, 409, "organization_not_empty");
-    error(&w.t.delete(&org_path, w.sysadmin.auth()).await, 409, "organization_not_empty");
+    error(
+        &w.t.delete(&org_path, w.admin.auth()).await,
+        409,
+        "organization_not_empty",
+    );
+    error(
+        &w.t.delete(&org_path, w.sysadmin.auth()).await,
+        409,
+        "organization_not_empty",
+    );
     // ...and so does one with a sub-organization
     status(
         &w.t.post(
@@ -337,9 +485,17 @@ async fn organization_delete_needs_an_empty_organization_and_its_admin() {
         201,
     );
     let other_path = format!("/api/1/organizations/{OTHER_ORG}");
-    error(&w.t.delete(&other_path, w.outsider.auth()).await, 409, "organization_not_empty");
+    error(
+        &w.t.delete(&other_path, w.outsider.auth()).await,
+        409,
+        "organization_not_empty",
+    );
     // its admin deletes the empty child, then the parent
-    status(&w.t.delete("/api/1/organizations/nhanh-mien-nam", w.outsider.auth()).await, 204);
+    status(
+        &w.t.delete("/api/1/organizations/nhanh-mien-nam", w.outsider.auth())
+            .await,
+        204,
+    );
     status(&w.t.delete(&other_path, w.outsider.auth()).await, 204);
     error(&w.t.get(&other_path, None).await, 404, "not_found");
     assert_eq!(ok(&w.t.get(&org_path, None).await, 200)["slug"], ORG);
@@ -375,10 +531,7 @@ async fn organization_create_validates_every_field() {
         &post(json!({"slug": "abc", "name": {"vi": "x", "fr": "y"}, "kind": "national"})).await,
         &[("name.fr", "unknown_field")],
     );
-    invalid(
-        &post(json!({"slug": "abc", "name": {"vi": "x"}, "kind": "national", "provenance": "official"})).await,
-        &[("provenance", "read_only")],
-    );
+    // (a `provenance` in the body: see bad_input::provenance_is_never_settable)
     invalid(
         &post(json!({"slug": "abc", "name": {"vi": "x".repeat(301)}, "kind": "national"})).await,
         &[("name.vi", "too_long")],
@@ -389,7 +542,13 @@ async fn organization_create_validates_every_field() {
         "slug_taken",
     );
     assert_eq!(
-        page(&ok(&w.t.get("/api/1/organizations", None).await, 200), 2, 1, 20).len(),
+        page(
+            &ok(&w.t.get("/api/1/organizations", None).await, 200),
+            2,
+            1,
+            20
+        )
+        .len(),
         2,
         "no refused organization was stored"
     );

@@ -12,7 +12,12 @@ async fn licenses_say_which_are_open() {
     }
     let open: Vec<(String, bool)> = licenses
         .iter()
-        .map(|l| (l["id"].as_str().unwrap_or_default().to_string(), l["is_open"].as_bool().unwrap_or_default()))
+        .map(|l| {
+            (
+                l["id"].as_str().unwrap_or_default().to_string(),
+                l["is_open"].as_bool().unwrap_or_default(),
+            )
+        })
         .collect();
     let mut expected = vec![
         ("cc-by-4.0".to_string(), true),
@@ -28,10 +33,19 @@ async fn licenses_say_which_are_open() {
     let mut sorted = open.clone();
     sorted.sort();
     assert_eq!(sorted, expected);
-    let by = licenses.iter().find(|l| l["id"] == "cc-by-4.0").expect("cc-by-4.0");
+    let by = licenses
+        .iter()
+        .find(|l| l["id"] == "cc-by-4.0")
+        .expect("cc-by-4.0");
     assert_eq!(by["url"], "https://creativecommons.org/licenses/by/4.0/");
-    assert!(by["title"]["vi"].is_string() && by["title"]["en"].is_string(), "{by}");
-    assert_eq!(licenses.iter().find(|l| l["id"] == "none").expect("none")["url"], Value::Null);
+    assert!(
+        by["title"]["vi"].is_string() && by["title"]["en"].is_string(),
+        "{by}"
+    );
+    assert_eq!(
+        licenses.iter().find(|l| l["id"] == "none").expect("none")["url"],
+        Value::Null
+    );
 }
 
 #[tokio::test]
@@ -43,12 +57,21 @@ async fn themes_include_the_eu_vocabulary() {
         assert_keys(theme, &["code", "label", "is_eu"]);
     }
     let codes = pluck(&themes, "code");
-    for code in ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN"] {
-        assert!(codes.iter().any(|c| c == code), "{code} missing from {codes:?}");
+    for code in [
+        "AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI",
+        "TECH", "TRAN",
+    ] {
+        assert!(
+            codes.iter().any(|c| c == code),
+            "{code} missing from {codes:?}"
+        );
     }
     let econ = themes.iter().find(|t| t["code"] == "ECON").expect("ECON");
     assert_eq!(econ["is_eu"], true);
-    assert_eq!(econ["label"], json!({"vi": "Kinh tế và tài chính", "en": "Economy and finance"}));
+    assert_eq!(
+        econ["label"],
+        json!({"vi": "Kinh tế và tài chính", "en": "Economy and finance"})
+    );
 }
 
 #[tokio::test]
@@ -75,7 +98,10 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/1/distributions/{id}", &["get", "patch", "delete"]),
     ("/api/1/distributions/{id}/versions", &["get", "post"]),
     ("/api/1/distributions/{id}/download", &["get"]),
-    ("/api/1/distributions/{id}/versions/{version}/download", &["get"]),
+    (
+        "/api/1/distributions/{id}/versions/{version}/download",
+        &["get"],
+    ),
     ("/api/1/users", &["post"]),
     ("/api/1/users/me", &["get"]),
     ("/api/1/tokens", &["get", "post"]),
@@ -101,19 +127,49 @@ async fn openapi_document_describes_every_route() {
     assert!(doc["info"]["title"].is_string());
     let paths = doc["paths"].as_object().expect("paths");
     for (path, methods) in ROUTES {
-        let item = paths
-            .get(*path)
-            .unwrap_or_else(|| panic!("{path} missing from the OpenAPI document: {:?}", paths.keys().collect::<Vec<_>>()));
+        let item = paths.get(*path).unwrap_or_else(|| {
+            panic!(
+                "{path} missing from the OpenAPI document: {:?}",
+                paths.keys().collect::<Vec<_>>()
+            )
+        });
         for method in *methods {
             assert!(item.get(*method).is_some(), "{method} {path} missing");
-            assert!(item[*method]["responses"].is_object(), "{method} {path} has no responses");
+            assert!(
+                item[*method]["responses"].is_object(),
+                "{method} {path} has no responses"
+            );
         }
     }
+    // the list parameters are documented
+    let parameters: Vec<String> = doc["paths"]["/api/1/datasets"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters of GET /api/1/datasets")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    for name in ["page", "page_size", "organization", "status"] {
+        assert!(
+            parameters.iter().any(|p| p == name),
+            "{name} missing from {parameters:?}"
+        );
+    }
     // nothing documented that the router does not serve
-    assert_eq!(paths.len(), ROUTES.len(), "{:?}", paths.keys().collect::<Vec<_>>());
-    assert!(doc["components"]["securitySchemes"]["bearer"].is_object(), "bearer scheme");
+    assert_eq!(
+        paths.len(),
+        ROUTES.len(),
+        "{:?}",
+        paths.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        doc["components"]["securitySchemes"]["bearer"].is_object(),
+        "bearer scheme"
+    );
     for schema in ["Dataset", "Distribution", "Organization", "ErrorBody"] {
-        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "schema {schema}"
+        );
     }
 }
 
@@ -138,7 +194,12 @@ async fn every_documented_route_is_served() {
             }
             let body = matches!(method.as_str(), "POST" | "PATCH").then(|| json!({}));
             let response = t.send(method.clone(), &concrete, None, body).await;
-            assert_ne!(code(&response), 405, "{method} {concrete}: {}", text(&response));
+            assert_ne!(
+                code(&response),
+                405,
+                "{method} {concrete}: {}",
+                text(&response)
+            );
             if code(&response) == 404 {
                 assert!(
                     !text(&response).contains(&concrete),

@@ -93,7 +93,14 @@ pub const VERSION_KEYS: &[&str] = &[
 pub const MEMBERSHIP_KEYS: &[&str] = &["organization", "user_id", "email", "role", "created_at"];
 
 /// Keys of a listed API token.
-pub const TOKEN_KEYS: &[&str] = &["id", "user_id", "name", "created_at", "last_used_at", "revoked_at"];
+pub const TOKEN_KEYS: &[&str] = &[
+    "id",
+    "user_id",
+    "name",
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+];
 
 /// Keys of a user.
 pub const USER_KEYS: &[&str] = &["id", "email", "display_name", "is_sysadmin", "created_at"];
@@ -185,7 +192,11 @@ impl World {
     pub async fn dataset(&self, slug: &str, status: &str, access_rights: &str) -> Value {
         let response = self
             .t
-            .post("/api/1/datasets", self.editor.auth(), dataset_body(slug, status, access_rights))
+            .post(
+                "/api/1/datasets",
+                self.editor.auth(),
+                dataset_body(slug, status, access_rights),
+            )
             .await;
         ok(&response, 201)
     }
@@ -194,7 +205,13 @@ impl World {
     pub async fn upload(&self, key: &str, filename: &str, bytes: &[u8]) -> Value {
         let response = self
             .t
-            .upload(&format!("/api/1/datasets/{key}/distributions"), self.editor.auth(), filename, bytes, &[])
+            .upload(
+                &format!("/api/1/datasets/{key}/distributions"),
+                self.editor.auth(),
+                filename,
+                bytes,
+                &[],
+            )
             .await;
         ok(&response, 201)
     }
@@ -259,8 +276,9 @@ fn untranslated(message: &str) -> bool {
         .iter()
         .any(|prefix| message.contains(prefix));
     let placeholder = message.split('{').skip(1).any(|rest| {
-        rest.split_once('}')
-            .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        rest.split_once('}').is_some_and(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        })
     });
     raw_key || placeholder
 }
@@ -287,12 +305,20 @@ pub fn error(response: &TestResponse, status: u16, code: &str) -> Value {
     assert_eq!(object.keys().collect::<Vec<_>>(), vec!["error"], "{body}");
     let error = body["error"].as_object().expect("error is an object");
     for key in error.keys() {
-        assert!(["code", "message", "fields"].contains(&key.as_str()), "unexpected key {key} in {body}");
+        assert!(
+            ["code", "message", "fields"].contains(&key.as_str()),
+            "unexpected key {key} in {body}"
+        );
     }
     assert_eq!(body["error"]["code"], code, "{body}");
-    let message = body["error"]["message"].as_str().expect("message is a string");
+    let message = body["error"]["message"]
+        .as_str()
+        .expect("message is a string");
     assert!(!message.trim().is_empty(), "empty message: {body}");
-    assert!(!untranslated(message), "untranslated message {message:?}: {body}");
+    assert!(
+        !untranslated(message),
+        "untranslated message {message:?}: {body}"
+    );
     if let Some(fields) = error.get("fields") {
         for (field, list) in fields.as_object().expect("fields is an object") {
             for violation in list.as_array().expect("a list per field") {
@@ -320,7 +346,12 @@ pub fn invalid(response: &TestResponse, expected: &[(&str, &str)]) -> Value {
             list.as_array()
                 .into_iter()
                 .flatten()
-                .map(|v| (field.clone(), v["code"].as_str().unwrap_or_default().to_string()))
+                .map(|v| {
+                    (
+                        field.clone(),
+                        v["code"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -356,7 +387,10 @@ pub fn page(value: &Value, total: i64, page: i64, page_size: i64) -> Vec<Value> 
     assert_eq!(value["total"], total, "{value}");
     assert_eq!(value["page"], page, "{value}");
     assert_eq!(value["page_size"], page_size, "{value}");
-    value["results"].as_array().expect("results is an array").clone()
+    value["results"]
+        .as_array()
+        .expect("results is an array")
+        .clone()
 }
 
 /// The `field` of each item.
@@ -373,7 +407,9 @@ pub fn pluck(items: &[Value], field: &str) -> Vec<String> {
 /// Asserts that `value` is a UUID string and returns it.
 #[track_caller]
 pub fn uuid_of(value: &Value) -> String {
-    let text = value.as_str().unwrap_or_else(|| panic!("not a string: {value}"));
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a string: {value}"));
     uuid::Uuid::parse_str(text).unwrap_or_else(|e| panic!("not a UUID {text:?}: {e}"));
     text.to_string()
 }
@@ -415,7 +451,12 @@ pub enum Part<'a> {
 }
 
 /// A `multipart/form-data` request built from `parts`, in order.
-pub fn multipart(method: Method, path: &str, token: Option<&str>, parts: &[Part<'_>]) -> Request<Body> {
+pub fn multipart(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    parts: &[Part<'_>],
+) -> Request<Body> {
     let boundary = "api-test-boundary-91c2";
     let mut body: Vec<u8> = Vec::new();
     for part in parts {
@@ -436,10 +477,10 @@ pub fn multipart(method: Method, path: &str, token: Option<&str>, parts: &[Part<
         }
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let mut builder = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"));
+    let mut builder = Request::builder().method(method).uri(path).header(
+        "content-type",
+        format!("multipart/form-data; boundary={boundary}"),
+    );
     if let Some(token) = token {
         builder = builder.header("authorization", format!("Bearer {token}"));
     }
@@ -447,7 +488,13 @@ pub fn multipart(method: Method, path: &str, token: Option<&str>, parts: &[Part<
 }
 
 /// A request with a raw body and content type.
-pub fn raw(method: Method, path: &str, token: Option<&str>, content_type: Option<&str>, body: impl Into<Body>) -> Request<Body> {
+pub fn raw(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
     let mut builder = Request::builder().method(method).uri(path);
     if let Some(content_type) = content_type {
         builder = builder.header("content-type", content_type);
