@@ -172,7 +172,7 @@ impl App {
                     Some(found) => found,
                     None => {
                         // Same work as a real check, so timing does not reveal which e-mails exist.
-                        let _ = verify_password(password.clone(), DUMMY_HASH.into()).await;
+                        let _ = verify_password(password.clone(), dummy_hash().await).await;
                         return Err(invalid_credentials());
                     }
                 };
@@ -376,8 +376,19 @@ impl App {
     }
 }
 
-/// An argon2id hash of a random password, checked against when the e-mail is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0BQh1uX7mWs1oMbRmQl0hTqzPexbE6Q0YZPGcFqo0ZA";
+/// An argon2id hash of a random password, checked against when the e-mail is unknown so that the
+/// answer takes as long as for a known e-mail.
+async fn dummy_hash() -> String {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async {
+            let mut random = [0u8; 24];
+            rand::thread_rng().fill_bytes(&mut random);
+            hash_password(hex::encode(random)).await.unwrap_or_default()
+        })
+        .await
+        .clone()
+}
 
 fn invalid_credentials() -> Error {
     Error::BadCredentials {

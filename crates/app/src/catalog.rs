@@ -65,6 +65,98 @@ impl App {
         registers::themes(&mut conn).await
     }
 
+    /// Adds a license to the register (sysadmins). Both titles are required.
+    pub async fn create_license(&self, actor: &Actor, license: License) -> Result<License> {
+        if !actor.is_sysadmin {
+            return Err(deny(actor, "license.create"));
+        }
+        let mut errors = FieldErrors::new();
+        let license = License {
+            title: license.title.normalized(),
+            url: license
+                .url
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty()),
+            ..license
+        };
+        // SPDX-style ids: lower-case letters, digits, '-' and '.' (`cc-by-4.0`).
+        let id_ok = (2..=64).contains(&license.id.len())
+            && license
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && license.id.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if !id_ok {
+            errors.add("id", "invalid_license_id");
+        }
+        check_both_languages("title", &license.title, &mut errors);
+        if let Some(url) = &license.url
+            && !dulieu_core::text::is_http_url(url)
+        {
+            errors.add("url", "invalid_url");
+        }
+        errors.into_result()?;
+        let mut tx = self.store().begin().await?;
+        registers::insert_license(&mut tx, &license)
+            .await
+            .map_err(|e| taken(e, "id", &license.id))?;
+        self.commit_change(
+            tx,
+            actor,
+            Subject::new(
+                "license",
+                Uuid::new_v5(&Uuid::NAMESPACE_OID, license.id.as_bytes()),
+                None,
+            ),
+            "created",
+            None,
+            snapshot(&license),
+        )
+        .await?;
+        Ok(license)
+    }
+
+    /// Adds a local theme to the register (sysadmins): an upper-case code not in the EU vocabulary.
+    pub async fn create_theme(&self, actor: &Actor, theme: Theme) -> Result<Theme> {
+        if !actor.is_sysadmin {
+            return Err(deny(actor, "theme.create"));
+        }
+        let theme = Theme {
+            label: theme.label.normalized(),
+            is_eu: false,
+            ..theme
+        };
+        let mut errors = FieldErrors::new();
+        let code_ok = (2..=30).contains(&theme.code.len())
+            && theme
+                .code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        if !code_ok {
+            errors.add("code", "invalid_theme_code");
+        }
+        check_both_languages("label", &theme.label, &mut errors);
+        errors.into_result()?;
+        let mut tx = self.store().begin().await?;
+        registers::insert_theme(&mut tx, &theme)
+            .await
+            .map_err(|e| taken(e, "code", &theme.code))?;
+        self.commit_change(
+            tx,
+            actor,
+            Subject::new(
+                "theme",
+                Uuid::new_v5(&Uuid::NAMESPACE_OID, theme.code.as_bytes()),
+                None,
+            ),
+            "created",
+            None,
+            snapshot(&theme),
+        )
+        .await?;
+        Ok(theme)
+    }
+
     // ----------------------------------------------------------------- organizations
 
     /// Creates an organization. Government kinds need a sysadmin; the creator becomes its admin.
@@ -442,5 +534,27 @@ impl App {
         let (items, total) =
             events::history(&mut conn, dataset.id, page.offset(), page.page_size).await?;
         Ok(Page::new(items, total, page))
+    }
+}
+
+/// Register entries are shown in both languages: both texts are required.
+fn check_both_languages(field: &str, text: &dulieu_core::text::LangText, errors: &mut FieldErrors) {
+    for (lang, value) in [("vi", &text.vi), ("en", &text.en)] {
+        if value.is_none() {
+            errors.add(format!("{field}.{lang}"), "required");
+        }
+    }
+    text.check(field, false, 300, errors);
+}
+
+/// Maps a unique violation on a register key to `already_exists` naming that key.
+fn taken(err: Error, field: &'static str, value: &str) -> Error {
+    match err {
+        Error::Conflict { .. } => Error::Conflict {
+            code: "already_exists",
+            field,
+            value: value.to_string(),
+        },
+        other => other,
     }
 }

@@ -533,12 +533,14 @@ pub struct DistributionVersion {
 /// A license in the register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct License {
     /// SPDX-style id (`cc-by-4.0`).
     pub id: String,
     /// Title in vi/en.
     pub title: LangText,
     /// Canonical URL of the license text.
+    #[serde(default)]
     pub url: Option<String>,
     /// True when Open Definition conformant.
     pub is_open: bool,
@@ -547,6 +549,7 @@ pub struct License {
 /// A theme in the register (EU data themes and local themes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Theme {
     /// Code (`ECON`, or a local code).
     pub code: String,

@@ -218,6 +218,16 @@ pub(crate) const CATALOG: &[Entry] = &[
         "The body must be a JSON object ({...}).",
     ),
     (
+        "violation.invalid_theme_code",
+        "2 đến 30 ký tự: chữ in hoa A-Z, chữ số và dấu gạch dưới.",
+        "2 to 30 characters: upper-case letters A-Z, digits and underscores.",
+    ),
+    (
+        "violation.invalid_license_id",
+        "2 đến 64 ký tự: chữ thường a-z, chữ số, dấu gạch ngang và dấu chấm (ví dụ cc-by-4.0).",
+        "2 to 64 characters: lower-case letters a-z, digits, hyphens and dots (e.g. cc-by-4.0).",
+    ),
+    (
         "violation.unknown_license",
         "Giấy phép này không có trong danh mục.",
         "This license is not in the list.",

@@ -637,6 +637,8 @@ mod tests {
             "unknown_license",
             "unknown_user",
             "expected_object",
+            "invalid_theme_code",
+            "invalid_license_id",
             "unknown_theme",
             "unknown_organization",
             "unknown_field",

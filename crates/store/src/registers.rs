@@ -47,3 +47,32 @@ pub async fn themes(conn: &mut Conn) -> Result<Vec<Theme>> {
         })
         .collect()
 }
+
+/// Adds a license to the register (`already_exists` when the id is taken).
+pub async fn insert_license(conn: &mut Conn, license: &License) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO licenses (id, title_vi, title_en, url, is_open) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&license.id)
+    .bind(license.title.vi.clone().unwrap_or_default())
+    .bind(license.title.en.clone().unwrap_or_default())
+    .bind(license.url.clone())
+    .bind(i64::from(license.is_open))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Adds a local theme to the register (`already_exists` when the code is taken).
+pub async fn insert_theme(conn: &mut Conn, theme: &Theme) -> Result<()> {
+    sqlx::query("INSERT INTO themes (code, label_vi, label_en, is_eu) VALUES ($1, $2, $3, $4)")
+        .bind(&theme.code)
+        .bind(theme.label.vi.clone().unwrap_or_default())
+        .bind(theme.label.en.clone().unwrap_or_default())
+        .bind(i64::from(theme.is_eu))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}

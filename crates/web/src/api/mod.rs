@@ -75,6 +75,6 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::list_tokens, accounts::create_token))
         .routes(routes!(accounts::revoke_token))
-        .routes(routes!(registers::licenses))
-        .routes(routes!(registers::themes))
+        .routes(routes!(registers::licenses, registers::create_license))
+        .routes(routes!(registers::themes, registers::create_theme))
 }

@@ -210,3 +210,97 @@ async fn every_documented_route_is_served() {
         }
     }
 }
+
+#[tokio::test]
+async fn sysadmins_extend_the_registers_and_datasets_can_use_them() {
+    let w = World::new().await;
+    let license = json!({
+        "id": "ogl-vn-1.0",
+        "title": {"vi": "Giấy phép dữ liệu mở Việt Nam 1.0", "en": "Vietnam Open Data Licence 1.0"},
+        "url": "https://data.gov.vn/licence/1.0",
+        "is_open": true
+    });
+    // only sysadmins
+    error(
+        &w.t.post("/api/1/licenses", None, license.clone()).await,
+        401,
+        "unauthenticated",
+    );
+    error(
+        &w.t.post("/api/1/licenses", w.admin.auth(), license.clone())
+            .await,
+        403,
+        "forbidden",
+    );
+    let created = ok(
+        &w.t.post("/api/1/licenses", w.sysadmin.auth(), license.clone())
+            .await,
+        201,
+    );
+    assert_eq!(created, license);
+    error(
+        &w.t.post("/api/1/licenses", w.sysadmin.auth(), license)
+            .await,
+        409,
+        "already_exists",
+    );
+    invalid(
+        &w.t.post(
+            "/api/1/licenses",
+            w.sysadmin.auth(),
+            json!({"id": "Bad Id", "title": {"vi": "x"}, "is_open": false, "url": "nope"}),
+        )
+        .await,
+        &[
+            ("id", "invalid_license_id"),
+            ("title.en", "required"),
+            ("url", "invalid_url"),
+        ],
+    );
+
+    let theme =
+        json!({"code": "ODA", "label": {"vi": "Vốn ODA", "en": "Official development assistance"}});
+    error(
+        &w.t.post("/api/1/themes", w.editor.auth(), theme.clone())
+            .await,
+        403,
+        "forbidden",
+    );
+    let created = ok(
+        &w.t.post("/api/1/themes", w.sysadmin.auth(), theme.clone())
+            .await,
+        201,
+    );
+    assert_eq!(created["is_eu"], false, "local themes are never EU themes");
+    invalid(
+        &w.t.post(
+            "/api/1/themes",
+            w.sysadmin.auth(),
+            json!({"code": "oda", "label": {"vi": "x", "en": "y"}}),
+        )
+        .await,
+        &[("code", "invalid_theme_code")],
+    );
+    invalid(
+        &w.t.post(
+            "/api/1/themes",
+            w.sysadmin.auth(),
+            json!({"code": "XYZ", "label": {"vi": "x", "en": "y"}, "is_eu": true}),
+        )
+        .await,
+        &[("is_eu", "read_only")],
+    );
+    let themes = ok(&w.t.get("/api/1/themes", None).await, 200);
+    assert_eq!(themes.as_array().unwrap().len(), 14);
+
+    // a dataset can now use both
+    let mut body = dataset_body("oda-2024", "published", "public");
+    body["license"] = json!("ogl-vn-1.0");
+    body["themes"] = json!(["ODA", "ECON"]);
+    let dataset = ok(
+        &w.t.post("/api/1/datasets", w.editor.auth(), body).await,
+        201,
+    );
+    assert_eq!(dataset["license_open"], true);
+    assert_eq!(dataset["themes"], json!(["ODA", "ECON"]));
+}
