@@ -12,14 +12,45 @@ use crate::codec::{RowExt, date, json_text, ts};
 use crate::organizations::slug_conflict;
 use crate::{Conn, db_error, distributions};
 
-const SELECT: &str = "SELECT d.id, d.slug, d.title_vi, d.title_en, d.description_vi, d.description_en,
-    d.publisher_id, o.slug AS publisher_slug, o.kind AS publisher_kind, d.contact_name, d.contact_email,
-    d.keywords, d.themes, d.license_id, l.is_open AS license_open, d.access_rights, d.temporal_start,
-    d.temporal_end, d.spatial, d.frequency, d.issued, d.modified, d.version, d.status, d.created_at,
-    d.updated_at
-    FROM datasets d
-    JOIN organizations o ON o.id = d.publisher_id
-    JOIN licenses l ON l.id = d.license_id";
+/// The columns of a dataset `d` with its publisher `o` and license `l`.
+macro_rules! dataset_columns {
+    () => {
+        "d.id, d.slug, d.title_vi, d.title_en, d.description_vi, d.description_en,
+        d.publisher_id, o.slug AS publisher_slug, o.kind AS publisher_kind, d.contact_name,
+        d.contact_email, d.keywords, d.themes, d.license_id, l.is_open AS license_open,
+        d.access_rights, d.temporal_start, d.temporal_end, d.spatial, d.frequency, d.issued,
+        d.modified, d.version, d.status, d.created_at, d.updated_at"
+    };
+}
+
+/// Joins the publisher `o` and license `l` of dataset `d`.
+macro_rules! join_publisher_and_license {
+    () => {
+        " FROM datasets d
+        JOIN organizations o ON o.id = d.publisher_id
+        JOIN licenses l ON l.id = d.license_id"
+    };
+}
+
+const SELECT: &str = concat!("SELECT ", dataset_columns!(), join_publisher_and_license!());
+
+/// A dataset with its distributions: one row per distribution (or one row without any).
+macro_rules! select_with_distributions {
+    ($condition:literal) => {
+        concat!(
+            "SELECT ",
+            dataset_columns!(),
+            ", ",
+            distributions::distribution_columns!(),
+            join_publisher_and_license!(),
+            " LEFT JOIN distributions x ON x.dataset_id = d.id",
+            distributions::join_current_version!(),
+            " WHERE ",
+            $condition,
+            " ORDER BY x.position, x.created_at"
+        )
+    };
+}
 
 /// Who is reading, for visibility filtering in lists.
 #[derive(Debug, Clone, Default)]
@@ -88,26 +119,32 @@ fn from_row(row: &AnyRow) -> Result<Dataset> {
     })
 }
 
-/// Finds a dataset by id or slug, with its distributions.
+/// Finds a dataset by id or slug, with its distributions, in one query.
 pub async fn get(conn: &mut Conn, id_or_slug: &str) -> Result<Option<Dataset>> {
-    let row = match Uuid::parse_str(id_or_slug) {
+    let rows = match Uuid::parse_str(id_or_slug) {
         Ok(id) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE d.id = $1")))
+            sqlx::query(select_with_distributions!("d.id = $1"))
                 .bind(id.to_string())
-                .fetch_optional(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await
         }
         Err(_) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE d.slug = $1")))
+            sqlx::query(select_with_distributions!("d.slug = $1"))
                 .bind(id_or_slug)
-                .fetch_optional(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await
         }
     }
     .map_err(db_error)?;
-    let Some(row) = row else { return Ok(None) };
-    let mut dataset = from_row(&row)?;
-    dataset.distributions = distributions::list_for_dataset(conn, dataset.id).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut dataset = from_row(first)?;
+    for row in &rows {
+        if row.opt_text("x_id")?.is_some() {
+            dataset.distributions.push(distributions::from_row(row)?);
+        }
+    }
     Ok(Some(dataset))
 }
 

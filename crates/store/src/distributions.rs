@@ -12,41 +12,65 @@ use uuid::Uuid;
 use crate::codec::{RowExt, date, ts};
 use crate::{Conn, db_error};
 
-const SELECT: &str = "SELECT x.id, x.dataset_id, x.title_vi, x.title_en, x.description_vi,
-    x.description_en, x.format, x.media_type, x.remote_url, x.current_version,
-    x.license_id AS explicit_license, COALESCE(x.license_id, d.license_id) AS license, x.issued,
-    x.modified, x.created_at, x.updated_at, v.byte_size, v.sha256, v.filename
-    FROM distributions x
-    JOIN datasets d ON d.id = x.dataset_id
-    LEFT JOIN distribution_versions v ON v.distribution_id = x.id AND v.version = x.current_version";
+/// The columns of a distribution (aliased `x_*`), over `distributions x` joined to its dataset `d`
+/// and, by [`JOIN_CURRENT_VERSION`], its current version `v`.
+macro_rules! distribution_columns {
+    () => {
+        "x.id AS x_id, x.dataset_id AS x_dataset_id, x.title_vi AS x_title_vi,
+        x.title_en AS x_title_en, x.description_vi AS x_description_vi,
+        x.description_en AS x_description_en, x.format AS x_format, x.media_type AS x_media_type,
+        x.remote_url AS x_remote_url, x.current_version AS x_current_version,
+        x.license_id AS x_explicit_license, COALESCE(x.license_id, d.license_id) AS x_license,
+        x.issued AS x_issued, x.modified AS x_modified, x.created_at AS x_created_at,
+        x.updated_at AS x_updated_at, v.byte_size AS x_byte_size, v.sha256 AS x_sha256,
+        v.filename AS x_filename"
+    };
+}
+pub(crate) use distribution_columns;
 
-fn from_row(row: &AnyRow) -> Result<Distribution> {
-    let remote_url = row.opt_text("remote_url")?;
-    let byte_size: Option<i64> = sqlx::Row::try_get(row, "byte_size").map_err(db_error)?;
+/// Joins the current version `v` of distribution `x`.
+macro_rules! join_current_version {
+    () => {
+        " LEFT JOIN distribution_versions v ON v.distribution_id = x.id AND v.version = x.current_version"
+    };
+}
+pub(crate) use join_current_version;
+
+const SELECT: &str = concat!(
+    "SELECT ",
+    distribution_columns!(),
+    " FROM distributions x JOIN datasets d ON d.id = x.dataset_id",
+    join_current_version!()
+);
+
+/// Reads the `x_*` columns of a row into a distribution.
+pub(crate) fn from_row(row: &AnyRow) -> Result<Distribution> {
+    let remote_url = row.opt_text("x_remote_url")?;
+    let byte_size: Option<i64> = sqlx::Row::try_get(row, "x_byte_size").map_err(db_error)?;
     Ok(Distribution {
-        id: row.uuid("id")?,
-        dataset_id: row.uuid("dataset_id")?,
+        id: row.uuid("x_id")?,
+        dataset_id: row.uuid("x_dataset_id")?,
         title: LangText {
-            vi: row.opt_text("title_vi")?,
-            en: row.opt_text("title_en")?,
+            vi: row.opt_text("x_title_vi")?,
+            en: row.opt_text("x_title_en")?,
         },
         description: LangText {
-            vi: row.opt_text("description_vi")?,
-            en: row.opt_text("description_en")?,
+            vi: row.opt_text("x_description_vi")?,
+            en: row.opt_text("x_description_en")?,
         },
-        format: row.opt_text("format")?,
-        media_type: row.opt_text("media_type")?,
+        format: row.opt_text("x_format")?,
+        media_type: row.opt_text("x_media_type")?,
         url: remote_url.clone().unwrap_or_default(),
         remote_url,
         byte_size,
-        sha256: row.opt_text("sha256")?,
-        filename: row.opt_text("filename")?,
-        version: row.int("current_version")?,
-        license: row.text("license")?,
-        issued: row.opt_date("issued")?,
-        modified: row.opt_date("modified")?,
-        created_at: row.time("created_at")?,
-        updated_at: row.time("updated_at")?,
+        sha256: row.opt_text("x_sha256")?,
+        filename: row.opt_text("x_filename")?,
+        version: row.int("x_current_version")?,
+        license: row.text("x_license")?,
+        issued: row.opt_date("x_issued")?,
+        modified: row.opt_date("x_modified")?,
+        created_at: row.time("x_created_at")?,
+        updated_at: row.time("x_updated_at")?,
     })
 }
 
@@ -57,7 +81,7 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> Result<Option<(Distribution, Opti
         .fetch_optional(&mut *conn)
         .await
         .map_err(db_error)?;
-    row.map(|row| Ok((from_row(&row)?, row.opt_text("explicit_license")?)))
+    row.map(|row| Ok((from_row(&row)?, row.opt_text("x_explicit_license")?)))
         .transpose()
 }
 
