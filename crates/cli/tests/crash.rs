@@ -86,8 +86,13 @@ impl Server {
     ) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let auth = if token.is_empty() {
+            String::new()
+        } else {
+            format!("authorization: Bearer {token}\r\n")
+        };
         let head = format!(
-            "{method} {path} HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer {token}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            "{method} {path} HTTP/1.1\r\nhost: localhost\r\n{auth}connection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
             body.len()
         );
         stream.write_all(head.as_bytes()).unwrap();
@@ -419,4 +424,46 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn serve_demo_shows_the_annex_c_catalog_to_anyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(BIN)
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env("DULIEU_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let list = loop {
+        if let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) {
+            drop(stream);
+            let (status, list) = server.json("GET", "/api/1/datasets?page_size=1", "", None);
+            if status == 200 {
+                break list;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server with demo data did not come up"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(list["total"], 49);
+    let (status, health) = server.request("GET", "/readyz", "", None);
+    assert_eq!((status, health.as_slice()), (200, &b"ready"[..]));
 }
