@@ -19,7 +19,7 @@ use crate::paging::{Page, PageRequest};
 use crate::{App, Subject, deny, require_signed_in, snapshot};
 
 /// Applies a JSON merge patch to the writable fields of a resource, refusing read-only fields.
-fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
+pub(crate) fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
     current: &T,
     patch: &serde_json::Value,
     read_only: &[&str],

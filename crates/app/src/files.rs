@@ -5,15 +5,17 @@ use std::ops::Range;
 use bytes::Bytes;
 use chrono::Utc;
 use dulieu_core::account::Actor;
-use dulieu_core::catalog::{Distribution, DistributionInput, DistributionVersion, guess_format};
-use dulieu_core::decode::from_json;
-use dulieu_core::patch::merge_patch;
-use dulieu_core::{Error, FieldErrors, Result};
+use dulieu_core::catalog::{
+    DISTRIBUTION_READ_ONLY_FIELDS, Distribution, DistributionInput, DistributionVersion,
+    guess_format,
+};
+use dulieu_core::{Error, Result};
 use dulieu_store::distributions::{self, NewFile};
 use dulieu_store::{Conn, datasets, jobs, registers};
 use futures::Stream;
 use uuid::Uuid;
 
+use crate::catalog::patched;
 use crate::worker::VERIFY_BLOB;
 use crate::{App, BlobRead, Subject, snapshot};
 
@@ -39,6 +41,27 @@ impl App {
         Ok(())
     }
 
+    /// The dataset a new distribution goes to, once the caller may add to it and the license exists.
+    async fn dataset_for_new_distribution(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        dataset_key: &str,
+        input: &DistributionInput,
+    ) -> Result<Uuid> {
+        let dataset = self
+            .dataset_for_change(
+                conn,
+                actor,
+                dataset_key,
+                "distribution.create",
+                Actor::can_edit_datasets_of,
+            )
+            .await?;
+        self.check_license(conn, input.license.as_deref()).await?;
+        Ok(dataset.id)
+    }
+
     /// Adds a distribution that links to a remote URL.
     pub async fn add_link(
         &self,
@@ -54,26 +77,18 @@ impl App {
             input.media_type.get_or_insert_with(|| media_type.into());
         }
         let mut tx = self.store().begin().await?;
-        let dataset = self
-            .dataset_for_change(
-                &mut tx,
-                actor,
-                dataset_key,
-                "distribution.create",
-                Actor::can_edit_datasets_of,
-            )
-            .await?;
-        self.check_license(&mut tx, input.license.as_deref())
+        let dataset_id = self
+            .dataset_for_new_distribution(&mut tx, actor, dataset_key, &input)
             .await?;
         let id = Uuid::now_v7();
         let now = Utc::now();
-        distributions::insert(&mut tx, id, dataset.id, &input, now).await?;
-        datasets::touch(&mut tx, dataset.id, now).await?;
+        distributions::insert(&mut tx, id, dataset_id, &input, now).await?;
+        datasets::touch(&mut tx, dataset_id, now).await?;
         let created = self.distribution_in(&mut tx, id).await?;
         self.commit_change(
             tx,
             actor,
-            Subject::new("distribution", id, Some(dataset.id)),
+            Subject::new("distribution", id, Some(dataset_id)),
             "created",
             None,
             snapshot(&created),
@@ -99,18 +114,8 @@ impl App {
         let mut input = input.validate(true)?;
         let dataset_id = {
             let mut conn = self.store().conn().await?;
-            let dataset = self
-                .dataset_for_change(
-                    &mut conn,
-                    actor,
-                    dataset_key,
-                    "distribution.create",
-                    Actor::can_edit_datasets_of,
-                )
-                .await?;
-            self.check_license(&mut conn, input.license.as_deref())
-                .await?;
-            dataset.id
+            self.dataset_for_new_distribution(&mut conn, actor, dataset_key, &input)
+                .await?
         };
         let guessed = meta.filename.as_deref().and_then(guess_format);
         if input.format.is_none() {
@@ -270,29 +275,11 @@ impl App {
         let (before, explicit_license) = self
             .distribution_for_change(&mut tx, actor, id, Actor::can_edit_datasets_of)
             .await?;
-        let Some(changes) = patch.as_object() else {
-            return Err(Error::invalid("body", "expected_object"));
-        };
-        let mut errors = FieldErrors::new();
-        for field in [
-            "id",
-            "dataset_id",
-            "byte_size",
-            "sha256",
-            "version",
-            "filename",
-            "created_at",
-            "updated_at",
-        ] {
-            if changes.contains_key(field) {
-                errors.add(field, "read_only");
-            }
-        }
-        errors.into_result()?;
-        let mut value =
-            serde_json::to_value(before.to_input(explicit_license)).map_err(Error::internal)?;
-        merge_patch(&mut value, patch);
-        let input: DistributionInput = from_json(value)?;
+        let input = patched(
+            &before.to_input(explicit_license),
+            patch,
+            DISTRIBUTION_READ_ONLY_FIELDS,
+        )?;
         let input = input.validate(before.remote_url.is_none())?;
         self.check_license(&mut tx, input.license.as_deref())
             .await?;

@@ -46,6 +46,10 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path) -> Server {
+        Self::start_with(data_dir, &[])
+    }
+
+    fn start_with(data_dir: &Path, extra: &[&str]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -59,6 +63,7 @@ impl Server {
                 "--data-dir",
             ])
             .arg(data_dir)
+            .args(extra)
             .env("DULIEU_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -429,40 +434,10 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn serve_demo_shows_the_annex_c_catalog_to_anyone() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(BIN)
-        .args([
-            "serve",
-            "--demo",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .env("DULIEU_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server { child, port };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let list = loop {
-        if let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) {
-            drop(stream);
-            let (status, list) = server.json("GET", "/api/1/datasets?page_size=1", "", None);
-            if status == 200 {
-                break list;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "server with demo data did not come up"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let server = Server::start_with(dir.path(), &["--demo"]);
+    // The listener is bound before the demo loads; the first request waits until serving starts.
+    let (status, list) = server.json("GET", "/api/1/datasets?page_size=1", "", None);
+    assert_eq!(status, 200);
     assert_eq!(list["total"], 49);
     let (status, health) = server.request("GET", "/readyz", "", None);
     assert_eq!((status, health.as_slice()), (200, &b"ready"[..]));

@@ -120,6 +120,18 @@ impl Organization {
 pub const ORGANIZATION_READ_ONLY_FIELDS: &[&str] =
     &["id", "provenance", "created_at", "updated_at"];
 
+/// Fields of a distribution that clients may read but never write.
+pub const DISTRIBUTION_READ_ONLY_FIELDS: &[&str] = &[
+    "id",
+    "dataset_id",
+    "byte_size",
+    "sha256",
+    "version",
+    "filename",
+    "created_at",
+    "updated_at",
+];
+
 /// A contact point (DCAT `contactPoint`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -120,14 +120,7 @@ pub async fn create(
         let body = JsonObject::from_request(request, &app).await?;
         body.check_create(
             &["url"],
-            &[
-                "id",
-                "dataset_id",
-                "byte_size",
-                "sha256",
-                "version",
-                "filename",
-            ],
+            dulieu_core::catalog::DISTRIBUTION_READ_ONLY_FIELDS,
         )?;
         let input: DistributionInput = body.decode()?;
         return Ok((
