@@ -370,8 +370,9 @@ impl App {
 
     /// A dataset by id or slug, if `actor` may see it (404 otherwise, so existence is not revealed).
     pub async fn get_dataset(&self, actor: &Actor, key: &str) -> Result<Dataset> {
-        let mut conn = self.store().conn().await?;
-        let dataset = datasets::get(&mut conn, key)
+        let dataset = self
+            .store()
+            .read_dataset(key)
             .await?
             .filter(|d| d.is_public() || actor.can_see_private_of(d.publisher_id))
             .ok_or_else(|| Error::not_found("dataset", key))?;

@@ -48,6 +48,7 @@ impl App {
         let options = StoreOptions {
             max_connections: config.database.max_connections,
             sqlite_synchronous: config.database.sqlite_synchronous.clone(),
+            sqlite_direct_reads: config.database.sqlite_direct_reads,
         };
         let store = Store::connect(&config.effective_database_url(), &options).await?;
         store.migrate().await?;

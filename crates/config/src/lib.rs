@@ -62,6 +62,8 @@ pub struct DatabaseConfig {
     pub max_connections: u32,
     /// SQLite durability: `full` or `normal`.
     pub sqlite_synchronous: String,
+    /// Read single datasets on SQLite through direct connections (faster) instead of the pool.
+    pub sqlite_direct_reads: bool,
 }
 
 /// Blob storage settings.
@@ -139,6 +141,7 @@ impl Default for DatabaseConfig {
         Self {
             max_connections: 8,
             sqlite_synchronous: "full".into(),
+            sqlite_direct_reads: true,
         }
     }
 }
@@ -220,6 +223,11 @@ pub const SETTINGS: &[Setting] = &[
         path: "database.sqlite_synchronous",
         env: "DULIEU_DATABASE_SQLITE_SYNCHRONOUS",
         doc: "SQLite durability: full (survives power loss) or normal (survives process crashes, faster writes).",
+    },
+    Setting {
+        path: "database.sqlite_direct_reads",
+        env: "DULIEU_DATABASE_SQLITE_DIRECT_READS",
+        doc: "Read single datasets on SQLite through direct connections on the request thread (faster than the pool).",
     },
     Setting {
         path: "blobs.backend",

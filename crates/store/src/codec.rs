@@ -32,6 +32,7 @@ pub trait RowExt {
     fn text(&self, col: &str) -> Result<String>;
     fn opt_text(&self, col: &str) -> Result<Option<String>>;
     fn int(&self, col: &str) -> Result<i64>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>>;
     fn flag(&self, col: &str) -> Result<bool> {
         Ok(self.int(col)? != 0)
     }
@@ -69,6 +70,9 @@ impl RowExt for AnyRow {
         self.try_get(col).map_err(|e| column_error(col, e))
     }
     fn int(&self, col: &str) -> Result<i64> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
         self.try_get(col).map_err(|e| column_error(col, e))
     }
 }

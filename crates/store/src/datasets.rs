@@ -5,7 +5,6 @@ use dulieu_core::catalog::{ContactPoint, Dataset, DatasetInput, Temporal};
 use dulieu_core::text::LangText;
 use dulieu_core::vocab::{AccessRights, DatasetStatus, OrgKind};
 use dulieu_core::{Error, Result};
-use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::codec::{RowExt, date, json_text, ts};
@@ -70,7 +69,7 @@ pub struct DatasetFilter {
     pub status: Option<DatasetStatus>,
 }
 
-fn from_row(row: &AnyRow) -> Result<Dataset> {
+pub(crate) fn from_row(row: &impl RowExt) -> Result<Dataset> {
     let parse_err =
         |what: &str, v: &str| Error::Internal(format!("unknown {what} {v:?} in database"));
     let kind_text = row.text("publisher_kind")?;
@@ -119,28 +118,39 @@ fn from_row(row: &AnyRow) -> Result<Dataset> {
     })
 }
 
+/// The single-dataset query by id, for other readers of the same database.
+pub(crate) const SELECT_WITH_DISTRIBUTIONS_BY_ID: &str = select_with_distributions!("d.id = $1");
+/// The single-dataset query by slug, for other readers of the same database.
+pub(crate) const SELECT_WITH_DISTRIBUTIONS_BY_SLUG: &str =
+    select_with_distributions!("d.slug = $1");
+
 /// Finds a dataset by id or slug, with its distributions, in one query.
 pub async fn get(conn: &mut Conn, id_or_slug: &str) -> Result<Option<Dataset>> {
     let rows = match Uuid::parse_str(id_or_slug) {
         Ok(id) => {
-            sqlx::query(select_with_distributions!("d.id = $1"))
+            sqlx::query(SELECT_WITH_DISTRIBUTIONS_BY_ID)
                 .bind(id.to_string())
                 .fetch_all(&mut *conn)
                 .await
         }
         Err(_) => {
-            sqlx::query(select_with_distributions!("d.slug = $1"))
+            sqlx::query(SELECT_WITH_DISTRIBUTIONS_BY_SLUG)
                 .bind(id_or_slug)
                 .fetch_all(&mut *conn)
                 .await
         }
     }
     .map_err(db_error)?;
+    from_rows(&rows)
+}
+
+/// Builds a dataset from the rows of a `select_with_distributions!` query (none: not found).
+pub(crate) fn from_rows<R: RowExt>(rows: &[R]) -> Result<Option<Dataset>> {
     let Some(first) = rows.first() else {
         return Ok(None);
     };
     let mut dataset = from_row(first)?;
-    for row in &rows {
+    for row in rows {
         if row.opt_text("x_id")?.is_some() {
             dataset.distributions.push(distributions::from_row(row)?);
         }
@@ -186,7 +196,10 @@ pub async fn list(
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
-    let mut datasets = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    let mut datasets = rows
+        .iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>>>()?;
     let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
     let mut by_dataset = distributions::list_for_datasets(conn, &ids).await?;
     for dataset in &mut datasets {

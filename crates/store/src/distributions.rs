@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use dulieu_core::Result;
 use dulieu_core::catalog::{Distribution, DistributionInput, DistributionVersion};
 use dulieu_core::text::LangText;
-use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::codec::{RowExt, date, ts};
@@ -44,9 +43,9 @@ const SELECT: &str = concat!(
 );
 
 /// Reads the `x_*` columns of a row into a distribution.
-pub(crate) fn from_row(row: &AnyRow) -> Result<Distribution> {
+pub(crate) fn from_row(row: &impl RowExt) -> Result<Distribution> {
     let remote_url = row.opt_text("x_remote_url")?;
-    let byte_size: Option<i64> = sqlx::Row::try_get(row, "x_byte_size").map_err(db_error)?;
+    let byte_size = row.opt_int("x_byte_size")?;
     Ok(Distribution {
         id: row.uuid("x_id")?,
         dataset_id: row.uuid("x_dataset_id")?,

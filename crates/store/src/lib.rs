@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod organizations;
 pub mod registers;
+pub mod sqlite_reader;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -67,6 +68,8 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// SQLite `synchronous` setting: `full` (survives power loss) or `normal` (survives process crashes).
     pub sqlite_synchronous: String,
+    /// Serve single-dataset reads on SQLite through [`sqlite_reader`] instead of sqlx.
+    pub sqlite_direct_reads: bool,
 }
 
 impl Default for StoreOptions {
@@ -74,6 +77,7 @@ impl Default for StoreOptions {
         Self {
             max_connections: 8,
             sqlite_synchronous: "full".into(),
+            sqlite_direct_reads: true,
         }
     }
 }
@@ -83,6 +87,9 @@ impl Default for StoreOptions {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, when direct reads are enabled.
+    direct_read_path: Option<std::path::PathBuf>,
+    reader: std::sync::Arc<std::sync::OnceLock<Option<sqlite_reader::SqliteReader>>>,
 }
 
 impl Store {
@@ -115,7 +122,18 @@ impl Store {
             .connect_with(connect)
             .await
             .map_err(|e| Error::Internal(format!("cannot connect to the database: {e}")))?;
-        Ok(Self { pool, backend })
+        let direct_read_path = match backend {
+            Backend::Sqlite if options.sqlite_direct_reads => {
+                sqlite_reader::SqliteReader::path_of(url)
+            }
+            _ => None,
+        };
+        Ok(Self {
+            pool,
+            backend,
+            direct_read_path,
+            reader: Default::default(),
+        })
     }
 
     /// The backend in use.
@@ -127,6 +145,32 @@ impl Store {
     pub async fn migrate(&self) -> Result<Vec<i64>> {
         let mut conn = self.conn().await?;
         migrate::run(&mut conn, self.backend).await
+    }
+
+    /// A dataset with its distributions, by id or slug: on SQLite through the direct reader (opened
+    /// on first use, after migrations), otherwise through the pool.
+    pub async fn read_dataset(
+        &self,
+        id_or_slug: &str,
+    ) -> Result<Option<dulieu_core::catalog::Dataset>> {
+        let reader = self.reader.get_or_init(|| {
+            let path = self.direct_read_path.as_deref()?;
+            let count = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+            match sqlite_reader::SqliteReader::open(path, count) {
+                Ok(reader) => Some(reader),
+                Err(e) => {
+                    tracing::warn!(error = %e, "direct SQLite reads unavailable; using the pool");
+                    None
+                }
+            }
+        });
+        match reader {
+            Some(reader) => reader.dataset(id_or_slug),
+            None => {
+                let mut conn = self.conn().await?;
+                datasets::get(&mut conn, id_or_slug).await
+            }
+        }
     }
 
     /// A pooled connection for reads (or single-statement writes).
