@@ -196,10 +196,7 @@ pub async fn list(
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
-    let mut datasets = rows
-        .iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>>>()?;
+    let mut datasets = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
     let mut by_dataset = distributions::list_for_datasets(conn, &ids).await?;
     for dataset in &mut datasets {
