@@ -85,7 +85,7 @@ impl DatasetCache {
             let Some(oldest) = inner.order.pop_front() else {
                 break;
             };
-            remove(&mut inner, oldest);
+            forget(&mut inner, oldest);
         }
         inner.bytes += entry.cost();
         inner.order.push_back(id);
@@ -131,13 +131,24 @@ impl DatasetCache {
     }
 }
 
+/// Drops an entry and its place in the eviction order (a scan: invalidations are rare).
 fn remove(inner: &mut Inner, id: Uuid) {
-    if let Some(entry) = inner.by_key.remove(&id.to_string()) {
-        inner.by_key.remove(&entry.slug);
-        inner.bytes = inner.bytes.saturating_sub(entry.cost());
-        if let Some(position) = inner.order.iter().position(|x| *x == entry.id) {
-            inner.order.remove(position);
+    if forget(inner, id)
+        && let Some(position) = inner.order.iter().position(|x| *x == id)
+    {
+        inner.order.remove(position);
+    }
+}
+
+/// Drops an entry from the maps (the caller has taken it out of the eviction order already).
+fn forget(inner: &mut Inner, id: Uuid) -> bool {
+    match inner.by_key.remove(&id.to_string()) {
+        Some(entry) => {
+            inner.by_key.remove(&entry.slug);
+            inner.bytes = inner.bytes.saturating_sub(entry.cost());
+            true
         }
+        None => false,
     }
 }
 
