@@ -17,7 +17,6 @@ use uuid::Uuid;
 const ENTRY_OVERHEAD: usize = 160;
 
 struct Entry {
-    id: Uuid,
     slug: String,
     json: Bytes,
 }
@@ -70,7 +69,6 @@ impl DatasetCache {
     /// Caches a public dataset's JSON, unless something was invalidated since `generation`.
     pub fn insert(&self, generation: u64, id: Uuid, slug: &str, json: Bytes) {
         let entry = Arc::new(Entry {
-            id,
             slug: slug.to_string(),
             json,
         });
@@ -185,7 +183,6 @@ mod tests {
     #[test]
     fn stays_within_budget_evicting_oldest() {
         let one = Entry {
-            id: Uuid::nil(),
             slug: "slug-000".into(),
             json: json(100),
         }
