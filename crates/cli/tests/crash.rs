@@ -442,3 +442,48 @@ fn serve_demo_shows_the_annex_c_catalog_to_anyone() {
     let (status, health) = server.request("GET", "/readyz", "", None);
     assert_eq!((status, health.as_slice()), (200, &b"ready"[..]));
 }
+
+#[test]
+fn a_separate_worker_process_runs_the_jobs_serve_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = admin_token(dir.path());
+    let server = Server::start_with(dir.path(), &["--no-worker"]);
+    let dataset = setup_dataset(&server, &token);
+    let (status, _) = upload(
+        &server,
+        &format!("/api/1/datasets/{dataset}/distributions"),
+        &token,
+        b"a,b\n1,2\n",
+    );
+    assert_eq!(status, 201);
+    let jobs = |dir: &Path| -> Vec<(String, i64)> {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let url = format!("sqlite://{}?mode=rwc", dir.join("dulieu.db").display());
+            let store = dulieu_store::Store::connect(&url, &Default::default())
+                .await
+                .unwrap();
+            let mut conn = store.conn().await.unwrap();
+            dulieu_store::jobs::counts(&mut conn).await.unwrap()
+        })
+    };
+    assert_eq!(
+        jobs(dir.path()),
+        vec![("queued".to_string(), 1)],
+        "serve --no-worker leaves the job"
+    );
+
+    let mut worker = Command::new(BIN)
+        .args(["worker", "--data-dir"])
+        .arg(dir.path())
+        .env("DULIEU_LOG", "warn")
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while jobs(dir.path()) != vec![("done".to_string(), 1)] {
+        assert!(Instant::now() < deadline, "the worker did not run the job");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+}
