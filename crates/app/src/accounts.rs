@@ -7,7 +7,7 @@ use chrono::Utc;
 use dulieu_core::account::{Actor, ApiToken, Membership, NewUser, User};
 use dulieu_core::vocab::Role;
 use dulieu_core::{Error, Result};
-use dulieu_store::{accounts, organizations};
+use dulieu_store::accounts;
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -279,12 +279,15 @@ impl App {
     /// Members of an organization (visible to its members and sysadmins).
     pub async fn list_members(&self, actor: &Actor, slug: &str) -> Result<Vec<Membership>> {
         let mut conn = self.store().conn().await?;
-        let org = organizations::get_by_slug(&mut conn, slug)
-            .await?
-            .ok_or_else(|| Error::not_found("organization", slug))?;
-        if !actor.can_see_private_of(org.id) {
-            return Err(deny(actor, "organization.members.list"));
-        }
+        let org = self
+            .organization_for_change(
+                &mut conn,
+                actor,
+                slug,
+                "organization.members.list",
+                Actor::can_see_private_of,
+            )
+            .await?;
         accounts::members(&mut conn, org.id).await
     }
 
@@ -296,12 +299,15 @@ impl App {
         request: MemberRequest,
     ) -> Result<Membership> {
         let mut tx = self.store().begin().await?;
-        let org = organizations::get_by_slug(&mut tx, slug)
-            .await?
-            .ok_or_else(|| Error::not_found("organization", slug))?;
-        if !actor.can_admin(org.id) {
-            return Err(deny(actor, "organization.members.manage"));
-        }
+        let org = self
+            .organization_for_change(
+                &mut tx,
+                actor,
+                slug,
+                "organization.members.manage",
+                Actor::can_admin,
+            )
+            .await?;
         let email = request.email.trim().to_lowercase();
         let (user, _) = accounts::user_by_email(&mut tx, &email)
             .await?
@@ -340,12 +346,15 @@ impl App {
     /// Removes a member (organization admins and sysadmins); the last admin stays.
     pub async fn remove_member(&self, actor: &Actor, slug: &str, user_id: Uuid) -> Result<()> {
         let mut tx = self.store().begin().await?;
-        let org = organizations::get_by_slug(&mut tx, slug)
-            .await?
-            .ok_or_else(|| Error::not_found("organization", slug))?;
-        if !actor.can_admin(org.id) {
-            return Err(deny(actor, "organization.members.manage"));
-        }
+        let org = self
+            .organization_for_change(
+                &mut tx,
+                actor,
+                slug,
+                "organization.members.manage",
+                Actor::can_admin,
+            )
+            .await?;
         let role = accounts::membership_role(&mut tx, org.id, user_id)
             .await?
             .ok_or_else(|| Error::not_found("membership", user_id))?;

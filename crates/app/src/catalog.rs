@@ -212,6 +212,25 @@ impl App {
         Ok(Some(parent.id))
     }
 
+    /// Loads an organization for a change or a members' view: 404 when unknown, then `allowed`
+    /// (403, or 401 when anonymous).
+    pub(crate) async fn organization_for_change(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        slug: &str,
+        action: &'static str,
+        allowed: impl Fn(&Actor, Uuid) -> bool,
+    ) -> Result<Organization> {
+        let org = organizations::get_by_slug(conn, slug)
+            .await?
+            .ok_or_else(|| Error::not_found("organization", slug))?;
+        if !allowed(actor, org.id) {
+            return Err(deny(actor, action));
+        }
+        Ok(org)
+    }
+
     /// An organization by slug.
     pub async fn get_organization(&self, slug: &str) -> Result<Organization> {
         let mut conn = self.store().conn().await?;
@@ -235,12 +254,15 @@ impl App {
         patch: &serde_json::Value,
     ) -> Result<Organization> {
         let mut tx = self.store().begin().await?;
-        let before = organizations::get_by_slug(&mut tx, slug)
-            .await?
-            .ok_or_else(|| Error::not_found("organization", slug))?;
-        if !actor.can_admin(before.id) {
-            return Err(deny(actor, "organization.update"));
-        }
+        let before = self
+            .organization_for_change(
+                &mut tx,
+                actor,
+                slug,
+                "organization.update",
+                Actor::can_admin,
+            )
+            .await?;
         let input =
             patched(&before.to_input(), patch, ORGANIZATION_READ_ONLY_FIELDS)?.validate()?;
         if input.kind.is_government() != before.kind.is_government() && !actor.is_sysadmin {
@@ -285,12 +307,15 @@ impl App {
     /// Deletes an organization that has no datasets or sub-organizations (its admins and sysadmins).
     pub async fn delete_organization(&self, actor: &Actor, slug: &str) -> Result<()> {
         let mut tx = self.store().begin().await?;
-        let org = organizations::get_by_slug(&mut tx, slug)
-            .await?
-            .ok_or_else(|| Error::not_found("organization", slug))?;
-        if !actor.can_admin(org.id) {
-            return Err(deny(actor, "organization.delete"));
-        }
+        let org = self
+            .organization_for_change(
+                &mut tx,
+                actor,
+                slug,
+                "organization.delete",
+                Actor::can_admin,
+            )
+            .await?;
         if organizations::dependents(&mut tx, org.id).await? > 0 {
             return Err(Error::Conflict {
                 code: "organization_not_empty",
@@ -320,13 +345,11 @@ impl App {
         if publisher.is_none() {
             errors.add("publisher", "unknown_organization");
         }
-        let licenses = registers::licenses(conn).await?;
-        if !licenses.iter().any(|l| l.id == input.license) {
+        if !registers::license_exists(conn, &input.license).await? {
             errors.add("license", "unknown_license");
         }
-        let themes = registers::themes(conn).await?;
         for (i, theme) in input.themes.iter().enumerate() {
-            if !themes.iter().any(|t| &t.code == theme) {
+            if !registers::theme_exists(conn, theme).await? {
                 errors.add(format!("themes[{i}]"), "unknown_theme");
             }
         }

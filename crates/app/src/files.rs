@@ -31,10 +31,7 @@ pub struct UploadMeta {
 impl App {
     async fn check_license(&self, conn: &mut Conn, license: Option<&str>) -> Result<()> {
         if let Some(license) = license
-            && !registers::licenses(conn)
-                .await?
-                .iter()
-                .any(|l| l.id == license)
+            && !registers::license_exists(conn, license).await?
         {
             return Err(Error::invalid("license", "unknown_license"));
         }
@@ -80,21 +77,8 @@ impl App {
         let dataset_id = self
             .dataset_for_new_distribution(&mut tx, actor, dataset_key, &input)
             .await?;
-        let id = Uuid::now_v7();
-        let now = Utc::now();
-        distributions::insert(&mut tx, id, dataset_id, &input, now).await?;
-        datasets::touch(&mut tx, dataset_id, now).await?;
-        let created = self.distribution_in(&mut tx, id).await?;
-        self.commit_change(
-            tx,
-            actor,
-            Subject::new("distribution", id, Some(dataset_id)),
-            "created",
-            None,
-            snapshot(&created),
-        )
-        .await?;
-        Ok(created)
+        self.create_distribution(tx, actor, dataset_id, &input, None)
+            .await
     }
 
     /// Adds a distribution whose bytes are streamed in `body`. Permission and metadata are checked
@@ -147,21 +131,8 @@ impl App {
         datasets::get(&mut tx, &dataset_id.to_string())
             .await?
             .ok_or_else(|| Error::not_found("dataset", dataset_key))?;
-        let id = Uuid::now_v7();
-        let now = Utc::now();
-        distributions::insert(&mut tx, id, dataset_id, &input, now).await?;
-        add_file_version(&mut tx, actor, id, dataset_id, &file, now).await?;
-        let created = self.distribution_in(&mut tx, id).await?;
-        self.commit_change(
-            tx,
-            actor,
-            Subject::new("distribution", id, Some(dataset_id)),
-            "created",
-            None,
-            snapshot(&created),
-        )
-        .await?;
-        Ok(created)
+        self.create_distribution(tx, actor, dataset_id, &input, Some(&file))
+            .await
     }
 
     /// Replaces the file of an uploaded distribution: a new version; old versions stay downloadable.
@@ -210,6 +181,36 @@ impl App {
         )
         .await?;
         Ok(after)
+    }
+
+    /// Inserts a distribution (with its first file version when `file` is given), records the
+    /// event and commits.
+    async fn create_distribution(
+        &self,
+        mut tx: dulieu_store::Tx,
+        actor: &Actor,
+        dataset_id: Uuid,
+        input: &DistributionInput,
+        file: Option<&NewFile>,
+    ) -> Result<Distribution> {
+        let id = Uuid::now_v7();
+        let now = Utc::now();
+        distributions::insert(&mut tx, id, dataset_id, input, now).await?;
+        match file {
+            Some(file) => add_file_version(&mut tx, actor, id, dataset_id, file, now).await?,
+            None => datasets::touch(&mut tx, dataset_id, now).await?,
+        }
+        let created = self.distribution_in(&mut tx, id).await?;
+        self.commit_change(
+            tx,
+            actor,
+            Subject::new("distribution", id, Some(dataset_id)),
+            "created",
+            None,
+            snapshot(&created),
+        )
+        .await?;
+        Ok(created)
     }
 
     pub(crate) fn with_url(&self, mut distribution: Distribution) -> Distribution {

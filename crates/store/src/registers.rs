@@ -76,3 +76,23 @@ pub async fn insert_theme(conn: &mut Conn, theme: &Theme) -> Result<()> {
         .map_err(db_error)?;
     Ok(())
 }
+
+/// True when the license register has `id`.
+pub async fn license_exists(conn: &mut Conn, id: &str) -> Result<bool> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM licenses WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(count > 0)
+}
+
+/// True when the theme register has `code`.
+pub async fn theme_exists(conn: &mut Conn, code: &str) -> Result<bool> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM themes WHERE code = $1")
+        .bind(code)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(count > 0)
+}

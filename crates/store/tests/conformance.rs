@@ -15,7 +15,7 @@ use dulieu_core::Error;
 use dulieu_core::account::{ApiToken, Membership, User};
 use dulieu_core::catalog::{
     ContactPoint, Dataset, DatasetInput, Distribution, DistributionInput, DistributionVersion,
-    Organization, OrganizationInput, Temporal,
+    License, Organization, OrganizationInput, Temporal, Theme,
 };
 use dulieu_core::event::{Event, NewEvent};
 use dulieu_core::job::{Job, backoff_seconds};
@@ -67,6 +67,7 @@ conformance!(
     check_migrate_fresh_database_concurrent_first_runs,
     check_registers_licenses,
     check_registers_themes,
+    check_registers_extend_and_lookup,
     check_organizations_crud,
     check_organizations_list_paging,
     check_organizations_slug_conflict,
@@ -706,6 +707,53 @@ async fn check_registers_licenses(store: &Store) {
         by.url.as_deref(),
         Some("https://creativecommons.org/licenses/by/4.0/")
     );
+}
+
+async fn check_registers_extend_and_lookup(store: &Store) {
+    let mut c = conn(store).await;
+    assert!(
+        registers::license_exists(&mut c, "cc-by-4.0")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !registers::license_exists(&mut c, "ogl-vn-1.0")
+            .await
+            .unwrap()
+    );
+    assert!(registers::theme_exists(&mut c, "ECON").await.unwrap());
+    assert!(!registers::theme_exists(&mut c, "ODA").await.unwrap());
+    let license = License {
+        id: "ogl-vn-1.0".into(),
+        title: LangText::new("Giấy phép dữ liệu mở Việt Nam", "Vietnam Open Data Licence"),
+        url: Some("https://data.gov.vn/licence/1.0".into()),
+        is_open: true,
+    };
+    registers::insert_license(&mut c, &license).await.unwrap();
+    assert!(
+        registers::license_exists(&mut c, "ogl-vn-1.0")
+            .await
+            .unwrap()
+    );
+    let listed = registers::licenses(&mut c).await.unwrap();
+    assert_eq!(listed.iter().find(|l| l.id == "ogl-vn-1.0"), Some(&license));
+    assert!(matches!(
+        registers::insert_license(&mut c, &license).await,
+        Err(Error::Conflict { .. })
+    ));
+    let theme = Theme {
+        code: "ODA".into(),
+        label: LangText::new("Vốn ODA", "Official development assistance"),
+        is_eu: false,
+    };
+    registers::insert_theme(&mut c, &theme).await.unwrap();
+    assert!(registers::theme_exists(&mut c, "ODA").await.unwrap());
+    let themes = registers::themes(&mut c).await.unwrap();
+    assert_eq!(themes.iter().find(|t| t.code == "ODA"), Some(&theme));
+    assert!(matches!(
+        registers::insert_theme(&mut c, &theme).await,
+        Err(Error::Conflict { .. })
+    ));
 }
 
 async fn check_registers_themes(store: &Store) {

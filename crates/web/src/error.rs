@@ -81,13 +81,8 @@ pub fn body_of(err: &Error, locale: Locale) -> ErrorBody {
         ),
         Error::Forbidden { action } => message(locale, "error.forbidden", &[("action", action)]),
         Error::NotFound { entity, key } => {
-            let entity = message(locale, &format!("entity.{entity}"), &[]);
-            let mut entity_text = entity;
-            if locale == Locale::En
-                && let Some(first) = entity_text.get(..1)
-            {
-                entity_text = first.to_uppercase() + &entity_text[1..];
-            }
+            // The catalog writes each entity as it stands in the sentence (capitalised in English).
+            let entity_text = message(locale, &format!("entity.{entity}"), &[]);
             message(
                 locale,
                 "error.not_found",

@@ -103,8 +103,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             .await
             .map_err(|err| {
                 let source = std::error::Error::source(&err);
-                let too_large = source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                    || err.to_string().contains("length limit");
+                let too_large = source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
                 if too_large {
                     ApiError(Error::TooLarge {
                         limit: crate::MAX_JSON_BYTES as u64,
