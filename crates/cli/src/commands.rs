@@ -6,6 +6,7 @@ use anyhow::Context;
 use dulieu_app::App;
 use dulieu_config::Config;
 use dulieu_core::account::{Actor, NewUser};
+use dulieu_i18n::Locale;
 use tokio::sync::watch;
 
 use crate::StateArgs;
@@ -33,10 +34,29 @@ fn init_logging(config: &Config) {
         .try_init();
 }
 
+/// The language of command-line messages: `DULIEU_LANG`, else the locale (`LC_ALL`, `LANG`),
+/// Vietnamese by default.
+pub fn cli_locale() -> Locale {
+    ["DULIEU_LANG", "LC_ALL", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .and_then(|value| Locale::parse(value.get(..2).unwrap_or("")))
+        .unwrap_or_default()
+}
+
+/// A command-line message in the operator's language.
+pub fn say(key: &str, params: &[(&str, &str)]) -> String {
+    dulieu_i18n::message(cli_locale(), key, params)
+}
+
 async fn open(config: &Config) -> anyhow::Result<App> {
-    App::open(config)
-        .await
-        .with_context(|| format!("cannot open the catalog in {}", config.data_dir.display()))
+    App::open(config).await.with_context(|| {
+        say(
+            "cli.cannot_open",
+            &[("dir", &config.data_dir.display().to_string())],
+        )
+    })
 }
 
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
@@ -82,7 +102,7 @@ pub async fn serve(
     init_logging(&config);
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
+        .with_context(|| say("cli.cannot_listen", &[("address", &config.listen)]))?;
     let address = listener.local_addr()?;
     if config.public_url.is_empty() {
         config.public_url = format!("http://{address}");
@@ -91,7 +111,7 @@ pub async fn serve(
     if demo {
         let report = dulieu_demo::load(&app)
             .await
-            .context("cannot load the demo catalog")?;
+            .with_context(|| say("cli.cannot_load_demo", &[]))?;
         tracing::info!(?report, "demo catalog loaded");
     }
     let (stop, stopped) = watch::channel(false);
@@ -105,7 +125,10 @@ pub async fn serve(
         let interval = std::time::Duration::from_millis(config.cache.follow_interval_ms.max(10));
         tokio::spawn(async move { app.follow_events(interval, stopped).await })
     };
-    println!("dulieu listening on http://{address}");
+    println!(
+        "{}",
+        say("cli.listening", &[("url", &format!("http://{address}"))])
+    );
     dulieu_web::serve(listener, dulieu_web::router(app.clone()), shutdown_signal()).await?;
     let _ = stop.send(true);
     if let Some(worker) = worker {
@@ -140,7 +163,7 @@ pub async fn migrate(state: StateArgs) -> anyhow::Result<()> {
     let app = open(&config).await?;
     let url = config.effective_database_url();
     let shown = url.split('@').next_back().unwrap_or(&url);
-    println!("database is at the latest schema ({shown})");
+    println!("{}", say("cli.migrated", &[("database", shown)]));
     app.store().close().await;
     Ok(())
 }
@@ -155,7 +178,7 @@ pub async fn create_user(
     let mut password = String::new();
     std::io::stdin()
         .read_to_string(&mut password)
-        .context("cannot read the password from standard input")?;
+        .with_context(|| say("cli.cannot_read_password", &[]))?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     let config = load_config(&state)?;
     let app = open(&config).await?;
@@ -171,12 +194,13 @@ pub async fn create_user(
         )
         .await
         .map_err(describe)?;
-    println!(
-        "created user {} ({}){}",
-        user.email,
-        user.id,
-        if sysadmin { " as sysadmin" } else { "" }
-    );
+    let key = if sysadmin {
+        "cli.sysadmin_created"
+    } else {
+        "cli.user_created"
+    };
+    let id = user.id.to_string();
+    println!("{}", say(key, &[("email", &user.email), ("id", &id)]));
     app.store().close().await;
     Ok(())
 }
@@ -190,9 +214,10 @@ pub async fn create_token(state: StateArgs, email: String, name: String) -> anyh
         .issue_token(&Actor::system(), user.id, Some(name))
         .await
         .map_err(describe)?;
+    let id = token.token.id.to_string();
     eprintln!(
-        "token {} for {} (shown once; store it safely):",
-        token.token.id, user.email
+        "{}",
+        say("cli.token_created", &[("id", &id), ("email", &user.email)])
     );
     println!("{}", token.token_secret);
     app.store().close().await;
@@ -204,38 +229,41 @@ pub async fn demo_load(state: StateArgs) -> anyhow::Result<()> {
     let config = load_config(&state)?;
     let app = open(&config).await?;
     let report = dulieu_demo::load(&app).await.map_err(describe)?;
+    let counts = [
+        report.organizations.to_string(),
+        report.datasets.to_string(),
+        report.distributions.to_string(),
+    ];
     println!(
-        "demo loaded: {} organizations, {} datasets, {} distributions created",
-        report.organizations, report.datasets, report.distributions
+        "{}",
+        say(
+            "cli.demo_loaded",
+            &[
+                ("organizations", &counts[0]),
+                ("datasets", &counts[1]),
+                ("distributions", &counts[2]),
+            ],
+        )
     );
     app.store().close().await;
     Ok(())
 }
 
-/// Turns a domain error into a readable message (with per-field problems in English).
+/// Turns a domain error into the same localised message an API client gets, with its fields.
 fn describe(err: dulieu_core::Error) -> anyhow::Error {
-    match &err {
-        dulieu_core::Error::Invalid(fields) => {
-            let details: Vec<String> = fields
-                .0
+    let body = dulieu_web::error::body_of(&err, cli_locale()).error;
+    let fields: Vec<String> = body
+        .fields
+        .iter()
+        .flat_map(|(field, problems)| {
+            problems
                 .iter()
-                .flat_map(|(field, problems)| {
-                    problems.iter().map(move |p| {
-                        let params: Vec<(&str, &str)> =
-                            p.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                        format!(
-                            "{field}: {}",
-                            dulieu_i18n::message(
-                                dulieu_i18n::Locale::En,
-                                &format!("violation.{}", p.code),
-                                &params
-                            )
-                        )
-                    })
-                })
-                .collect();
-            anyhow::anyhow!("invalid input: {}", details.join("; "))
-        }
-        _ => anyhow::anyhow!(err),
+                .map(move |p| format!("{field}: {}", p.message))
+        })
+        .collect();
+    if fields.is_empty() {
+        anyhow::anyhow!(body.message)
+    } else {
+        anyhow::anyhow!(say("cli.invalid_input", &[("details", &fields.join("; "))]))
     }
 }

@@ -154,7 +154,8 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let detail = format!("{e:#}");
+            eprintln!("{}", commands::say("cli.error", &[("detail", &detail)]));
             ExitCode::FAILURE
         }
     }

@@ -16,6 +16,10 @@ fn dulieu(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
+        // Messages in the default language, whatever this machine's locale.
+        .env_remove("DULIEU_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LANG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -229,8 +233,19 @@ fn upload(server: &Server, path: &str, token: &str, bytes: &[u8]) -> (u16, Value
 #[test]
 fn cli_contract() {
     let dir = tempfile::tempdir().unwrap();
-    let example = dulieu(dir.path(), &["migrate"], None);
-    assert!(example.contains("latest schema"), "{example}");
+    let migrated = dulieu(dir.path(), &["migrate"], None);
+    assert!(
+        migrated.contains("lược đồ mới nhất"),
+        "Vietnamese by default: {migrated}"
+    );
+    let english = Command::new(BIN)
+        .args(["migrate", "--data-dir"])
+        .arg(dir.path())
+        .env("DULIEU_LANG", "en")
+        .output()
+        .unwrap();
+    let english = String::from_utf8(english.stdout).unwrap();
+    assert!(english.contains("latest schema"), "{english}");
     let output = Command::new(BIN)
         .args(["config", "example"])
         .output()

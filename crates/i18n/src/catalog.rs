@@ -11,6 +11,63 @@ pub(crate) type Entry = (&'static str, &'static str, &'static str);
 
 /// Every translated string of dulieu.
 pub(crate) const CATALOG: &[Entry] = &[
+    // ---------------------------------------------------------------- command line
+    (
+        "cli.listening",
+        "dulieu đang phục vụ tại {url}",
+        "dulieu listening on {url}",
+    ),
+    (
+        "cli.migrated",
+        "Cơ sở dữ liệu đã ở phiên bản lược đồ mới nhất ({database}).",
+        "The database is at the latest schema ({database}).",
+    ),
+    (
+        "cli.user_created",
+        "Đã tạo người dùng {email} ({id}).",
+        "Created user {email} ({id}).",
+    ),
+    (
+        "cli.sysadmin_created",
+        "Đã tạo quản trị viên hệ thống {email} ({id}).",
+        "Created site administrator {email} ({id}).",
+    ),
+    (
+        "cli.token_created",
+        "Mã truy cập {id} cho {email} (chỉ hiển thị một lần; hãy lưu giữ cẩn thận):",
+        "Token {id} for {email} (shown once; store it safely):",
+    ),
+    (
+        "cli.demo_loaded",
+        "Đã nạp dữ liệu mẫu: tạo {organizations} tổ chức, {datasets} tập dữ liệu, {distributions} bản phân phối.",
+        "Demo loaded: {organizations} organizations, {datasets} datasets, {distributions} distributions created.",
+    ),
+    ("cli.error", "lỗi: {detail}", "error: {detail}"),
+    (
+        "cli.cannot_open",
+        "Không mở được danh mục trong {dir}",
+        "Cannot open the catalog in {dir}",
+    ),
+    (
+        "cli.cannot_listen",
+        "Không lắng nghe được tại {address}",
+        "Cannot listen on {address}",
+    ),
+    (
+        "cli.cannot_load_demo",
+        "Không nạp được dữ liệu mẫu",
+        "Cannot load the demo catalog",
+    ),
+    (
+        "cli.cannot_read_password",
+        "Không đọc được mật khẩu từ đầu vào chuẩn",
+        "Cannot read the password from standard input",
+    ),
+    (
+        "cli.invalid_input",
+        "Dữ liệu không hợp lệ: {details}",
+        "Invalid input: {details}",
+    ),
     // ---------------------------------------------------------------- errors
     (
         "error.invalid_input",

@@ -651,6 +651,20 @@ mod tests {
             "invalid_page",
             "invalid_page_size",
         ];
+        let cli = [
+            "listening",
+            "migrated",
+            "user_created",
+            "sysadmin_created",
+            "token_created",
+            "demo_loaded",
+            "error",
+            "cannot_open",
+            "cannot_listen",
+            "cannot_load_demo",
+            "cannot_read_password",
+            "invalid_input",
+        ];
         let ui = [
             "site_name",
             "provenance.official",
@@ -677,6 +691,7 @@ mod tests {
             ("error", &errors[..]),
             ("entity", &entities[..]),
             ("violation", &violations[..]),
+            ("cli", &cli[..]),
             ("ui", &ui[..]),
         ] {
             required.extend(names.iter().map(|name| format!("{prefix}.{name}")));
@@ -712,6 +727,19 @@ mod tests {
             ("violation.invalid_type", &["detail"]),
             ("violation.invalid_value", &["detail"]),
             ("violation.invalid_page_size", &["max"]),
+            ("cli.listening", &["url"]),
+            ("cli.migrated", &["database"]),
+            ("cli.user_created", &["email", "id"]),
+            ("cli.sysadmin_created", &["email", "id"]),
+            ("cli.token_created", &["email", "id"]),
+            (
+                "cli.demo_loaded",
+                &["datasets", "distributions", "organizations"],
+            ),
+            ("cli.error", &["detail"]),
+            ("cli.cannot_open", &["dir"]),
+            ("cli.cannot_listen", &["address"]),
+            ("cli.invalid_input", &["details"]),
         ];
         for &(key, names) in expected {
             let text = lookup(Locale::Vi, key).unwrap();
