@@ -6,6 +6,7 @@ pub mod cache;
 mod catalog;
 mod files;
 pub mod paging;
+pub mod search;
 pub mod worker;
 
 use std::sync::Arc;
@@ -22,7 +23,8 @@ pub use dulieu_blobs::BlobRead;
 pub use files::UploadMeta;
 pub use paging::{Page, PageRequest};
 
-/// The application: the store, the blob store and the settings, shared by every request.
+/// The application: the store, the blob store, the settings and the projections of the event log
+/// (read cache, search index), shared by every request.
 #[derive(Clone)]
 pub struct App {
     inner: Arc<Inner>,
@@ -30,6 +32,7 @@ pub struct App {
 
 struct Inner {
     cache: cache::DatasetCache,
+    search: search::SearchState,
     store: Store,
     blobs: BlobStore,
     config: Config,
@@ -69,6 +72,7 @@ impl App {
         Ok(Self {
             inner: Arc::new(Inner {
                 cache: cache::DatasetCache::new(config.cache.dataset_bytes),
+                search: search::SearchState::default(),
                 store,
                 blobs,
                 config: config.clone(),
@@ -121,7 +125,7 @@ impl Subject {
 
 impl App {
     /// Appends the event of the change made in `tx`, commits both together, then drops what the
-    /// change made stale from the read cache.
+    /// change made stale from the read cache and wakes the search projection.
     pub(crate) async fn commit_change(
         &self,
         mut tx: Tx,
@@ -148,6 +152,7 @@ impl App {
         self.inner
             .cache
             .apply(subject.entity_type, subject.entity_id, subject.parent_id);
+        self.inner.search.wake();
         Ok(())
     }
 

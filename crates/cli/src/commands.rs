@@ -1,4 +1,4 @@
-//! The commands that open the catalog: serve, worker, migrate, admin, demo.
+//! The commands that open the catalog: serve, worker, migrate, reindex, admin, demo.
 
 use std::io::Read;
 
@@ -59,6 +59,19 @@ async fn open(config: &Config) -> anyhow::Result<App> {
     })
 }
 
+/// Opens the search index of `app` (only `serve` and `reindex` do: one process per index).
+async fn start_search(app: &App, config: &Config) -> anyhow::Result<()> {
+    app.start_search()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| {
+            say(
+                "cli.cannot_open_search",
+                &[("dir", &config.effective_search_dir().display().to_string())],
+            )
+        })
+}
+
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -108,6 +121,7 @@ pub async fn serve(
         config.public_url = format!("http://{address}");
     }
     let app = open(&config).await?;
+    start_search(&app, &config).await?;
     if demo {
         let report = dulieu_demo::load(&app)
             .await
@@ -125,6 +139,13 @@ pub async fn serve(
         let interval = std::time::Duration::from_millis(config.cache.follow_interval_ms.max(10));
         tokio::spawn(async move { app.follow_events(interval, stopped).await })
     };
+    // Catches up (or builds the index) in the background: the listener does not wait for it.
+    let search = {
+        let app = app.clone();
+        let stopped = stop.subscribe();
+        let interval = std::time::Duration::from_millis(config.search.follow_interval_ms.max(10));
+        tokio::spawn(async move { app.follow_search(interval, stopped).await })
+    };
     println!(
         "{}",
         say("cli.listening", &[("url", &format!("http://{address}"))])
@@ -135,6 +156,7 @@ pub async fn serve(
         let _ = worker.await;
     }
     let _ = follower.await;
+    let _ = search.await;
     app.store().close().await;
     Ok(())
 }
@@ -164,6 +186,35 @@ pub async fn migrate(state: StateArgs) -> anyhow::Result<()> {
     let url = config.effective_database_url();
     let shown = url.split('@').next_back().unwrap_or(&url);
     println!("{}", say("cli.migrated", &[("database", shown)]));
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu reindex`: rebuilds the search index from the store, with a progress bar on stderr.
+pub async fn reindex(state: StateArgs) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    start_search(&app, &config).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let indexed = app
+        .rebuild_search(|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    let dir = config.effective_search_dir().display().to_string();
+    println!(
+        "{}",
+        say(
+            "cli.reindexed",
+            &[("datasets", &indexed.to_string()), ("dir", &dir)]
+        )
+    );
     app.store().close().await;
     Ok(())
 }

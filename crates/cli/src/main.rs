@@ -1,6 +1,8 @@
-//! `dulieu`: the one binary of the portal — serve, worker, migrate, admin, demo, config, bench.
+//! `dulieu`: the one binary of the portal — serve, worker, migrate, reindex, admin, demo, config,
+//! bench.
 
 mod bench;
+mod bench_search;
 mod commands;
 
 use std::path::PathBuf;
@@ -61,6 +63,11 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Rebuild the search index from the catalog (stop `serve` on this data directory first).
+    Reindex {
         #[command(flatten)]
         state: StateArgs,
     },
@@ -137,6 +144,8 @@ enum ConfigCommand {
 enum BenchCommand {
     /// Catalog benchmark: create rate through the app layer, then GET /api/1/datasets/{slug} over HTTP.
     Catalog(bench::CatalogArgs),
+    /// Search benchmark: synthetic catalog, index build rate, query latency and throughput.
+    Search(bench_search::SearchArgs),
 }
 
 fn main() -> ExitCode {
@@ -172,6 +181,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => commands::serve(state, listen, public_url, demo, no_worker).await,
         Command::Worker { state } => commands::worker(state).await,
         Command::Migrate { state } => commands::migrate(state).await,
+        Command::Reindex { state } => commands::reindex(state).await,
         Command::Admin { command } => match command {
             AdminCommand::CreateUser {
                 state,
@@ -196,5 +206,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Catalog(args),
         } => bench::catalog(args).await,
+        Command::Bench {
+            command: BenchCommand::Search(args),
+        } => tokio::task::spawn_blocking(move || bench_search::search(args)).await?,
     }
 }

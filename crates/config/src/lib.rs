@@ -50,6 +50,8 @@ pub struct Config {
     pub worker: WorkerConfig,
     /// In-memory cache settings.
     pub cache: CacheConfig,
+    /// Search index settings.
+    pub search: SearchConfig,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -107,6 +109,32 @@ impl Default for CacheConfig {
     }
 }
 
+/// Search index settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Directory of the search index; `{data_dir}/search` when empty. One server process per
+    /// directory: a second server needs its own.
+    pub index_dir: String,
+    /// Memory of the index writer, in MiB (at least 15 per writer thread is used).
+    pub writer_memory_mb: usize,
+    /// Indexing threads.
+    pub writer_threads: usize,
+    /// Milliseconds between reads of the event log for changes made by other processes.
+    pub follow_interval_ms: u64,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            index_dir: String::new(),
+            writer_memory_mb: 64,
+            writer_threads: 1,
+            follow_interval_ms: 250,
+        }
+    }
+}
+
 /// Background worker settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -131,6 +159,7 @@ impl Default for Config {
             blobs: BlobsConfig::default(),
             worker: WorkerConfig::default(),
             cache: CacheConfig::default(),
+            search: SearchConfig::default(),
             log: "info".into(),
         }
     }
@@ -294,6 +323,26 @@ pub const SETTINGS: &[Setting] = &[
         env: "DULIEU_CACHE_FOLLOW_INTERVAL_MS",
         doc: "Milliseconds between reads of the event log for changes made by other dulieu processes.",
     },
+    Setting {
+        path: "search.index_dir",
+        env: "DULIEU_SEARCH_INDEX_DIR",
+        doc: "Directory of the search index (empty: {data_dir}/search). Each server process needs its own; rebuild it with `dulieu reindex`.",
+    },
+    Setting {
+        path: "search.writer_memory_mb",
+        env: "DULIEU_SEARCH_WRITER_MEMORY_MB",
+        doc: "Memory of the search index writer in MiB (at least 15 per writer thread is used).",
+    },
+    Setting {
+        path: "search.writer_threads",
+        env: "DULIEU_SEARCH_WRITER_THREADS",
+        doc: "Threads that build the search index.",
+    },
+    Setting {
+        path: "search.follow_interval_ms",
+        env: "DULIEU_SEARCH_FOLLOW_INTERVAL_MS",
+        doc: "Milliseconds between reads of the event log for changes to index made by other dulieu processes (this process's own changes are indexed at once).",
+    },
 ];
 
 impl Config {
@@ -383,6 +432,9 @@ impl Config {
         if self.max_upload_bytes == 0 {
             return Err(invalid("max_upload_bytes", "must be at least 1"));
         }
+        if self.search.writer_threads == 0 {
+            return Err(invalid("search.writer_threads", "must be at least 1"));
+        }
         Ok(())
     }
 
@@ -404,6 +456,15 @@ impl Config {
             self.data_dir.join("blobs")
         } else {
             PathBuf::from(&self.blobs.dir)
+        }
+    }
+
+    /// The search index directory in effect.
+    pub fn effective_search_dir(&self) -> PathBuf {
+        if self.search.index_dir.is_empty() {
+            self.data_dir.join("search")
+        } else {
+            PathBuf::from(&self.search.index_dir)
         }
     }
 
@@ -520,6 +581,41 @@ mod tests {
         assert!(!config.worker.in_process);
         assert_eq!(config.data_dir, dir.path());
         assert!(config.effective_database_url().starts_with("sqlite://"));
+        assert_eq!(config.effective_search_dir(), dir.path().join("search"));
+    }
+
+    #[test]
+    fn search_settings_from_file_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("dulieu.toml"),
+            "[search]\nwriter_memory_mb = 128\nindex_dir = \"/var/lib/dulieu/search-a\"\n",
+        )
+        .unwrap();
+        let env = vec![
+            ("DULIEU_SEARCH_WRITER_THREADS".to_string(), "2".to_string()),
+            (
+                "DULIEU_SEARCH_FOLLOW_INTERVAL_MS".to_string(),
+                "50".to_string(),
+            ),
+        ];
+        let config = Config::load(None, Some(dir.path()), env).unwrap();
+        assert_eq!(
+            config.search,
+            SearchConfig {
+                index_dir: "/var/lib/dulieu/search-a".into(),
+                writer_memory_mb: 128,
+                writer_threads: 2,
+                follow_interval_ms: 50,
+            }
+        );
+        assert_eq!(
+            config.effective_search_dir(),
+            PathBuf::from("/var/lib/dulieu/search-a")
+        );
+        let env = vec![("DULIEU_SEARCH_WRITER_THREADS".to_string(), "0".to_string())];
+        let err = Config::load(None, Some(dir.path().join("none").as_path()), env).unwrap_err();
+        assert!(err.to_string().contains("search.writer_threads"), "{err}");
     }
 
     #[test]

@@ -117,32 +117,77 @@ pub fn fold_diacritics(text: &str) -> String {
     out
 }
 
-fn fold_char(c: char) -> char {
-    const GROUPS: &[(&str, char)] = &[
-        ("àáảãạăằắẳẵặâầấẩẫậäå", 'a'),
-        ("ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÄÅ", 'A'),
-        ("èéẻẽẹêềếểễệë", 'e'),
-        ("ÈÉẺẼẸÊỀẾỂỄỆË", 'E'),
-        ("ìíỉĩịïî", 'i'),
-        ("ÌÍỈĨỊÏÎ", 'I'),
-        ("òóỏõọôồốổỗộơờớởỡợö", 'o'),
-        ("ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÖ", 'O'),
-        ("ùúủũụưừứửữựüû", 'u'),
-        ("ÙÚỦŨỤƯỪỨỬỮỰÜÛ", 'U'),
-        ("ỳýỷỹỵÿ", 'y'),
-        ("ỲÝỶỸỴ", 'Y'),
-        ("đ", 'd'),
-        ("Đ", 'D'),
-        ("ç", 'c'),
-        ("ñ", 'n'),
-    ];
+/// The base letter of one character (`ế`→`e`, `Đ`→`D`); other characters are returned unchanged.
+pub fn fold_char(c: char) -> char {
     if c.is_ascii() {
         return c;
     }
-    GROUPS
-        .iter()
-        .find(|(letters, _)| letters.contains(c))
-        .map_or(c, |(_, base)| *base)
+    let table = fold_table();
+    let code = c as u32;
+    let slot = match code {
+        FOLD_LATIN_START..FOLD_LATIN_END => table.latin[(code - FOLD_LATIN_START) as usize],
+        FOLD_EXTENDED_START..FOLD_EXTENDED_END => {
+            table.extended[(code - FOLD_EXTENDED_START) as usize]
+        }
+        _ => None,
+    };
+    slot.unwrap_or(c)
+}
+
+/// Latin-1 Supplement to Latin Extended-B: `À` … `ư`.
+const FOLD_LATIN_START: u32 = 0x00C0;
+const FOLD_LATIN_END: u32 = 0x0250;
+/// Latin Extended Additional (Vietnamese letters with two marks): `Ạ` … `ỹ`.
+const FOLD_EXTENDED_START: u32 = 0x1EA0;
+const FOLD_EXTENDED_END: u32 = 0x1F00;
+
+struct FoldTable {
+    latin: Vec<Option<char>>,
+    extended: Vec<Option<char>>,
+}
+
+/// Direct-indexed tables built once from the letter groups (folding runs on every indexed word).
+fn fold_table() -> &'static FoldTable {
+    static TABLE: std::sync::OnceLock<FoldTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        const GROUPS: &[(&str, char)] = &[
+            ("àáảãạăằắẳẵặâầấẩẫậäå", 'a'),
+            ("ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÄÅ", 'A'),
+            ("èéẻẽẹêềếểễệë", 'e'),
+            ("ÈÉẺẼẸÊỀẾỂỄỆË", 'E'),
+            ("ìíỉĩịïî", 'i'),
+            ("ÌÍỈĨỊÏÎ", 'I'),
+            ("òóỏõọôồốổỗộơờớởỡợö", 'o'),
+            ("ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÖ", 'O'),
+            ("ùúủũụưừứửữựüû", 'u'),
+            ("ÙÚỦŨỤƯỪỨỬỮỰÜÛ", 'U'),
+            ("ỳýỷỹỵÿ", 'y'),
+            ("ỲÝỶỸỴ", 'Y'),
+            ("đ", 'd'),
+            ("Đ", 'D'),
+            ("ç", 'c'),
+            ("ñ", 'n'),
+        ];
+        let mut table = FoldTable {
+            latin: vec![None; (FOLD_LATIN_END - FOLD_LATIN_START) as usize],
+            extended: vec![None; (FOLD_EXTENDED_END - FOLD_EXTENDED_START) as usize],
+        };
+        for (letters, base) in GROUPS {
+            for letter in letters.chars() {
+                let code = letter as u32;
+                match code {
+                    FOLD_LATIN_START..FOLD_LATIN_END => {
+                        table.latin[(code - FOLD_LATIN_START) as usize] = Some(*base)
+                    }
+                    FOLD_EXTENDED_START..FOLD_EXTENDED_END => {
+                        table.extended[(code - FOLD_EXTENDED_START) as usize] = Some(*base)
+                    }
+                    _ => unreachable!("letter {letter} outside the fold tables"),
+                }
+            }
+        }
+        table
+    })
 }
 
 /// A loose e-mail check: one `@`, a non-empty local part and a dotted domain, no spaces.

@@ -68,6 +68,16 @@ pub(crate) const CATALOG: &[Entry] = &[
         "Dữ liệu không hợp lệ: {details}",
         "Invalid input: {details}",
     ),
+    (
+        "cli.cannot_open_search",
+        "Không mở được chỉ mục tìm kiếm trong {dir}",
+        "Cannot open the search index in {dir}",
+    ),
+    (
+        "cli.reindexed",
+        "Đã xây dựng lại chỉ mục tìm kiếm: {datasets} tập dữ liệu trong {dir}.",
+        "Search index rebuilt: {datasets} datasets in {dir}.",
+    ),
     // ---------------------------------------------------------------- errors
     (
         "error.invalid_input",
@@ -168,6 +178,31 @@ pub(crate) const CATALOG: &[Entry] = &[
         "error.method_not_allowed",
         "Phương thức này không được hỗ trợ tại địa chỉ này.",
         "This method is not allowed here.",
+    ),
+    (
+        "error.unknown_facet",
+        "Nhóm lọc (facet) không tồn tại; tên đã dùng và các nhóm lọc có: {detail}",
+        "Unknown facet; the name given and the facets there are: {detail}",
+    ),
+    (
+        "error.page_out_of_range",
+        "Trang nằm ngoài phạm vi ({detail}): page từ 1, page_size từ 1 đến 100, và chỉ xem được 10.000 kết quả đầu tiên; hãy thu hẹp bằng bộ lọc.",
+        "Page out of range ({detail}): page starts at 1, page_size is 1 to 100, and only the first 10,000 results can be paged to; narrow the search with filters.",
+    ),
+    (
+        "error.unknown_sort",
+        "Không hỗ trợ cách sắp xếp '{detail}'.",
+        "The sort order '{detail}' is not supported.",
+    ),
+    (
+        "error.invalid_filter",
+        "Bộ lọc '{detail}' phải có dạng nhóm:giá trị (ví dụ format:CSV).",
+        "The filter '{detail}' must read facet:value (e.g. format:CSV).",
+    ),
+    (
+        "error.invalid_parameter",
+        "Giá trị của tham số '{detail}' không hợp lệ.",
+        "The value of the parameter '{detail}' is not valid.",
     ),
     (
         "error.unsupported_database_url",

@@ -602,6 +602,11 @@ mod tests {
             "internal",
             "method_not_allowed",
             "unsupported_database_url",
+            "unknown_facet",
+            "page_out_of_range",
+            "unknown_sort",
+            "invalid_filter",
+            "invalid_parameter",
         ];
         let entities = [
             "dataset",
@@ -664,6 +669,8 @@ mod tests {
             "cannot_load_demo",
             "cannot_read_password",
             "invalid_input",
+            "cannot_open_search",
+            "reindexed",
         ];
         let ui = [
             "site_name",
@@ -740,6 +747,13 @@ mod tests {
             ("cli.cannot_open", &["dir"]),
             ("cli.cannot_listen", &["address"]),
             ("cli.invalid_input", &["details"]),
+            ("cli.cannot_open_search", &["dir"]),
+            ("cli.reindexed", &["datasets", "dir"]),
+            ("error.unknown_facet", &["detail"]),
+            ("error.page_out_of_range", &["detail"]),
+            ("error.unknown_sort", &["detail"]),
+            ("error.invalid_filter", &["detail"]),
+            ("error.invalid_parameter", &["detail"]),
         ];
         for &(key, names) in expected {
             let text = lookup(Locale::Vi, key).unwrap();

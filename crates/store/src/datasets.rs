@@ -205,6 +205,38 @@ pub async fn list(
     Ok((datasets, total))
 }
 
+/// Every dataset (any status or access rights) with its distributions, by id, after `after`:
+/// one keyset page of at most `limit`, for walking the whole catalog (e.g. rebuilding the search
+/// index). Ids are UUIDv7 text, so id order is about creation order.
+pub async fn scan(conn: &mut Conn, after: Option<Uuid>, limit: i64) -> Result<Vec<Dataset>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE ($1 IS NULL OR d.id > $1) ORDER BY d.id LIMIT $2"
+    )))
+    .bind(after.map(|a| a.to_string()))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let mut datasets = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
+    let mut by_dataset = distributions::list_for_datasets(conn, &ids).await?;
+    for dataset in &mut datasets {
+        dataset.distributions = by_dataset.remove(&dataset.id).unwrap_or_default();
+    }
+    Ok(datasets)
+}
+
+/// The ids of every dataset of a publisher, in id order.
+pub async fn ids_of_publisher(conn: &mut Conn, publisher_id: Uuid) -> Result<Vec<Uuid>> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM datasets WHERE publisher_id = $1 ORDER BY id")
+            .bind(publisher_id.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    ids.iter().map(|id| crate::codec::parse_uuid(id)).collect()
+}
+
 /// Inserts a validated dataset.
 pub async fn insert(
     conn: &mut Conn,

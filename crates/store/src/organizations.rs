@@ -77,6 +77,15 @@ pub async fn list(conn: &mut Conn, offset: i64, limit: i64) -> Result<(Vec<Organ
     Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
 }
 
+/// Every organization, ordered by slug (there are hundreds, not millions).
+pub async fn all(conn: &mut Conn) -> Result<Vec<Organization>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY o.slug")))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Inserts an organization; `parent_id` must already be resolved.
 pub async fn insert(
     conn: &mut Conn,

@@ -72,12 +72,15 @@ conformance!(
     check_organizations_list_paging,
     check_organizations_slug_conflict,
     check_organizations_hierarchy_dependents_delete,
+    check_organizations_all,
     check_datasets_round_trip,
     check_datasets_visibility,
     check_datasets_filters_order_paging,
     check_datasets_update_and_touch,
     check_datasets_delete_cascades_and_count,
     check_datasets_conflicts_and_foreign_keys,
+    check_datasets_scan_walks_every_dataset,
+    check_datasets_ids_of_publisher,
     check_distributions_kinds_and_license,
     check_distributions_order_and_grouping,
     check_distributions_update,
@@ -1076,6 +1079,30 @@ async fn check_organizations_hierarchy_dependents_delete(store: &Store) {
     assert_eq!(organizations::list(&mut c, 0, 10).await.unwrap().1, 2);
 }
 
+async fn check_organizations_all(store: &Store) {
+    let mut c = conn(store).await;
+    assert!(organizations::all(&mut c).await.unwrap().is_empty());
+    let root = add_org(&mut c, "tinh-lao-cai", OrgKind::Provincial, None).await;
+    add_org(&mut c, "so-tai-chinh", OrgKind::Provincial, Some(root)).await;
+    add_org(&mut c, "bo-y-te", OrgKind::National, None).await;
+    add_org(&mut c, "hoi-nha-bao", OrgKind::CivilSociety, None).await;
+    let all = organizations::all(&mut c).await.unwrap();
+    assert_eq!(
+        all.iter().map(|o| o.slug.as_str()).collect::<Vec<_>>(),
+        vec!["bo-y-te", "hoi-nha-bao", "so-tai-chinh", "tinh-lao-cai"],
+        "every organization, by slug"
+    );
+    let (listed, total) = organizations::list(&mut c, 0, 100).await.unwrap();
+    assert_eq!((all.clone(), all.len() as i64), (listed, total));
+    for org in &all {
+        assert_eq!(
+            organizations::get(&mut c, org.id).await.unwrap().as_ref(),
+            Some(org)
+        );
+    }
+    assert_eq!(all[2].parent.as_deref(), Some("tinh-lao-cai"));
+}
+
 // ----------------------------------------------------------------------------------- datasets --
 
 async fn check_datasets_round_trip(store: &Store) {
@@ -1699,6 +1726,171 @@ async fn check_datasets_update_and_touch(store: &Store) {
     .unwrap();
     assert_eq!(get_dataset(&mut c, id).await, touched);
     assert_eq!(get_dataset(&mut c, other).await.slug, "khac-2");
+}
+
+async fn check_datasets_scan_walks_every_dataset(store: &Store) {
+    let mut c = conn(store).await;
+    assert!(datasets::scan(&mut c, None, 10).await.unwrap().is_empty());
+    let gso = add_org(&mut c, "tong-cuc-thong-ke", OrgKind::National, None).await;
+    let cso = add_org(&mut c, "hoi-du-lieu", OrgKind::CivilSociety, None).await;
+    // Every status and access right, two publishers, with and without distributions.
+    let kinds = [
+        (
+            "cong-khai",
+            DatasetStatus::Published,
+            AccessRights::Public,
+            gso,
+        ),
+        ("ban-nhap", DatasetStatus::Draft, AccessRights::Public, gso),
+        (
+            "noi-bo",
+            DatasetStatus::Published,
+            AccessRights::NonPublic,
+            gso,
+        ),
+        (
+            "han-che",
+            DatasetStatus::Published,
+            AccessRights::Restricted,
+            cso,
+        ),
+        (
+            "luu-tru",
+            DatasetStatus::Archived,
+            AccessRights::Public,
+            cso,
+        ),
+        (
+            "nhap-noi-bo",
+            DatasetStatus::Draft,
+            AccessRights::NonPublic,
+            cso,
+        ),
+        (
+            "thu-bay",
+            DatasetStatus::Published,
+            AccessRights::Public,
+            cso,
+        ),
+    ];
+    let mut expected = Vec::new();
+    for (i, (slug, status, access, publisher)) in kinds.into_iter().enumerate() {
+        let id = add_dataset(
+            &mut c,
+            &ds_input(slug, status, access),
+            publisher,
+            later(i as i64),
+        )
+        .await;
+        if i % 2 == 0 {
+            add_dist(&mut c, id, &link_input("https://example.vn/a.csv"), base()).await;
+            add_dist(&mut c, id, &upload_input(None), later(1)).await;
+        }
+        expected.push(id);
+    }
+    expected.sort_by_key(|id| id.to_string());
+
+    // Keyset pages of 3: 3 + 3 + 1, then nothing.
+    let mut walked: Vec<Dataset> = Vec::new();
+    let mut after = None;
+    let mut sizes = Vec::new();
+    loop {
+        let page = datasets::scan(&mut c, after, 3).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        sizes.push(page.len());
+        after = page.last().map(|d| d.id);
+        walked.extend(page);
+    }
+    assert_eq!(sizes, vec![3, 3, 1]);
+    assert_eq!(
+        ids(&walked, |d| d.id),
+        expected,
+        "every dataset once, by id"
+    );
+    for dataset in &walked {
+        assert_eq!(
+            dataset,
+            &get_dataset(&mut c, dataset.id).await,
+            "a scanned dataset is the dataset, distributions included"
+        );
+    }
+    assert_eq!(
+        walked.iter().map(|d| d.distributions.len()).sum::<usize>(),
+        8
+    );
+    let everything = datasets::scan(&mut c, None, 100).await.unwrap();
+    assert_eq!(everything, walked);
+    let last = *expected.last().unwrap();
+    assert!(
+        datasets::scan(&mut c, Some(last), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let rest = datasets::scan(&mut c, Some(expected[4]), 10).await.unwrap();
+    assert_eq!(ids(&rest, |d| d.id), expected[5..].to_vec());
+    // A deleted dataset is no longer walked.
+    datasets::delete(&mut c, expected[0]).await.unwrap();
+    let after_delete = datasets::scan(&mut c, None, 100).await.unwrap();
+    assert_eq!(ids(&after_delete, |d| d.id), expected[1..].to_vec());
+}
+
+async fn check_datasets_ids_of_publisher(store: &Store) {
+    let mut c = conn(store).await;
+    let gso = add_org(&mut c, "tong-cuc-thong-ke", OrgKind::National, None).await;
+    let mof = add_org(&mut c, "bo-tai-chinh", OrgKind::National, None).await;
+    let empty = add_org(&mut c, "bo-y-te", OrgKind::National, None).await;
+    let mut of_gso = vec![
+        add_public_dataset(&mut c, "dan-so", gso).await,
+        add_dataset(
+            &mut c,
+            &ds_input("nhap", DatasetStatus::Draft, AccessRights::NonPublic),
+            gso,
+            base(),
+        )
+        .await,
+    ];
+    let moved = add_public_dataset(&mut c, "ngan-sach", mof).await;
+    of_gso.sort_by_key(|id| id.to_string());
+    assert_eq!(
+        datasets::ids_of_publisher(&mut c, gso).await.unwrap(),
+        of_gso
+    );
+    assert_eq!(
+        datasets::ids_of_publisher(&mut c, mof).await.unwrap(),
+        vec![moved]
+    );
+    assert!(
+        datasets::ids_of_publisher(&mut c, empty)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        datasets::ids_of_publisher(&mut c, Uuid::new_v4())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Moving a dataset to another publisher moves its id.
+    let input = ds_input("ngan-sach", DatasetStatus::Published, AccessRights::Public);
+    datasets::update(&mut c, moved, &input, gso, later(5))
+        .await
+        .unwrap();
+    of_gso.push(moved);
+    of_gso.sort_by_key(|id| id.to_string());
+    assert_eq!(
+        datasets::ids_of_publisher(&mut c, gso).await.unwrap(),
+        of_gso
+    );
+    assert!(
+        datasets::ids_of_publisher(&mut c, mof)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn check_datasets_delete_cascades_and_count(store: &Store) {

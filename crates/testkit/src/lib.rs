@@ -107,7 +107,8 @@ impl TestApp {
         Self::with(|_| {}).await
     }
 
-    /// An application on SQLite with adjusted settings.
+    /// An application on SQLite with adjusted settings, its search index started (brought up to
+    /// date by [`TestApp::sync_search`]).
     pub async fn with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config {
@@ -118,6 +119,7 @@ impl TestApp {
         config.database.sqlite_synchronous = "normal".into();
         adjust(&mut config);
         let app = App::open(&config).await.expect("open app");
+        app.start_search().await.expect("start search");
         let router = dulieu_web::router(app.clone());
         Self {
             app,
@@ -132,6 +134,12 @@ impl TestApp {
         let server = postgres_url()?;
         let url = fresh_postgres_database(&server).await;
         Some(Self::with(move |c| c.database_url = url).await)
+    }
+
+    /// Brings the search index up to date with every change made so far; returns the event-log
+    /// position it reflects.
+    pub async fn sync_search(&self) -> i64 {
+        self.app.sync_search().await.expect("sync search")
     }
 
     /// The temporary data directory.

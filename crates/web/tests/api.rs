@@ -25,3 +25,5 @@ mod permissions;
 mod postgres;
 #[path = "api/registers.rs"]
 mod registers;
+#[path = "api/search.rs"]
+mod search;

@@ -6,6 +6,7 @@ pub mod distributions;
 pub mod health;
 pub mod organizations;
 pub mod registers;
+pub mod search;
 
 use dulieu_app::App;
 use utoipa::OpenApi;
@@ -27,6 +28,7 @@ use utoipa_axum::routes;
         (name = "distributions", description = "Files and links of datasets"),
         (name = "accounts", description = "Users and API tokens"),
         (name = "registers", description = "Licenses and themes"),
+        (name = "search", description = "Full-text search with facets, and autocomplete"),
     )
 )]
 struct ApiDoc;
@@ -77,4 +79,6 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(registers::licenses, registers::create_license))
         .routes(routes!(registers::themes, registers::create_theme))
+        .routes(routes!(search::search))
+        .routes(routes!(search::suggest))
 }

@@ -647,10 +647,11 @@ async fn uploaded_file_names_lose_their_directories_and_keep_unicode() {
         download.header("content-disposition").as_deref(),
         Some("attachment; filename=\"Dan_so.csv\"; filename*=UTF-8''D%C3%A2n%20s%E1%BB%91.csv")
     );
-    // nothing was written outside the blob store
+    // nothing was written outside the blob store (and the database and search index)
     let outside: Vec<_> = files_under(w.t.data_dir())
         .into_iter()
         .filter(|p| !p.starts_with(w.t.config.effective_blobs_dir()))
+        .filter(|p| !p.starts_with(w.t.config.effective_search_dir()))
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             !name.starts_with("dulieu.db")

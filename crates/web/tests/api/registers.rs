@@ -108,6 +108,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/1/tokens/{id}", &["delete"]),
     ("/api/1/licenses", &["get"]),
     ("/api/1/themes", &["get"]),
+    ("/api/1/search", &["get"]),
+    ("/api/1/suggest", &["get"]),
 ];
 
 #[tokio::test]
@@ -165,7 +167,16 @@ async fn openapi_document_describes_every_route() {
         doc["components"]["securitySchemes"]["bearer"].is_object(),
         "bearer scheme"
     );
-    for schema in ["Dataset", "Distribution", "Organization", "ErrorBody"] {
+    for schema in [
+        "Dataset",
+        "Distribution",
+        "Organization",
+        "ErrorBody",
+        "SearchResults",
+        "Hit",
+        "FacetBucket",
+        "Suggestions",
+    ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
             "schema {schema}"

@@ -1,0 +1,360 @@
+//! The Vietnamese analyzer and the English stemmer.
+//!
+//! Text is NFC-normalised first ([`normalize`]), so decomposed input (a letter followed by combining
+//! marks, as some keyboards and PDFs produce) is the same text as precomposed input. Words are runs
+//! of letters and digits. Each word then has three forms, each indexed in its own field:
+//!
+//! - **exact**: lower-cased, accents kept (`hà nội` → `hà`, `nội`), so accented queries can rank
+//!   accented matches first;
+//! - **folded**: lower-cased with diacritics removed, `đ`→`d` (`HÀ NỘI` → `ha`, `noi`), so people
+//!   who type without accents find the same data;
+//! - **pairs**: each two adjacent folded words as one term (`ngan sach`), because Vietnamese words
+//!   are mostly two or more syllables written apart: a pair match is a word match, and ranks above
+//!   the same syllables scattered through the text. Pairs never span punctuation.
+//!
+//! English fields use tantivy's Snowball stemmer (`datasets` → `dataset`).
+
+use tantivy::Index;
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
+};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// Tokenizer name of the exact (accent-keeping) form.
+pub const EXACT: &str = "vi_exact";
+/// Tokenizer name of the folded form.
+pub const FOLDED: &str = "vi_folded";
+/// Tokenizer name of adjacent folded word pairs.
+pub const PAIRS: &str = "vi_pairs";
+/// Tokenizer name of stemmed English.
+pub const ENGLISH: &str = "en_stem";
+
+/// Longest word indexed, in bytes; longer runs (hashes, base64) are noise.
+const MAX_WORD_BYTES: usize = 64;
+
+/// Text in Unicode NFC (composed letters). Decomposed text is recognised by its combining
+/// diacritical marks (U+0300–U+036F, the marks Vietnamese and other Latin-script text uses); text
+/// without them is returned untouched, so the common case costs one cheap scan.
+pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_combining_mark) && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Which form of each word a tokenizer produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Lower case, accents kept.
+    Exact,
+    /// Lower case, diacritics folded.
+    Folded,
+    /// Adjacent folded words joined by a space.
+    Pairs,
+}
+
+/// One word of a text: its byte range and its exact and folded forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset after the last character.
+    pub end: usize,
+    /// Lower case, accents kept.
+    pub exact: String,
+    /// Lower case, diacritics folded.
+    pub folded: String,
+    /// True when only spaces (or hyphens) separate this word from the previous one.
+    pub joined_to_previous: bool,
+}
+
+fn is_combining_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
+}
+
+/// Calls `each(start, end, joined_to_previous)` for every word of `text`.
+fn scan(text: &str, mut each: impl FnMut(usize, usize, bool)) {
+    let mut start = None;
+    let mut gap_is_space = false;
+    let mut seen = false;
+    let is_space = |c: char| c == ' ' || c == '-' || c == '\u{a0}';
+    for (i, c) in text.char_indices() {
+        match (start, is_word_char(c)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                if i - s <= MAX_WORD_BYTES {
+                    each(s, i, gap_is_space && seen);
+                    seen = true;
+                }
+                start = None;
+                gap_is_space = is_space(c);
+            }
+            (None, false) => gap_is_space &= is_space(c),
+            (Some(_), true) => {}
+        }
+    }
+    if let Some(s) = start
+        && text.len() - s <= MAX_WORD_BYTES
+    {
+        each(s, text.len(), gap_is_space && seen);
+    }
+}
+
+/// Appends the lower-case form of `word`, accents kept.
+fn push_exact(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// Appends the lower-case, diacritic-free form of `word`.
+fn push_folded(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    for c in word.chars() {
+        for lower in c.to_lowercase() {
+            if !is_combining_mark(lower) {
+                out.push(dulieu_core::text::fold_char(lower));
+            }
+        }
+    }
+}
+
+/// The words of `text` (expected in NFC; see [`normalize`]).
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    scan(text, |start, end, joined| {
+        let piece = &text[start..end];
+        let mut exact = String::with_capacity(piece.len());
+        let mut folded = String::with_capacity(piece.len());
+        push_exact(piece, &mut exact);
+        push_folded(piece, &mut folded);
+        out.push(Word {
+            start,
+            end,
+            exact,
+            folded,
+            joined_to_previous: joined,
+        });
+    });
+    out
+}
+
+/// The terms of `text` in one form, as the index stores them.
+pub fn terms(text: &str, form: Form) -> Vec<String> {
+    let mut tokens = Vec::new();
+    analyze(&normalize(text), form, &mut tokens);
+    tokens.into_iter().map(|t| t.text).collect()
+}
+
+fn analyze(text: &str, form: Form, tokens: &mut Vec<Token>) {
+    let mut position = 0;
+    let mut previous: Option<(usize, String)> = None;
+    scan(text, |start, end, joined| {
+        let piece = &text[start..end];
+        let mut term = String::with_capacity(piece.len() + 1);
+        match form {
+            Form::Exact => push_exact(piece, &mut term),
+            Form::Folded | Form::Pairs => push_folded(piece, &mut term),
+        }
+        if form == Form::Pairs {
+            let current = term.clone();
+            if let Some((first_start, first)) = previous.take()
+                && joined
+            {
+                tokens.push(Token {
+                    offset_from: first_start,
+                    offset_to: end,
+                    position,
+                    text: pair_term(&first, &current),
+                    position_length: 1,
+                });
+                position += 1;
+            }
+            previous = Some((start, current));
+        } else {
+            tokens.push(Token {
+                offset_from: start,
+                offset_to: end,
+                position,
+                text: term,
+                position_length: 1,
+            });
+            position += 1;
+        }
+    });
+}
+
+/// The pair term of two adjacent folded words.
+pub fn pair_term(first: &str, second: &str) -> String {
+    let mut term = String::with_capacity(first.len() + second.len() + 1);
+    term.push_str(first);
+    term.push(' ');
+    term.push_str(second);
+    term
+}
+
+/// The tantivy tokenizer producing one [`Form`] (input must be NFC; the index normalises first).
+#[derive(Clone)]
+pub struct VietnameseTokenizer {
+    form: Form,
+    tokens: Vec<Token>,
+}
+
+impl VietnameseTokenizer {
+    /// A tokenizer for one form.
+    pub fn new(form: Form) -> Self {
+        Self {
+            form,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for VietnameseTokenizer {
+    type TokenStream<'a> = Tokens<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens<'a> {
+        self.tokens.clear();
+        analyze(text, self.form, &mut self.tokens);
+        Tokens {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+/// The tokens of one text.
+pub struct Tokens<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for Tokens<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// The English analyzer: words, lower case, Snowball English stemming.
+pub fn english() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The stemmed English form of one word (empty when it has none).
+pub fn english_stem(analyzer: &mut TextAnalyzer, word: &str) -> String {
+    let mut stream = analyzer.token_stream(word);
+    if stream.advance() {
+        stream.token().text.clone()
+    } else {
+        String::new()
+    }
+}
+
+/// Registers the analyzers under their names in `index`.
+pub fn register(index: &Index) {
+    let manager = index.tokenizers();
+    manager.register(
+        EXACT,
+        TextAnalyzer::from(VietnameseTokenizer::new(Form::Exact)),
+    );
+    manager.register(
+        FOLDED,
+        TextAnalyzer::from(VietnameseTokenizer::new(Form::Folded)),
+    );
+    manager.register(
+        PAIRS,
+        TextAnalyzer::from(VietnameseTokenizer::new(Form::Pairs)),
+    );
+    manager.register(ENGLISH, english());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_ha_noi_folds_to_the_same_terms() {
+        for text in [
+            "ha noi",
+            "Ha Noi",
+            "hà nội",
+            "HÀ NỘI",
+            "ha\u{300} no\u{323}\u{302}i",
+        ] {
+            assert_eq!(terms(text, Form::Folded), ["ha", "noi"], "{text:?}");
+        }
+        assert_eq!(terms("Đồng Nai", Form::Folded), ["dong", "nai"]);
+        assert_eq!(terms("HÀ NỘI", Form::Exact), ["hà", "nội"]);
+        assert_eq!(
+            terms("hà nội", Form::Exact),
+            terms("ha\u{300} no\u{323}\u{302}i", Form::Exact)
+        );
+    }
+
+    #[test]
+    fn pairs_join_adjacent_words_but_not_across_punctuation() {
+        assert_eq!(
+            terms("Ngân sách nhà nước", Form::Pairs),
+            ["ngan sach", "sach nha", "nha nuoc"]
+        );
+        assert_eq!(
+            terms("ngân sách, dân số", Form::Pairs),
+            ["ngan sach", "dan so"]
+        );
+        assert_eq!(terms("kinh-tế", Form::Pairs), ["kinh te"]);
+        assert!(terms("một", Form::Pairs).is_empty());
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Dân số 2019";
+        let found = words(text);
+        let pieces: Vec<&str> = found.iter().map(|w| &text[w.start..w.end]).collect();
+        assert_eq!(pieces, ["Dân", "số", "2019"]);
+    }
+
+    #[test]
+    fn long_runs_and_symbols_are_not_words() {
+        let noise = "x".repeat(MAX_WORD_BYTES + 1);
+        assert_eq!(
+            terms(&format!("{noise} a+b \"c\" ☃"), Form::Folded),
+            ["a", "b", "c"]
+        );
+        assert!(terms("\u{0}\u{7}  ", Form::Folded).is_empty());
+    }
+
+    #[test]
+    fn english_is_stemmed() {
+        let mut analyzer = english();
+        assert_eq!(english_stem(&mut analyzer, "Budgets"), "budget");
+        assert_eq!(english_stem(&mut analyzer, "statistics"), "statist");
+    }
+}

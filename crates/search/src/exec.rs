@@ -1,0 +1,935 @@
+//! Query execution, segment by segment.
+//!
+//! A search needs three things over possibly hundreds of thousands of matching datasets: the exact
+//! total, facet counts, and the best page. Scoring every match would cost milliseconds per
+//! hundred thousand, so the work is split:
+//!
+//! 1. **Match set.** Each query word's postings (every field and form it is looked up in, plus
+//!    one-typo variants found in the term dictionary) are unioned into a bitset; the words' bitsets
+//!    are intersected (united when relaxed), then intersected with the visibility and filter
+//!    bitsets and the live documents. The total is a popcount.
+//! 2. **Facets** are counted by walking the set bits (dense columns read directly, multi-valued
+//!    ones through per-segment arrays built once per segment and cached).
+//! 3. **The page** comes from block-max WAND over the flat union of every weighted term: it skips
+//!    blocks of documents that cannot beat the current k-th best, and the callback keeps only
+//!    documents in the match set, multiplying by the quality and freshness factors. Because that
+//!    factor is at most [`rank::MAX_MULTIPLIER`], the threshold handed back to WAND is the k-th
+//!    final score divided by it: nothing that could enter the page is skipped.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
+use tantivy::columnar::{Cardinality, StrColumn};
+use tantivy::index::SegmentId;
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, Searcher, SegmentReader, Term};
+
+use crate::facets::{self, FACETS, FacetBucket};
+use crate::query::{FUZZY_MIN_CHARS, QueryText, Viewer};
+use crate::rank;
+use crate::schema::{BOOST, Fields, MODIFIED, POPULARITY, TITLE_SORT};
+
+/// A set of documents of one segment.
+#[derive(Clone)]
+pub(crate) struct DocBits {
+    blocks: Vec<u64>,
+    max_doc: u32,
+}
+
+impl DocBits {
+    pub fn empty(max_doc: u32) -> Self {
+        Self {
+            blocks: vec![0; (max_doc as usize).div_ceil(64)],
+            max_doc,
+        }
+    }
+
+    pub fn full(max_doc: u32) -> Self {
+        let mut bits = Self {
+            blocks: vec![u64::MAX; (max_doc as usize).div_ceil(64)],
+            max_doc,
+        };
+        let tail = max_doc % 64;
+        if tail != 0
+            && let Some(last) = bits.blocks.last_mut()
+        {
+            *last = (1u64 << tail) - 1;
+        }
+        bits
+    }
+
+    pub fn insert(&mut self, doc: DocId) {
+        self.blocks[(doc / 64) as usize] |= 1 << (doc % 64);
+    }
+
+    pub fn contains(&self, doc: DocId) -> bool {
+        doc < self.max_doc && self.blocks[(doc / 64) as usize] & (1 << (doc % 64)) != 0
+    }
+
+    pub fn intersect(&mut self, other: &DocBits) {
+        for (a, b) in self.blocks.iter_mut().zip(&other.blocks) {
+            *a &= b;
+        }
+    }
+
+    pub fn unite(&mut self, other: &DocBits) {
+        for (a, b) in self.blocks.iter_mut().zip(&other.blocks) {
+            *a |= b;
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        self.blocks.iter().map(|b| u64::from(b.count_ones())).sum()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.blocks.iter().enumerate().flat_map(|(i, block)| {
+            let mut rest = *block;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                Some(i as u32 * 64 + bit)
+            })
+        })
+    }
+}
+
+/// A weighted term.
+#[derive(Clone, Debug)]
+pub(crate) struct Clause {
+    pub term: Term,
+    pub boost: Score,
+}
+
+fn clause(field: Field, text: &str, boost: Score) -> Clause {
+    Clause {
+        term: Term::from_field_text(field, text),
+        boost,
+    }
+}
+
+/// How the text of a query is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The full search: every field and form, typos, word pairs.
+    Search,
+    /// Titles only, the last word as a prefix (autocomplete).
+    Suggest,
+}
+
+/// Longest list of terms a typed prefix expands to (the most frequent are kept).
+const PREFIX_EXPANSIONS: usize = 50;
+
+/// The automaton builder for one edit (substitution, insertion, deletion or swap); costly to
+/// build, so built once.
+fn one_edit() -> &'static LevenshteinAutomatonBuilder {
+    static BUILDER: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    BUILDER.get_or_init(|| LevenshteinAutomatonBuilder::new(1, true))
+}
+
+/// A Levenshtein DFA walked over the term dictionary.
+struct Typos(DFA);
+
+impl tantivy_fst::Automaton for Typos {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// Terms of `field` in this segment one edit away from `word` (not `word` itself).
+fn typo_terms(segment: &SegmentReader, field: Field, word: &str) -> tantivy::Result<Vec<String>> {
+    let index = segment.inverted_index(field)?;
+    let mut stream = index
+        .terms()
+        .search(Typos(one_edit().build_dfa(word)))
+        .into_stream()?;
+    let mut found = Vec::new();
+    while stream.advance() {
+        if stream.key() != word.as_bytes()
+            && let Ok(text) = std::str::from_utf8(stream.key())
+        {
+            found.push(text.to_string());
+        }
+    }
+    Ok(found)
+}
+
+/// The most frequent terms of `field` in this segment that begin with `prefix`.
+fn prefix_terms(
+    segment: &SegmentReader,
+    field: Field,
+    prefix: &str,
+) -> tantivy::Result<Vec<String>> {
+    let index = segment.inverted_index(field)?;
+    let upper = format!("{prefix}\u{10FFFF}");
+    let mut stream = index
+        .terms()
+        .range()
+        .ge(prefix.as_bytes())
+        .lt(upper.as_bytes())
+        .into_stream()?;
+    let mut found: Vec<(u32, String)> = Vec::new();
+    while stream.advance() {
+        if let Ok(text) = std::str::from_utf8(stream.key()) {
+            found.push((stream.value().doc_freq, text.to_string()));
+        }
+    }
+    found.sort_unstable_by_key(|(freq, _)| std::cmp::Reverse(*freq));
+    found.truncate(PREFIX_EXPANSIONS);
+    Ok(found.into_iter().map(|(_, t)| t).collect())
+}
+
+/// The weighted terms each query word is looked up as, in one segment (see the table in
+/// [`crate::query`]); terms absent from the segment are left out.
+fn word_clauses(
+    segment: &SegmentReader,
+    fields: &Fields,
+    text: &QueryText,
+    mode: Mode,
+) -> tantivy::Result<Vec<Vec<Clause>>> {
+    let last = text.words.len().saturating_sub(1);
+    let mut all = Vec::with_capacity(text.words.len());
+    for (i, word) in text.words.iter().enumerate() {
+        let mut clauses = Vec::new();
+        match mode {
+            Mode::Search => {
+                // A word typed with its accents means that word: its exact form dominates.
+                let (folded_weight, exact_weight) = if word.exact == word.folded {
+                    (1.0, 1.5)
+                } else {
+                    (0.5, 6.0)
+                };
+                clauses.push(clause(fields.title, &word.folded, 3.0 * folded_weight));
+                clauses.push(clause(fields.title_exact, &word.exact, exact_weight));
+                clauses.push(clause(fields.text, &word.folded, folded_weight));
+                if !word.stem.is_empty() {
+                    clauses.push(clause(fields.title_en, &word.stem, 2.0));
+                    clauses.push(clause(fields.text_en, &word.stem, 0.5));
+                }
+                if word.folded.chars().count() >= FUZZY_MIN_CHARS {
+                    for (field, boost) in [(fields.title, 0.3), (fields.text, 0.1)] {
+                        for typo in typo_terms(segment, field, &word.folded)? {
+                            clauses.push(clause(field, &typo, boost));
+                        }
+                    }
+                }
+            }
+            Mode::Suggest => {
+                if i == last && text.last_is_prefix {
+                    for term in prefix_terms(segment, fields.title, &word.folded)? {
+                        clauses.push(clause(fields.title, &term, 1.0));
+                    }
+                } else {
+                    clauses.push(clause(fields.title, &word.folded, 1.0));
+                }
+            }
+        }
+        let mut present = Vec::with_capacity(clauses.len());
+        for c in clauses {
+            if exists(segment, &c.term)? {
+                present.push(c);
+            }
+        }
+        all.push(present);
+    }
+    Ok(all)
+}
+
+/// Adjacent-word pair terms present in the segment.
+fn pair_clauses(
+    segment: &SegmentReader,
+    fields: &Fields,
+    text: &QueryText,
+) -> tantivy::Result<Vec<Clause>> {
+    let mut clauses = Vec::new();
+    for pair in text.words.windows(2) {
+        let joined = crate::analyzer::pair_term(&pair[0].folded, &pair[1].folded);
+        for c in [
+            clause(fields.title_pairs, &joined, 4.0),
+            clause(fields.text_pairs, &joined, 1.5),
+        ] {
+            if exists(segment, &c.term)? {
+                clauses.push(c);
+            }
+        }
+    }
+    Ok(clauses)
+}
+
+fn exists(segment: &SegmentReader, term: &Term) -> tantivy::Result<bool> {
+    Ok(segment
+        .inverted_index(term.field())?
+        .get_term_info(term)?
+        .is_some())
+}
+
+/// Adds the documents of `term` to `bits`.
+fn add_postings(segment: &SegmentReader, term: &Term, bits: &mut DocBits) -> tantivy::Result<()> {
+    let index = segment.inverted_index(term.field())?;
+    if let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? {
+        let mut buffer = [0 as DocId; COLLECT_BLOCK_BUFFER_LEN];
+        loop {
+            let n = postings.fill_buffer(&mut buffer);
+            for doc in &buffer[..n] {
+                bits.insert(*doc);
+            }
+            if n < COLLECT_BLOCK_BUFFER_LEN {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn union_of(
+    cache: &SegmentCache,
+    segment: &SegmentReader,
+    terms: &[Term],
+) -> tantivy::Result<DocBits> {
+    let mut bits = DocBits::empty(segment.max_doc());
+    for term in terms {
+        match cache.term_bits(segment, term)? {
+            Some(cached) => bits.unite(&cached),
+            None => add_postings(segment, term, &mut bits)?,
+        }
+    }
+    Ok(bits)
+}
+
+/// What a search asks of every segment.
+pub(crate) struct Plan<'a> {
+    pub cache: &'a SegmentCache,
+    pub fields: &'a Fields,
+    pub text: &'a QueryText,
+    pub mode: Mode,
+    pub relaxed: bool,
+    pub viewer: &'a Viewer,
+    /// Per filtered facet: (facet index, accepted values).
+    pub filters: &'a [(usize, Vec<String>)],
+}
+
+/// One segment's share of a search: the match set without facet filters, each filter's set, and
+/// the weighted terms for scoring.
+pub(crate) struct SegmentMatch {
+    pub ordinal: u32,
+    /// Text ∧ visibility ∧ live documents.
+    pub base: DocBits,
+    /// Per entry of `Plan::filters`, the documents with one of the accepted values.
+    pub filters: Vec<DocBits>,
+    /// Everything the score adds up.
+    pub scoring: Vec<Clause>,
+}
+
+impl SegmentMatch {
+    /// Documents matching everything but the filter at `except`.
+    pub fn matching(&self, except: Option<usize>) -> DocBits {
+        let mut bits = self.base.clone();
+        for (i, filter) in self.filters.iter().enumerate() {
+            if Some(i) != except {
+                bits.intersect(filter);
+            }
+        }
+        bits
+    }
+}
+
+impl Plan<'_> {
+    /// Evaluates the plan on one segment.
+    pub fn segment(&self, ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentMatch> {
+        let max_doc = segment.max_doc();
+        let mut base = DocBits::full(max_doc);
+        let mut scoring = Vec::new();
+        if !self.text.is_empty() {
+            let words = word_clauses(segment, self.fields, self.text, self.mode)?;
+            let mut text = if self.relaxed {
+                DocBits::empty(max_doc)
+            } else {
+                DocBits::full(max_doc)
+            };
+            for clauses in &words {
+                let terms: Vec<Term> = clauses.iter().map(|c| c.term.clone()).collect();
+                let word = union_of(self.cache, segment, &terms)?;
+                if self.relaxed {
+                    text.unite(&word);
+                } else {
+                    text.intersect(&word);
+                }
+            }
+            base = text;
+            scoring = words.into_iter().flatten().collect();
+            if self.mode == Mode::Search {
+                scoring.extend(pair_clauses(segment, self.fields, self.text)?);
+            }
+        }
+        if !self.viewer.sees_all {
+            let mut allowed = vec![Term::from_field_text(
+                self.fields.visible_to,
+                crate::query::PUBLIC,
+            )];
+            allowed.extend(self.viewer.organizations.iter().map(|o| {
+                Term::from_field_text(
+                    self.fields.visible_to,
+                    &crate::query::organization_visibility(*o),
+                )
+            }));
+            base.intersect(&union_of(self.cache, segment, &allowed)?);
+        }
+        if let Some(alive) = self.cache.alive(segment) {
+            base.intersect(&alive);
+        }
+        let mut filters = Vec::with_capacity(self.filters.len());
+        for (facet, values) in self.filters {
+            let field = self.fields.facets[*facet].0;
+            let terms: Vec<Term> = values
+                .iter()
+                .map(|v| Term::from_field_text(field, v))
+                .collect();
+            filters.push(union_of(self.cache, segment, &terms)?);
+        }
+        Ok(SegmentMatch {
+            ordinal,
+            base,
+            filters,
+            scoring,
+        })
+    }
+}
+
+/// A ranked document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ranked<K> {
+    pub key: K,
+    pub segment: u32,
+    pub doc: DocId,
+}
+
+/// The order of results: higher key first, then earlier segment and document.
+fn better<K: PartialOrd>(a: &Ranked<K>, b: &Ranked<K>) -> Ordering {
+    b.key
+        .partial_cmp(&a.key)
+        .unwrap_or(Ordering::Equal)
+        .then_with(|| (a.segment, a.doc).cmp(&(b.segment, b.doc)))
+}
+
+struct HeapEntry<K>(Ranked<K>);
+
+impl<K: PartialOrd> PartialEq for HeapEntry<K> {
+    fn eq(&self, other: &Self) -> bool {
+        better(&self.0, &other.0) == Ordering::Equal
+    }
+}
+impl<K: PartialOrd> Eq for HeapEntry<K> {}
+impl<K: PartialOrd> PartialOrd for HeapEntry<K> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<K: PartialOrd> Ord for HeapEntry<K> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // The heap's top is the worst entry kept.
+        better(&self.0, &other.0)
+    }
+}
+
+/// The best `k` documents by key.
+pub(crate) struct TopK<K> {
+    k: usize,
+    heap: BinaryHeap<HeapEntry<K>>,
+}
+
+impl<K: PartialOrd + Copy> TopK<K> {
+    pub fn new(k: usize) -> Self {
+        Self {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    pub fn push(&mut self, key: K, segment: u32, doc: DocId) {
+        if self.k == 0 {
+            return;
+        }
+        let entry = HeapEntry(Ranked { key, segment, doc });
+        if self.heap.len() < self.k {
+            self.heap.push(entry);
+        } else if let Some(worst) = self.heap.peek()
+            && better(&entry.0, &worst.0) == Ordering::Less
+        {
+            self.heap.pop();
+            self.heap.push(entry);
+        }
+    }
+
+    /// The worst key kept, once `k` are kept.
+    pub fn floor(&self) -> Option<K> {
+        (self.heap.len() == self.k)
+            .then(|| self.heap.peek().map(|e| e.0.key))
+            .flatten()
+    }
+
+    pub fn into_sorted(self) -> Vec<Ranked<K>> {
+        let mut all: Vec<Ranked<K>> = self.heap.into_iter().map(|e| e.0).collect();
+        all.sort_by(better);
+        all
+    }
+}
+
+/// Ranks a segment's matches by relevance into `top`.
+pub(crate) fn rank_by_relevance(
+    searcher: &Searcher,
+    segment: &SegmentReader,
+    found: &SegmentMatch,
+    matches: &DocBits,
+    now: i64,
+    top: &mut TopK<Score>,
+) -> tantivy::Result<()> {
+    let fast = segment.fast_fields();
+    let boost = fast.f64(BOOST)?.first_or_default_col(1.0);
+    let modified = fast.i64(MODIFIED)?.first_or_default_col(now);
+    let multiplier = |doc: DocId| -> Score {
+        (boost.get_val(doc) * rank::freshness(now - modified.get_val(doc))) as Score
+    };
+    if found.scoring.is_empty() {
+        for doc in matches.iter() {
+            top.push(multiplier(doc), found.ordinal, doc);
+        }
+        return Ok(());
+    }
+    let query = BooleanQuery::new(
+        found
+            .scoring
+            .iter()
+            .map(|c| {
+                let term: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(c.term.clone(), IndexRecordOption::WithFreqs)),
+                    c.boost,
+                ));
+                (Occur::Should, term)
+            })
+            .collect(),
+    );
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let threshold = |top: &TopK<Score>| {
+        top.floor()
+            .map_or(0.0, |floor| floor / rank::MAX_MULTIPLIER as Score)
+    };
+    let start = threshold(top);
+    weight.for_each_pruning(start, segment, &mut |doc, score| {
+        if matches.contains(doc) {
+            top.push(score * multiplier(doc), found.ordinal, doc);
+        }
+        threshold(top)
+    })?;
+    Ok(())
+}
+
+/// Ranks a segment's matches by a numeric fast column, highest first.
+pub(crate) fn rank_by_number(
+    segment: &SegmentReader,
+    ordinal: u32,
+    matches: &DocBits,
+    column: &str,
+    top: &mut TopK<i64>,
+) -> tantivy::Result<()> {
+    let fast = segment.fast_fields();
+    let values: Box<dyn Fn(DocId) -> i64> = if column == POPULARITY {
+        let c = fast.u64(POPULARITY)?.first_or_default_col(0);
+        Box::new(move |doc| i64::try_from(c.get_val(doc)).unwrap_or(i64::MAX))
+    } else {
+        let c = fast.i64(MODIFIED)?.first_or_default_col(0);
+        Box::new(move |doc| c.get_val(doc))
+    };
+    for doc in matches.iter() {
+        top.push(values(doc), ordinal, doc);
+    }
+    Ok(())
+}
+
+/// Ranks a segment's matches by folded title, A to Z: the `k` first titles of the segment.
+pub(crate) fn rank_by_title(
+    segment: &SegmentReader,
+    ordinal: u32,
+    matches: &DocBits,
+    k: usize,
+) -> tantivy::Result<Vec<(String, u32, DocId)>> {
+    let Some(column) = segment.fast_fields().str(TITLE_SORT)? else {
+        return Ok(Vec::new());
+    };
+    // Term ordinals follow the text order within a segment: keep the k smallest.
+    let mut top: TopK<i64> = TopK::new(k);
+    for doc in matches.iter() {
+        let ord = column.ords().first(doc).unwrap_or(u64::MAX);
+        top.push(-(ord.min(i64::MAX as u64) as i64), ordinal, doc);
+    }
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for ranked in top.into_sorted() {
+        let ord = (-ranked.key) as u64;
+        text.clear();
+        if ord != i64::MAX as u64 {
+            column.ord_to_str(ord, &mut text)?;
+        }
+        out.push((text.clone(), ranked.segment, ranked.doc));
+    }
+    Ok(out)
+}
+
+/// The facet values (term ordinals) of every document of a segment, read once from the column
+/// so counting is plain array indexing.
+enum FacetValues {
+    /// Exactly one value per document.
+    Dense(Vec<u32>),
+    /// Any number per document: offsets into a flat list.
+    Multi { offsets: Vec<u32>, ords: Vec<u32> },
+}
+
+impl FacetValues {
+    fn build(column: &StrColumn, max_doc: u32) -> Self {
+        let ords = column.ords();
+        if ords.get_cardinality() == Cardinality::Full {
+            return Self::Dense(
+                (0..max_doc)
+                    .map(|doc| ords.values.get_val(doc) as u32)
+                    .collect(),
+            );
+        }
+        let mut offsets = Vec::with_capacity(max_doc as usize + 1);
+        let mut flat = Vec::new();
+        offsets.push(0);
+        for doc in 0..max_doc {
+            flat.extend(ords.values_for_doc(doc).map(|o| o as u32));
+            offsets.push(flat.len() as u32);
+        }
+        Self::Multi {
+            offsets,
+            ords: flat,
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Self::Dense(v) => 4 * v.len(),
+            Self::Multi { offsets, ords } => 4 * (offsets.len() + ords.len()),
+        }
+    }
+
+    fn count(&self, matches: &DocBits, counts: &mut [u32]) {
+        match self {
+            Self::Dense(values) => {
+                for doc in matches.iter() {
+                    counts[values[doc as usize] as usize] += 1;
+                }
+            }
+            Self::Multi { offsets, ords } => {
+                for doc in matches.iter() {
+                    let (from, to) = (offsets[doc as usize], offsets[doc as usize + 1]);
+                    for ord in &ords[from as usize..to as usize] {
+                        counts[*ord as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Terms in at least this share of a segment's documents have their documents cached as a
+/// bitset (reading a long posting list costs more than uniting a bitset).
+const DENSE_TERM_SHARE: u32 = 64;
+/// Bytes of cached bitsets and facet arrays kept; beyond it the oldest entries are dropped.
+pub const SEGMENT_CACHE_BYTES: usize = 128 << 20;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum CacheKey {
+    Values(SegmentId, usize),
+    Term(SegmentId, Term),
+    Alive(SegmentId, u32),
+}
+
+impl CacheKey {
+    fn segment(&self) -> SegmentId {
+        match self {
+            CacheKey::Values(id, _) | CacheKey::Term(id, _) | CacheKey::Alive(id, _) => *id,
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Cached {
+    Values(Arc<FacetValues>),
+    Bits(Arc<DocBits>),
+}
+
+impl Cached {
+    fn bytes(&self) -> usize {
+        match self {
+            Cached::Values(v) => v.bytes(),
+            Cached::Bits(b) => 8 * b.blocks.len(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct CacheInner {
+    entries: HashMap<CacheKey, Cached>,
+    order: std::collections::VecDeque<CacheKey>,
+    bytes: usize,
+}
+
+/// What is worth keeping between searches for each immutable segment: the documents of dense
+/// terms (`visible_to:public`, common words), live-document sets, multi-valued facet arrays.
+/// Entries of merged-away segments are dropped by [`SegmentCache::retain`].
+#[derive(Default)]
+pub(crate) struct SegmentCache {
+    inner: Mutex<CacheInner>,
+}
+
+impl SegmentCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get_or(
+        &self,
+        key: CacheKey,
+        build: impl FnOnce() -> tantivy::Result<Cached>,
+    ) -> tantivy::Result<Cached> {
+        if let Some(found) = self.lock().entries.get(&key) {
+            return Ok(found.clone());
+        }
+        let value = build()?;
+        let mut inner = self.lock();
+        if !inner.entries.contains_key(&key) {
+            inner.bytes += value.bytes();
+            inner.order.push_back(key.clone());
+            inner.entries.insert(key, value.clone());
+            while inner.bytes > SEGMENT_CACHE_BYTES && inner.order.len() > 1 {
+                if let Some(oldest) = inner.order.pop_front()
+                    && let Some(gone) = inner.entries.remove(&oldest)
+                {
+                    inner.bytes -= gone.bytes();
+                }
+            }
+        }
+        Ok(value)
+    }
+
+    fn facet_values(
+        &self,
+        segment: &SegmentReader,
+        facet: usize,
+        column: &StrColumn,
+    ) -> tantivy::Result<Arc<FacetValues>> {
+        let key = CacheKey::Values(segment.segment_id(), facet);
+        match self.get_or(key, || {
+            Ok(Cached::Values(Arc::new(FacetValues::build(
+                column,
+                segment.max_doc(),
+            ))))
+        })? {
+            Cached::Values(v) => Ok(v),
+            Cached::Bits(_) => unreachable!("values are cached under values keys"),
+        }
+    }
+
+    /// The documents of `term` when it is dense enough to be worth caching.
+    fn term_bits(
+        &self,
+        segment: &SegmentReader,
+        term: &Term,
+    ) -> tantivy::Result<Option<Arc<DocBits>>> {
+        let key = CacheKey::Term(segment.segment_id(), term.clone());
+        if let Some(Cached::Bits(bits)) = self.lock().entries.get(&key) {
+            return Ok(Some(bits.clone()));
+        }
+        let doc_freq = segment
+            .inverted_index(term.field())?
+            .get_term_info(term)?
+            .map_or(0, |info| info.doc_freq);
+        if doc_freq < segment.max_doc() / DENSE_TERM_SHARE || doc_freq < 1024 {
+            return Ok(None);
+        }
+        let bits = self.get_or(key, || {
+            let mut bits = DocBits::empty(segment.max_doc());
+            add_postings(segment, term, &mut bits)?;
+            Ok(Cached::Bits(Arc::new(bits)))
+        })?;
+        match bits {
+            Cached::Bits(b) => Ok(Some(b)),
+            Cached::Values(_) => unreachable!("bitsets are cached under term keys"),
+        }
+    }
+
+    /// The live documents of a segment with deletions (`None`: all are live).
+    fn alive(&self, segment: &SegmentReader) -> Option<Arc<DocBits>> {
+        let alive = segment.alive_bitset()?;
+        let key = CacheKey::Alive(segment.segment_id(), segment.num_deleted_docs());
+        let built = self.get_or(key, || {
+            let mut bits = DocBits::empty(segment.max_doc());
+            for doc in alive.iter_alive() {
+                bits.insert(doc);
+            }
+            Ok(Cached::Bits(Arc::new(bits)))
+        });
+        match built {
+            Ok(Cached::Bits(b)) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Drops the entries of segments no longer searched (merged away).
+    pub fn retain(&self, searcher: &Searcher) {
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        let mut inner = self.lock();
+        let CacheInner {
+            entries,
+            order,
+            bytes,
+        } = &mut *inner;
+        entries.retain(|key, value| {
+            let keep = live.contains(&key.segment());
+            if !keep {
+                *bytes -= value.bytes();
+            }
+            keep
+        });
+        order.retain(|key| entries.contains_key(key));
+    }
+}
+
+/// How many values each segment reports per facet before merging (like a shard size): the top
+/// of each list is exact, values far down a long tail may be undercounted on huge indexes.
+fn keep_per_segment(limit: usize) -> usize {
+    limit * 3 + 10
+}
+
+/// Counts one facet over a segment's matches: (column entry, count), most frequent first.
+pub(crate) fn count_facet(
+    cache: &SegmentCache,
+    segment: &SegmentReader,
+    facet: usize,
+    matches: &DocBits,
+    limit: usize,
+) -> tantivy::Result<Vec<(String, u64)>> {
+    let Some(column) = segment
+        .fast_fields()
+        .str(&facets::count_column(FACETS[facet].name))?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut counts = vec![0u32; column.num_terms()];
+    cache
+        .facet_values(segment, facet, &column)?
+        .count(matches, &mut counts);
+    let mut found: Vec<(u64, u32)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(ord, c)| (ord as u64, *c))
+        .collect();
+    let keep = keep_per_segment(limit);
+    if found.len() > keep {
+        found.select_nth_unstable_by(keep, |a, b| b.1.cmp(&a.1));
+        found.truncate(keep);
+    }
+    found.sort_unstable_by_key(|(ord, _)| *ord);
+    let ords: Vec<u64> = found.iter().map(|(ord, _)| *ord).collect();
+    let mut entries = Vec::with_capacity(found.len());
+    column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+        entries.push(String::from_utf8_lossy(bytes).into_owned());
+    })?;
+    Ok(entries
+        .into_iter()
+        .zip(found)
+        .map(|(entry, (_, count))| (entry, u64::from(count)))
+        .collect())
+}
+
+/// Merges per-segment facet counts into labelled buckets, most frequent first.
+pub(crate) fn merge_facet(segments: Vec<Vec<(String, u64)>>, limit: usize) -> Vec<FacetBucket> {
+    let mut merged: HashMap<String, u64> = HashMap::new();
+    for entries in segments {
+        for (entry, count) in entries {
+            *merged.entry(entry).or_default() += count;
+        }
+    }
+    let mut buckets: Vec<FacetBucket> = merged
+        .into_iter()
+        .map(|(entry, count)| {
+            let (value, label) = facets::parse_entry(&entry);
+            FacetBucket {
+                value,
+                label,
+                count,
+            }
+        })
+        .collect();
+    buckets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    buckets.truncate(limit);
+    buckets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bitsets_hold_and_combine_documents() {
+        let mut a = DocBits::empty(130);
+        for doc in [0, 63, 64, 129] {
+            a.insert(doc);
+        }
+        assert_eq!(a.iter().collect::<Vec<_>>(), [0, 63, 64, 129]);
+        let full = DocBits::full(130);
+        assert_eq!(full.count(), 130);
+        let mut b = DocBits::empty(130);
+        b.insert(64);
+        b.insert(100);
+        let mut both = a.clone();
+        both.intersect(&b);
+        assert_eq!(both.iter().collect::<Vec<_>>(), [64]);
+        a.unite(&b);
+        assert_eq!(a.count(), 5);
+        assert!(a.contains(0) && a.contains(100) && !a.contains(101) && !a.contains(500));
+    }
+
+    #[test]
+    fn top_k_keeps_the_best_in_order() {
+        let mut top = TopK::new(3);
+        for (i, score) in [1.0f32, 5.0, 3.0, 4.0, 2.0].into_iter().enumerate() {
+            top.push(score, 0, i as u32);
+        }
+        assert_eq!(top.floor(), Some(3.0));
+        let keys: Vec<f32> = top.into_sorted().iter().map(|r| r.key).collect();
+        assert_eq!(keys, [5.0, 4.0, 3.0]);
+        let mut ties = TopK::new(2);
+        for doc in [7, 3, 5] {
+            ties.push(1.0f32, 0, doc);
+        }
+        let docs: Vec<u32> = ties.into_sorted().iter().map(|r| r.doc).collect();
+        assert_eq!(docs, [3, 5], "ties go to the earlier document");
+    }
+}

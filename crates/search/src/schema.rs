@@ -1,0 +1,175 @@
+//! The index schema and the conversion of a [`SearchDoc`] into an index document.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::SearchDoc;
+use crate::analyzer::{self, normalize};
+use crate::facets::{self, FACETS};
+
+/// Bump when the schema or the analyzers change: an index built with another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Fast column of the quality multiplier.
+pub(crate) const BOOST: &str = "boost";
+/// Fast column of the modification time (seconds).
+pub(crate) const MODIFIED: &str = "modified";
+/// Fast column of the usage count.
+pub(crate) const POPULARITY: &str = "popularity";
+/// Fast column of the folded title, for sorting by title.
+pub(crate) const TITLE_SORT: &str = "title_sort";
+
+/// The fields of the index.
+#[derive(Clone)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub doc: Field,
+    pub visible_to: Field,
+    pub keyword_suggest: Field,
+    pub title: Field,
+    pub title_exact: Field,
+    pub title_pairs: Field,
+    pub title_en: Field,
+    pub text: Field,
+    pub text_pairs: Field,
+    pub text_en: Field,
+    pub boost: Field,
+    pub modified: Field,
+    pub popularity: Field,
+    pub title_sort: Field,
+    /// Per facet in [`FACETS`] order: (filter field, count column).
+    pub facets: Vec<(Field, Field)>,
+}
+
+fn analyzed(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
+}
+
+impl Fields {
+    /// Builds the schema and its field handles.
+    pub fn build() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let fields = Fields {
+            id: b.add_text_field("id", STRING),
+            doc: b.add_bytes_field("doc", STORED),
+            visible_to: b.add_text_field("visible_to", STRING),
+            keyword_suggest: b.add_text_field("keyword_suggest", STRING),
+            title: b.add_text_field("title", analyzed(analyzer::FOLDED)),
+            title_exact: b.add_text_field("title_exact", analyzed(analyzer::EXACT)),
+            title_pairs: b.add_text_field("title_pairs", analyzed(analyzer::PAIRS)),
+            title_en: b.add_text_field("title_en", analyzed(analyzer::ENGLISH)),
+            text: b.add_text_field("text", analyzed(analyzer::FOLDED)),
+            text_pairs: b.add_text_field("text_pairs", analyzed(analyzer::PAIRS)),
+            text_en: b.add_text_field("text_en", analyzed(analyzer::ENGLISH)),
+            boost: b.add_f64_field(BOOST, FAST),
+            modified: b.add_i64_field(MODIFIED, FAST | INDEXED),
+            popularity: b.add_u64_field(POPULARITY, FAST),
+            title_sort: b.add_text_field(TITLE_SORT, TextOptions::default().set_fast("raw")),
+            facets: FACETS
+                .iter()
+                .map(|f| {
+                    (
+                        b.add_text_field(&facets::filter_field(f.name), STRING),
+                        b.add_text_field(
+                            &facets::count_column(f.name),
+                            TextOptions::default().set_fast("raw"),
+                        ),
+                    )
+                })
+                .collect(),
+        };
+        (b.build(), fields)
+    }
+
+    /// The index document of a dataset.
+    pub fn document(&self, d: &SearchDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        let mut add = |field: Field, text: &str| {
+            if !text.is_empty() {
+                doc.add_text(field, normalize(text));
+            }
+        };
+        let both = |t: &dulieu_core::text::LangText| {
+            [t.vi.as_deref(), t.en.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        add(self.id, &d.id.to_string());
+        for title in both(&d.title) {
+            add(self.title, &title);
+            add(self.title_exact, &title);
+            add(self.title_pairs, &title);
+        }
+        add(self.title_en, d.title.en.as_deref().unwrap_or_default());
+
+        // Text around the title: what the dataset is about, who publishes it, what it contains.
+        let mut described: Vec<String> = both(&d.description);
+        let mut named: Vec<String> = d.keywords.clone();
+        named.extend(both(&d.publisher.name));
+        named.extend(d.themes.iter().flat_map(|t| both(&t.label)));
+        named.extend(d.spatial.iter().cloned());
+        for distribution in &d.distributions {
+            described.extend(both(&distribution.title));
+        }
+        for text in described.iter().chain(&named) {
+            add(self.text, text);
+            add(self.text_pairs, text);
+        }
+        for format in d.formats() {
+            add(self.text, &format);
+        }
+        let english = [d.description.en.as_deref(), d.publisher.name.en.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain(d.themes.iter().filter_map(|t| t.label.en.as_deref()))
+            .chain(d.distributions.iter().filter_map(|x| x.title.en.as_deref()));
+        for text in english {
+            add(self.text_en, text);
+        }
+
+        if d.public {
+            add(self.visible_to, crate::query::PUBLIC);
+            for keyword in &d.keywords {
+                let value = facets::keyword_value(keyword);
+                let folded = analyzer::terms(&value, analyzer::Form::Folded).join(" ");
+                add(
+                    self.keyword_suggest,
+                    &crate::suggest::keyword_entry(&folded, &value),
+                );
+            }
+        } else {
+            add(
+                self.visible_to,
+                &crate::query::organization_visibility(d.publisher.id),
+            );
+        }
+        let title_sort = analyzer::terms(
+            d.title.get("vi").unwrap_or_default(),
+            analyzer::Form::Folded,
+        )
+        .join(" ");
+        add(self.title_sort, &title_sort);
+        for (def, (filter, column)) in FACETS.iter().zip(&self.facets) {
+            for value in (def.values)(d) {
+                add(*filter, &value.value);
+                add(*column, &facets::column_entry(&value));
+            }
+        }
+        doc.add_f64(self.boost, d.quality_boost());
+        doc.add_i64(self.modified, d.modified_timestamp());
+        doc.add_u64(self.popularity, d.popularity);
+        doc.add_bytes(
+            self.doc,
+            serde_json::to_vec(d).unwrap_or_default().as_slice(),
+        );
+        doc
+    }
+}

@@ -1,0 +1,593 @@
+//! The search index on a small fixed catalog: folding, ranking, facets, visibility, paging,
+//! suggestions, updates and persistence.
+
+use chrono::NaiveDate;
+use dulieu_core::Error;
+use dulieu_core::text::LangText;
+use dulieu_search::{
+    DistributionText, Labelled, OrganizationSuggestion, Publisher, SearchDoc, SearchIndex,
+    SearchRequest, SearchResults, Sort, Viewer, WriterSettings,
+};
+use uuid::Uuid;
+
+fn publisher(slug: &str, vi: &str, en: &str, official: bool) -> Publisher {
+    Publisher {
+        id: Uuid::new_v5(&Uuid::NAMESPACE_URL, slug.as_bytes()),
+        slug: slug.into(),
+        name: LangText::new(vi, en),
+        kind: if official { "ministry" } else { "company" }.into(),
+        provenance: if official { "official" } else { "community" }.into(),
+    }
+}
+
+fn finance() -> Publisher {
+    publisher("bo-tai-chinh", "Bộ Tài chính", "Ministry of Finance", true)
+}
+
+fn statistics() -> Publisher {
+    publisher(
+        "tong-cuc-thong-ke",
+        "Tổng cục Thống kê",
+        "General Statistics Office",
+        true,
+    )
+}
+
+fn company() -> Publisher {
+    publisher(
+        "cong-ty-du-lieu",
+        "Công ty Dữ liệu Mở",
+        "Open Data Company",
+        false,
+    )
+}
+
+struct Fixture {
+    slug: &'static str,
+    title: (&'static str, &'static str),
+    description: &'static str,
+    keywords: &'static [&'static str],
+    publisher: Publisher,
+    formats: &'static [&'static str],
+    open: bool,
+    public: bool,
+    modified: (i32, u32, u32),
+}
+
+fn doc(f: Fixture) -> SearchDoc {
+    SearchDoc {
+        id: Uuid::new_v5(&Uuid::NAMESPACE_OID, f.slug.as_bytes()),
+        slug: f.slug.into(),
+        title: LangText::new(f.title.0, f.title.1),
+        description: LangText {
+            vi: Some(f.description.into()),
+            en: None,
+        },
+        keywords: f.keywords.iter().map(|k| k.to_string()).collect(),
+        publisher: f.publisher,
+        themes: vec![Labelled {
+            code: "ECON".into(),
+            label: LangText::new("Kinh tế và tài chính", "Economy and finance"),
+        }],
+        distributions: f
+            .formats
+            .iter()
+            .map(|format| DistributionText {
+                title: LangText::new("Tệp dữ liệu", "Data file"),
+                format: Some(format.to_string()),
+            })
+            .collect(),
+        spatial: Some("Việt Nam".into()),
+        license: Labelled {
+            code: if f.open { "cc-by-4.0" } else { "proprietary" }.into(),
+            label: LangText::new("Giấy phép", "License"),
+        },
+        license_open: f.open,
+        frequency: Some("annual".into()),
+        status: if f.public { "published" } else { "draft" }.into(),
+        access_rights: "public".into(),
+        public: f.public,
+        has_temporal: true,
+        has_contact: true,
+        modified: NaiveDate::from_ymd_opt(f.modified.0, f.modified.1, f.modified.2).unwrap(),
+        popularity: 0,
+    }
+}
+
+fn catalog() -> Vec<SearchDoc> {
+    vec![
+        doc(Fixture {
+            slug: "du-toan-ngan-sach-nha-nuoc",
+            title: (
+                "Dự toán ngân sách nhà nước năm 2024",
+                "State budget estimates 2024",
+            ),
+            description: "Dự toán thu, chi ngân sách nhà nước theo lĩnh vực.",
+            keywords: &["ngân sách", "tài chính công"],
+            publisher: finance(),
+            formats: &["CSV", "XLSX"],
+            open: true,
+            public: true,
+            modified: (2024, 1, 15),
+        }),
+        doc(Fixture {
+            slug: "quyet-toan-ngan-sach",
+            title: (
+                "Quyết toán ngân sách địa phương",
+                "Local budget final accounts",
+            ),
+            description: "Số liệu quyết toán ngân sách của các tỉnh.",
+            keywords: &["ngân sách"],
+            publisher: finance(),
+            formats: &["PDF"],
+            open: true,
+            public: true,
+            modified: (2023, 6, 1),
+        }),
+        doc(Fixture {
+            slug: "sach-giao-khoa-ngan-hang",
+            title: (
+                "Danh mục sách giáo khoa và ngân hàng đề thi",
+                "Textbooks and exam banks",
+            ),
+            description: "Sách giáo khoa phổ thông.",
+            keywords: &["giáo dục"],
+            publisher: company(),
+            formats: &["CSV"],
+            open: false,
+            public: true,
+            modified: (2024, 3, 1),
+        }),
+        doc(Fixture {
+            slug: "dan-so-ha-noi",
+            title: ("Dân số Hà Nội theo quận", "Population of Hanoi by district"),
+            description: "Dân số trung bình theo giới tính và đơn vị hành chính.",
+            keywords: &["dân số", "Hà Nội"],
+            publisher: statistics(),
+            formats: &["CSV", "JSON"],
+            open: true,
+            public: true,
+            modified: (2025, 2, 1),
+        }),
+        doc(Fixture {
+            slug: "ban-do-ha-noi-cu",
+            title: ("Bản đồ hạ nói", "Old map"),
+            description: "Tài liệu lịch sử.",
+            keywords: &["bản đồ"],
+            publisher: company(),
+            formats: &["PDF"],
+            open: false,
+            public: true,
+            modified: (2019, 5, 5),
+        }),
+        doc(Fixture {
+            slug: "ngan-sach-du-thao",
+            title: ("Ngân sách dự thảo nội bộ", "Draft internal budget"),
+            description: "Bản nháp chưa công bố.",
+            keywords: &["ngân sách"],
+            publisher: finance(),
+            formats: &["XLSX"],
+            open: true,
+            public: false,
+            modified: (2025, 1, 1),
+        }),
+    ]
+}
+
+fn index_with(docs: &[SearchDoc]) -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path(), WriterSettings::default()).unwrap();
+    for d in docs {
+        index.add(d).unwrap();
+    }
+    index.commit(7).unwrap();
+    index.set_organizations(
+        [finance(), statistics(), company()]
+            .into_iter()
+            .map(|p| OrganizationSuggestion {
+                slug: p.slug,
+                name: p.name,
+                kind: p.kind,
+                provenance: p.provenance,
+            })
+            .collect(),
+    );
+    (dir, index)
+}
+
+fn anonymous() -> Viewer {
+    Viewer::default()
+}
+
+fn slugs(results: &SearchResults) -> Vec<&str> {
+    results.results.iter().map(|h| h.slug.as_str()).collect()
+}
+
+fn search(index: &SearchIndex, q: &str) -> SearchResults {
+    index.search(&SearchRequest::new(q, anonymous())).unwrap()
+}
+
+#[test]
+fn every_spelling_of_a_place_finds_it() {
+    let (_dir, index) = index_with(&catalog());
+    let expected = search(&index, "hà nội");
+    assert_eq!(slugs(&expected)[0], "dan-so-ha-noi");
+    for q in ["ha noi", "Ha Noi", "HÀ NỘI", "ha\u{300} no\u{323}\u{302}i"] {
+        assert_eq!(slugs(&search(&index, q)), slugs(&expected), "{q:?}");
+    }
+}
+
+#[test]
+fn accents_as_typed_rank_above_other_accents() {
+    let (_dir, index) = index_with(&catalog());
+    assert_eq!(
+        slugs(&search(&index, "hà nội"))[..2],
+        ["dan-so-ha-noi", "ban-do-ha-noi-cu"]
+    );
+    assert_eq!(
+        slugs(&search(&index, "hạ nói"))[..2],
+        ["ban-do-ha-noi-cu", "dan-so-ha-noi"]
+    );
+}
+
+#[test]
+fn the_word_ranks_above_its_syllables_scattered() {
+    let (_dir, index) = index_with(&catalog());
+    for q in ["ngân sách", "ngan sach"] {
+        let found = search(&index, q);
+        assert_eq!(found.total, 3, "{q}: budget datasets and the textbook list");
+        let mut budgets = slugs(&found)[..2].to_vec();
+        budgets.sort();
+        assert_eq!(
+            budgets,
+            ["du-toan-ngan-sach-nha-nuoc", "quyet-toan-ngan-sach"],
+            "{q}"
+        );
+        assert_eq!(slugs(&found)[2], "sach-giao-khoa-ngan-hang", "{q}");
+    }
+}
+
+#[test]
+fn english_is_stemmed_and_one_typo_is_forgiven() {
+    let (_dir, index) = index_with(&catalog());
+    assert_eq!(
+        slugs(&search(&index, "budgets"))[..2],
+        ["du-toan-ngan-sach-nha-nuoc", "quyet-toan-ngan-sach"]
+    );
+    assert_eq!(slugs(&search(&index, "populaton")), ["dan-so-ha-noi"]);
+    assert!(
+        search(&index, "pop").results.is_empty(),
+        "short words need an exact match"
+    );
+}
+
+#[test]
+fn a_query_no_dataset_fully_matches_falls_back_to_any_word() {
+    let (_dir, index) = index_with(&catalog());
+    let strict = search(&index, "dân số");
+    assert!(!strict.relaxed);
+    let relaxed = search(&index, "dân số xyzzy");
+    assert!(relaxed.relaxed);
+    assert_eq!(slugs(&relaxed)[0], "dan-so-ha-noi");
+}
+
+#[test]
+fn results_carry_highlights() {
+    let (_dir, index) = index_with(&catalog());
+    let found = search(&index, "ngan sach");
+    let hit = found
+        .results
+        .iter()
+        .find(|h| h.slug == "du-toan-ngan-sach-nha-nuoc")
+        .unwrap();
+    assert_eq!(
+        hit.highlights.title.as_deref(),
+        Some("Dự toán <mark>ngân</mark> <mark>sách</mark> nhà nước năm 2024")
+    );
+    assert!(
+        hit.highlights
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("<mark>ngân</mark>")
+    );
+    assert_eq!(hit.publisher.provenance, "official");
+    assert!(hit.score.is_some());
+}
+
+#[test]
+fn facets_count_and_filters_combine() {
+    let (_dir, index) = index_with(&catalog());
+    let mut request = SearchRequest::new("", anonymous());
+    request.facets = vec![
+        "organization".into(),
+        "format".into(),
+        "open_license".into(),
+    ];
+    let all = index.search(&request).unwrap();
+    assert_eq!(all.total, 5, "the draft is not public");
+    let organizations = &all.facets["organization"];
+    assert_eq!(organizations[0].value, "bo-tai-chinh");
+    assert_eq!(organizations[0].count, 2);
+    assert_eq!(
+        organizations[0].label.as_ref().unwrap().en.as_deref(),
+        Some("Ministry of Finance")
+    );
+    let csv = all.facets["format"]
+        .iter()
+        .find(|b| b.value == "CSV")
+        .unwrap();
+    assert_eq!(csv.count, 3);
+
+    // Values of one facet are alternatives; facets combine.
+    request.filters = vec![
+        ("format".into(), "CSV".into()),
+        ("format".into(), "PDF".into()),
+        ("open_license".into(), "yes".into()),
+    ];
+    let filtered = index.search(&request).unwrap();
+    let mut found = slugs(&filtered);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "dan-so-ha-noi",
+            "du-toan-ngan-sach-nha-nuoc",
+            "quyet-toan-ngan-sach"
+        ]
+    );
+    // A filtered facet still counts its other values (ignoring its own filter).
+    let formats = &filtered.facets["format"];
+    assert!(
+        formats.iter().any(|b| b.value == "XLSX" && b.count == 1),
+        "{formats:?}"
+    );
+    assert_eq!(
+        filtered.facets["open_license"].len(),
+        2,
+        "open_license counted without its filter"
+    );
+}
+
+#[test]
+fn unknown_facets_and_bad_pages_are_refused() {
+    let (_dir, index) = index_with(&catalog());
+    let mut request = SearchRequest::new("x", anonymous());
+    request.facets = vec!["colour".into()];
+    assert!(matches!(
+        index.search(&request),
+        Err(Error::BadRequest {
+            code: "unknown_facet",
+            ..
+        })
+    ));
+    let mut request = SearchRequest::new("x", anonymous());
+    request.filters = vec![("colour".into(), "red".into())];
+    assert!(matches!(
+        index.search(&request),
+        Err(Error::BadRequest {
+            code: "unknown_facet",
+            ..
+        })
+    ));
+    for (page, size) in [(0, 10), (1, 0), (1, 101), (1_001, 10)] {
+        let mut request = SearchRequest::new("x", anonymous());
+        request.page = page;
+        request.page_size = size;
+        assert!(
+            matches!(
+                index.search(&request),
+                Err(Error::BadRequest {
+                    code: "page_out_of_range",
+                    ..
+                })
+            ),
+            "page {page} size {size}"
+        );
+    }
+}
+
+#[test]
+fn non_public_datasets_only_reach_their_organization_and_sysadmins() {
+    let (_dir, index) = index_with(&catalog());
+    let draft = "ngan-sach-du-thao";
+    assert!(!slugs(&search(&index, "ngân sách")).contains(&draft));
+    let member = Viewer {
+        sees_all: false,
+        organizations: vec![finance().id],
+    };
+    let other = Viewer {
+        sees_all: false,
+        organizations: vec![company().id],
+    };
+    let admin = Viewer {
+        sees_all: true,
+        organizations: vec![],
+    };
+    let find = |viewer: Viewer| {
+        index
+            .search(&SearchRequest::new("ngân sách", viewer))
+            .unwrap()
+            .results
+            .into_iter()
+            .any(|h| h.slug == draft)
+    };
+    assert!(find(member.clone()));
+    assert!(find(admin));
+    assert!(!find(other));
+    assert!(
+        index
+            .suggest("ngân sách dự th", &anonymous(), 5)
+            .unwrap()
+            .datasets
+            .is_empty()
+    );
+    assert_eq!(
+        index
+            .suggest("ngân sách dự th", &member, 5)
+            .unwrap()
+            .datasets[0]
+            .slug,
+        draft
+    );
+}
+
+#[test]
+fn sorts_and_pages() {
+    let (_dir, index) = index_with(&catalog());
+    let mut request = SearchRequest::new("", anonymous());
+    request.sort = Sort::Modified;
+    assert_eq!(slugs(&index.search(&request).unwrap())[0], "dan-so-ha-noi");
+    request.sort = Sort::Title;
+    let by_title = index.search(&request).unwrap();
+    assert_eq!(slugs(&by_title)[..2], ["ban-do-ha-noi-cu", "dan-so-ha-noi"]);
+    request.page_size = 2;
+    request.page = 2;
+    let second = index.search(&request).unwrap();
+    assert_eq!(slugs(&second), slugs(&by_title)[2..4]);
+    assert_eq!(second.total, 5);
+}
+
+#[test]
+fn suggestions_complete_what_is_typed() {
+    let (_dir, index) = index_with(&catalog());
+    let found = index.suggest("ngân s", &anonymous(), 5).unwrap();
+    let mut suggested: Vec<&str> = found.datasets.iter().map(|d| d.slug.as_str()).collect();
+    suggested.sort();
+    assert_eq!(
+        suggested,
+        [
+            "du-toan-ngan-sach-nha-nuoc",
+            "quyet-toan-ngan-sach",
+            "sach-giao-khoa-ngan-hang"
+        ],
+        "titles with `ngân` and a word beginning with `s`"
+    );
+    assert!(
+        found.datasets[0]
+            .highlight
+            .as_deref()
+            .unwrap()
+            .contains("<mark>ngân</mark>")
+    );
+    assert_eq!(found.keywords[0].keyword, "ngân sách");
+    assert_eq!(
+        found.keywords[0].count, 2,
+        "the draft's keywords are not suggested"
+    );
+    let organizations = index
+        .suggest("bo tai", &anonymous(), 5)
+        .unwrap()
+        .organizations;
+    assert_eq!(organizations[0].slug, "bo-tai-chinh");
+    assert!(
+        index
+            .suggest("   ", &anonymous(), 5)
+            .unwrap()
+            .datasets
+            .is_empty()
+    );
+}
+
+#[test]
+fn any_query_string_is_answered() {
+    let (_dir, index) = index_with(&catalog());
+    let long = "ngân sách ".repeat(1_000);
+    for q in [
+        "\"unbalanced",
+        "((( AND OR NOT *:* [",
+        "\u{0}\u{1b}[31m\u{7f}",
+        "数据 данные 📊 ngân sách",
+        long.as_str(),
+        "title:ngân -sách +x~2 ^3",
+    ] {
+        index.search(&SearchRequest::new(q, anonymous())).unwrap();
+        index.suggest(q, &anonymous(), 5).unwrap();
+    }
+    assert_eq!(search(&index, "数据 данные 📊 ngân sách").total, 3);
+}
+
+#[test]
+fn upserts_replace_deletes_remove_and_commits_persist() {
+    let docs = catalog();
+    let (dir, index) = index_with(&docs);
+    assert_eq!(index.indexed_seq(), Some(7));
+    let mut renamed = docs[0].clone();
+    renamed.title = LangText::new("Kế hoạch tài chính", "Financial plan");
+    index.upsert(&renamed).unwrap();
+    index.delete(docs[3].id).unwrap();
+    assert!(
+        slugs(&search(&index, "dân số")).contains(&"dan-so-ha-noi"),
+        "not visible before the commit"
+    );
+    index.commit(9).unwrap();
+    assert!(!slugs(&search(&index, "dân số")).contains(&"dan-so-ha-noi"));
+    assert_eq!(
+        slugs(&search(&index, "kế hoạch")),
+        ["du-toan-ngan-sach-nha-nuoc"]
+    );
+    assert!(
+        search(&index, "estimates").results.is_empty(),
+        "the old title is gone"
+    );
+    drop(index);
+
+    let reopened = SearchIndex::open(dir.path(), WriterSettings::default()).unwrap();
+    assert_eq!(reopened.indexed_seq(), Some(9));
+    assert_eq!(reopened.num_docs(), 5);
+    assert_eq!(
+        slugs(&search(&reopened, "kế hoạch")),
+        ["du-toan-ngan-sach-nha-nuoc"]
+    );
+    reopened.clear().unwrap();
+    reopened.commit(10).unwrap();
+    assert_eq!(reopened.num_docs(), 0);
+}
+
+#[test]
+fn filter_values_match_however_they_are_typed() {
+    let (_dir, index) = index_with(&catalog());
+    let mut request = SearchRequest::new("", anonymous());
+    request.filters = vec![
+        ("keyword".into(), " Ngân Sách ".into()),
+        ("format".into(), "pdf".into()),
+    ];
+    assert_eq!(
+        slugs(&index.search(&request).unwrap()),
+        ["quyet-toan-ngan-sach"]
+    );
+}
+
+#[test]
+fn keyword_counts_follow_updates_and_deletes() {
+    let docs = catalog();
+    let (_dir, index) = index_with(&docs);
+    let count =
+        |index: &SearchIndex| index.suggest("ngân", &anonymous(), 5).unwrap().keywords[0].count;
+    assert_eq!(count(&index), 2);
+    index.upsert(&docs[0]).unwrap();
+    index.commit(8).unwrap();
+    assert_eq!(count(&index), 2, "a replaced dataset counts once");
+    index.delete(docs[1].id).unwrap();
+    index.commit(9).unwrap();
+    assert_eq!(count(&index), 1);
+}
+
+#[test]
+fn rollback_drops_uncommitted_changes() {
+    let (_dir, index) = index_with(&catalog());
+    index.clear().unwrap();
+    index.rollback().unwrap();
+    index.commit(8).unwrap();
+    assert_eq!(index.num_docs(), 5 + 1);
+}
+
+#[test]
+fn a_second_writer_on_the_same_directory_is_refused() {
+    let (dir, _index) = index_with(&catalog());
+    let Err(Error::Internal(message)) = SearchIndex::open(dir.path(), WriterSettings::default())
+    else {
+        panic!("a second writer opened the index");
+    };
+    assert!(message.contains("another process"), "{message}");
+}
