@@ -507,7 +507,11 @@ pub fn search(args: SearchArgs) -> anyhow::Result<()> {
     index.set_result_cache_entries(0);
     let engine = run_queries(&index, &publishers, threads, args.seconds, args.seed)?;
     index.set_result_cache_entries(DEFAULT_RESULT_CACHE_ENTRIES);
-    let cached = run_queries(&index, &publishers, threads, args.seconds, args.seed)?;
+    let before = index.result_cache_stats();
+    let mut cached = run_queries(&index, &publishers, threads, args.seconds, args.seed)?;
+    let after = index.result_cache_stats();
+    let (hits, misses) = (after.0 - before.0, after.1 - before.1);
+    cached["hit_ratio"] = json!(round(hits as f64 / (hits + misses).max(1) as f64));
     let rss_after_queries = rss_kib(std::process::id(), "VmRSS");
     let rss_peak = rss_kib(std::process::id(), "VmHWM");
     let index_bytes: u64 = walk_size(&dir);

@@ -226,7 +226,10 @@ fn word_clauses(
                     clauses.push(clause(fields.title_en, &word.stem, 2.0));
                     clauses.push(clause(fields.text_en, &word.stem, 0.5));
                 }
-                if word.folded.chars().count() >= FUZZY_MIN_CHARS {
+                // Typos are looked for only in words typed without accents: a Vietnamese
+                // syllable typed with its accents is deliberate, and one edit away lies another
+                // word (`nghiệp`, `nghiệm`).
+                if word.exact == word.folded && word.folded.chars().count() >= FUZZY_MIN_CHARS {
                     for (field, boost) in [(fields.title, 0.3), (fields.text, 0.1)] {
                         for typo in typo_terms(segment, field, &word.folded)? {
                             clauses.push(clause(field, &typo, boost));

@@ -9,15 +9,23 @@ use crate::query::{FUZZY_MIN_CHARS, QueryText};
 
 /// What to mark.
 pub(crate) struct Matcher {
-    words: Vec<String>,
+    /// Folded words, and whether a word one edit away also matches (typed without accents).
+    words: Vec<(String, bool)>,
     prefix: Option<String>,
 }
 
 impl Matcher {
     pub fn new(query: &QueryText) -> Self {
-        let mut words: Vec<String> = query.words.iter().map(|w| w.folded.clone()).collect();
+        let mut words: Vec<(String, bool)> = query
+            .words
+            .iter()
+            .map(|w| {
+                let fuzzy = w.exact == w.folded && w.folded.chars().count() >= FUZZY_MIN_CHARS;
+                (w.folded.clone(), fuzzy)
+            })
+            .collect();
         let prefix = if query.last_is_prefix {
-            words.pop()
+            words.pop().map(|(w, _)| w)
         } else {
             None
         };
@@ -32,9 +40,10 @@ impl Matcher {
         self.prefix
             .as_deref()
             .is_some_and(|p| folded.starts_with(p))
-            || self.words.iter().any(|w| {
-                w == folded || (w.chars().count() >= FUZZY_MIN_CHARS && within_one_edit(w, folded))
-            })
+            || self
+                .words
+                .iter()
+                .any(|(w, fuzzy)| w == folded || (*fuzzy && within_one_edit(w, folded)))
     }
 }
 

@@ -400,6 +400,11 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Searches answered from the cache of whole answers, and computed, since the index opened.
+    pub fn result_cache_stats(&self) -> (u64, u64) {
+        self.results.stats()
+    }
+
     /// Sets how many whole answers are kept between commits (0 turns the cache off).
     pub fn set_result_cache_entries(&self, entries: usize) {
         self.results.set_capacity(entries);

@@ -10,7 +10,7 @@
 //! | title, English stem                     | 2.0       |
 //! | other text, folded                      | 1.0 (0.5) |
 //! | other text, English stem                | 0.5       |
-//! | one typo (words of 5+ letters)          | 0.3 title, 0.1 other text |
+//! | one typo (words of 5+ letters typed without accents) | 0.3 title, 0.1 other text |
 //!
 //! A word typed with accents (`hạ`) means that word, not its homographs without accents (`hà`):
 //! its exact form then dominates.

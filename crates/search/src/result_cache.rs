@@ -14,6 +14,8 @@ use crate::SearchResults;
 pub const DEFAULT_RESULT_CACHE_ENTRIES: usize = 1024;
 
 struct Inner {
+    hits: u64,
+    misses: u64,
     capacity: usize,
     generation: u64,
     tick: u64,
@@ -28,6 +30,8 @@ impl ResultCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             inner: Mutex::new(Inner {
+                hits: 0,
+                misses: 0,
                 capacity,
                 generation: 0,
                 tick: 0,
@@ -49,9 +53,18 @@ impl ResultCache {
         let mut inner = self.lock();
         inner.tick += 1;
         let tick = inner.tick;
-        let entry = inner.entries.get_mut(key)?;
-        entry.0 = tick;
-        Some(entry.1.clone())
+        match inner.entries.get_mut(key) {
+            Some(entry) => {
+                entry.0 = tick;
+                let found = entry.1.clone();
+                inner.hits += 1;
+                Some(found)
+            }
+            None => {
+                inner.misses += 1;
+                None
+            }
+        }
     }
 
     /// Keeps an answer computed at `generation`, unless the index changed since.
@@ -78,6 +91,12 @@ impl ResultCache {
         let mut inner = self.lock();
         inner.generation += 1;
         inner.entries.clear();
+    }
+
+    /// Answers served from the cache and computed, since the start.
+    pub fn stats(&self) -> (u64, u64) {
+        let inner = self.lock();
+        (inner.hits, inner.misses)
     }
 
     pub fn set_capacity(&self, capacity: usize) {
@@ -114,6 +133,7 @@ mod tests {
         assert_eq!(cache.get("a").unwrap().total, 1);
         cache.clear();
         assert!(cache.get("a").is_none());
+        assert_eq!(cache.stats(), (1, 1));
     }
 
     #[test]
