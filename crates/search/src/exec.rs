@@ -380,9 +380,9 @@ impl Plan<'_> {
             }
             base = text;
             scoring = words.into_iter().flatten().collect();
-            if self.mode == Mode::Search {
-                scoring.extend(pair_clauses(segment, self.fields, self.text)?);
-            }
+            // Adjacent words as typed rank their pair first, in suggestions too (`bo tai` →
+            // `Bộ Tài chính` before `Bộ Giao thông vận tải`).
+            scoring.extend(pair_clauses(segment, self.fields, self.text)?);
         }
         if !self.viewer.sees_all {
             let mut allowed = vec![Term::from_field_text(

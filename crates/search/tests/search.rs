@@ -591,3 +591,32 @@ fn a_second_writer_on_the_same_directory_is_refused() {
     };
     assert!(message.contains("another process"), "{message}");
 }
+
+#[test]
+fn suggestions_rank_the_typed_pair_first() {
+    let (_dir, index) = index_with(&catalog());
+    // A shorter title with both words apart would win on word counts alone.
+    let mut scattered = catalog()[0].clone();
+    scattered.id = uuid::Uuid::new_v4();
+    scattered.slug = "ngan-hang-sach".into();
+    scattered.title = LangText::new("Ngân hàng sách", "Book bank");
+    index.upsert(&scattered).unwrap();
+    index.commit(8).unwrap();
+    let typed = index
+        .suggest("ngan sach ", &anonymous(), 5)
+        .unwrap()
+        .datasets;
+    let order: Vec<&str> = typed.iter().map(|d| d.slug.as_str()).collect();
+    let mut first = order[..2].to_vec();
+    first.sort();
+    assert_eq!(
+        first,
+        ["du-toan-ngan-sach-nha-nuoc", "quyet-toan-ngan-sach"],
+        "{order:?}"
+    );
+    assert_eq!(
+        order[2..],
+        ["ngan-hang-sach", "sach-giao-khoa-ngan-hang"],
+        "{order:?}"
+    );
+}
