@@ -40,6 +40,11 @@ pub(crate) fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
 }
 
 impl App {
+    /// The public base URL of the portal (no trailing slash), as links to it are written.
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
+    }
+
     /// Adds the download URL of uploaded distributions.
     pub(crate) fn present(&self, mut dataset: Dataset) -> Dataset {
         for distribution in &mut dataset.distributions {

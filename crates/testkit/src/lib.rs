@@ -136,6 +136,16 @@ impl TestApp {
         Some(Self::with(move |c| c.database_url = url).await)
     }
 
+    /// A fresh application with the demo catalog loaded and indexed.
+    pub async fn demo() -> Self {
+        let t = Self::new().await;
+        dulieu_demo::load(&t.app)
+            .await
+            .expect("load the demo catalog");
+        t.sync_search().await;
+        t
+    }
+
     /// Brings the search index up to date with every change made so far; returns the event-log
     /// position it reflects.
     pub async fn sync_search(&self) -> i64 {

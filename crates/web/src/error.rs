@@ -155,9 +155,15 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// JSON 404 for unknown paths.
-pub async fn not_found_fallback(uri: axum::http::Uri) -> ApiError {
-    ApiError(Error::not_found("path", uri.path()))
+/// 404 for unknown paths: JSON under `/api/`, the portal's HTML page elsewhere.
+pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        ApiError(Error::not_found("path", path)).into_response()
+    } else {
+        let path_and_query = uri.path_and_query().map_or(path, |pq| pq.as_str());
+        dulieu_portal::not_found_page(path_and_query)
+    }
 }
 
 /// JSON 405 for known paths with the wrong method.

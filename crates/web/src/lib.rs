@@ -1,5 +1,5 @@
 //! The HTTP face of dulieu (axum): the native JSON API under `/api/1/`, its OpenAPI document,
-//! health probes. The only crate that knows HTTP; [`error`] maps every error to a status in one place.
+//! health probes, and the public portal's pages (`dulieu-portal`) everywhere else. The only crate that knows HTTP; [`error`] maps every error to a status in one place.
 
 pub mod api;
 pub mod error;
@@ -29,6 +29,7 @@ pub fn router(app: App) -> Router {
             }),
         )
         .merge(api)
+        .merge(dulieu_portal::router())
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))

@@ -69,12 +69,7 @@ async fn create(w: &World, slug: &str, vi: &str, en: &str, extra: Value) -> Valu
 
 /// The demo catalog, loaded and indexed.
 async fn demo() -> TestApp {
-    let t = TestApp::new().await;
-    dulieu_demo::load(&t.app)
-        .await
-        .expect("load the demo catalog");
-    t.sync_search().await;
-    t
+    TestApp::demo().await
 }
 
 /// A second application on the same database with its own search index (a second server).

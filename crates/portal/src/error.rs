@@ -1,0 +1,86 @@
+//! Errors of pages: an HTML page in the page's language (404, 400 or 500) with a link home and
+//! the search form. `/api/…` keeps its JSON errors (crates/web).
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use dulieu_core::Error;
+use dulieu_i18n::message;
+use serde::Serialize;
+
+use crate::lang::Lang;
+use crate::render::render;
+
+/// What a page handler answers.
+pub type PageResult = Result<Html<String>, PageError>;
+
+/// An error while building a page, with the page's language.
+#[derive(Debug)]
+pub struct PageError {
+    /// The language of the page that failed.
+    pub lang: Lang,
+    /// What went wrong.
+    pub error: Error,
+}
+
+/// Wraps a rendered page or its error into a handler's answer.
+pub fn respond(lang: Lang, page: dulieu_core::Result<String>) -> PageResult {
+    page.map(Html).map_err(|error| PageError { lang, error })
+}
+
+/// The status of an error on a page: the request is wrong (400), the thing is missing (404), or
+/// the fault is ours (500). Pages show nothing that needs a login, so the rest are 500s.
+fn status_of(err: &Error) -> StatusCode {
+    match err {
+        Error::NotFound { .. } => StatusCode::NOT_FOUND,
+        Error::BadRequest { .. } | Error::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorPage {
+    status: u16,
+    detail: Option<String>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = status_of(&self.error);
+        if status.is_server_error() {
+            tracing::error!(error = %self.error, "page failed");
+        }
+        let detail = match &self.error {
+            Error::BadRequest { code, detail } => Some(message(
+                self.lang.locale,
+                &format!("error.{code}"),
+                &[("detail", detail)],
+            )),
+            _ => None,
+        };
+        let title = message(
+            self.lang.locale,
+            &format!("portal.error.{}.title", status.as_u16()),
+            &[],
+        );
+        let page = ErrorPage {
+            status: status.as_u16(),
+            detail,
+        };
+        match render("error.html", &self.lang, &title, page) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(err) => {
+                tracing::error!(error = %err, "error page failed");
+                (status, title).into_response()
+            }
+        }
+    }
+}
+
+/// The HTML 404 page for an unknown path (`/en/…` in English).
+pub fn not_found_page(path_and_query: &str) -> Response {
+    PageError {
+        lang: Lang::from_path(path_and_query),
+        error: Error::not_found("path", path_and_query),
+    }
+    .into_response()
+}

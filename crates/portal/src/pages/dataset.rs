@@ -1,0 +1,230 @@
+//! `/dataset/{slug}`: a dataset with its publisher, license, distributions, a citation, the API
+//! URL and schema.org `Dataset` JSON-LD.
+
+use axum::extract::{Path, State};
+use chrono::Datelike;
+use dulieu_app::App;
+use dulieu_core::Result;
+use dulieu_core::account::Actor;
+use dulieu_core::catalog::{Dataset, Distribution, License, Organization};
+use dulieu_i18n::{Locale, message};
+use serde::Serialize;
+use serde_json::json;
+
+use super::home::filtered_href;
+use super::text_in;
+use crate::error::{PageResult, respond};
+use crate::format;
+use crate::lang::{Lang, prefix_of};
+use crate::markdown;
+use crate::render::render;
+
+#[derive(Serialize)]
+struct DatasetPage {
+    description_html: Option<String>,
+    publisher: PublisherView,
+    license: LicenseView,
+    frequency: Option<String>,
+    modified: Option<String>,
+    themes: Vec<Link>,
+    keywords: Vec<Link>,
+    distributions: Vec<DistributionView>,
+    citation: String,
+    api_url: String,
+    json_ld: String,
+}
+
+#[derive(Serialize)]
+struct PublisherView {
+    slug: String,
+    name: String,
+    provenance: &'static str,
+}
+
+#[derive(Serialize)]
+struct LicenseView {
+    title: String,
+    url: Option<String>,
+    open: bool,
+}
+
+#[derive(Serialize)]
+struct Link {
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct DistributionView {
+    title: String,
+    format: Option<String>,
+    size: Option<String>,
+    href: String,
+}
+
+/// `GET /dataset/{slug}` and `GET /en/dataset/{slug}`.
+pub async fn page(State(app): State<App>, lang: Lang, Path(slug): Path<String>) -> PageResult {
+    let page = build(&app, &lang, &slug).await;
+    respond(lang, page)
+}
+
+/// The API download URL of a distribution (`/api/1/distributions/{id}/download`).
+fn download_path(distribution: &Distribution) -> String {
+    format!("/api/1/distributions/{}/download", distribution.id)
+}
+
+/// `json` for a `<script>` element: `</` cannot close it.
+fn script_safe(json: &serde_json::Value) -> String {
+    json.to_string()
+        .replace("</", "<\\/")
+        .replace("<!--", "\\u003c!--")
+}
+
+/// schema.org `Dataset` markup of `dataset`.
+fn json_ld(
+    dataset: &Dataset,
+    publisher: &Organization,
+    license: &LicenseView,
+    base: &str,
+    locale: Locale,
+) -> serde_json::Value {
+    let prefix = prefix_of(locale);
+    let distributions: Vec<_> = dataset
+        .distributions
+        .iter()
+        .map(|d| {
+            json!({
+                "@type": "DataDownload",
+                "name": text_in(&d.title, locale),
+                "encodingFormat": d.media_type.as_ref().or(d.format.as_ref()),
+                "contentUrl": format!("{base}{}", download_path(d)),
+            })
+        })
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": text_in(&dataset.title, locale),
+        "description": text_in(&dataset.description, locale),
+        "url": format!("{base}{prefix}/dataset/{}", dataset.slug),
+        "identifier": dataset.id.to_string(),
+        "inLanguage": locale.as_str(),
+        "keywords": dataset.keywords,
+        "license": license.url.clone().unwrap_or_else(|| license.title.clone()),
+        "isAccessibleForFree": true,
+        "publisher": {
+            "@type": "Organization",
+            "name": text_in(&publisher.name, locale),
+            "url": format!("{base}{prefix}/organization/{}", publisher.slug),
+        },
+        "dateModified": dataset.modified.map(|d| d.to_string()),
+        "datePublished": dataset.issued.map(|d| d.to_string()),
+        "distribution": distributions,
+    })
+}
+
+fn license_view(licenses: &[License], id: &str, open: bool, locale: Locale) -> LicenseView {
+    match licenses.iter().find(|l| l.id == id) {
+        Some(license) => LicenseView {
+            title: text_in(&license.title, locale),
+            url: license.url.clone(),
+            open: license.is_open,
+        },
+        None => LicenseView {
+            title: id.to_string(),
+            url: None,
+            open,
+        },
+    }
+}
+
+async fn build(app: &App, lang: &Lang, slug: &str) -> Result<String> {
+    let locale = lang.locale;
+    let prefix = lang.prefix();
+    let base = app.public_url();
+    let dataset = app.get_dataset(&Actor::anonymous(), slug).await?;
+    let publisher = app.get_organization(&dataset.publisher).await?;
+    let license = license_view(
+        &app.licenses().await?,
+        &dataset.license,
+        dataset.license_open,
+        locale,
+    );
+    let all_themes = app.themes().await?;
+    let themes = dataset
+        .themes
+        .iter()
+        .map(|code| Link {
+            label: all_themes
+                .iter()
+                .find(|t| &t.code == code)
+                .map_or_else(|| code.clone(), |t| text_in(&t.label, locale)),
+            href: filtered_href("theme", code, prefix),
+        })
+        .collect();
+    let keywords = dataset
+        .keywords
+        .iter()
+        .map(|k| Link {
+            label: k.clone(),
+            href: filtered_href("keyword", k, prefix),
+        })
+        .collect();
+    let distributions = dataset
+        .distributions
+        .iter()
+        .map(|d| DistributionView {
+            title: Some(text_in(&d.title, locale))
+                .filter(|t| !t.is_empty())
+                .or_else(|| d.filename.clone())
+                .unwrap_or_else(|| d.id.to_string()),
+            format: d.format.clone(),
+            size: d.byte_size.map(|b| format::size(b, locale)),
+            href: download_path(d),
+        })
+        .collect();
+    let title = text_in(&dataset.title, locale);
+    let publisher_name = text_in(&publisher.name, locale);
+    let page_url = format!("{base}{prefix}/dataset/{}", dataset.slug);
+    let year = dataset
+        .modified
+        .or(dataset.issued)
+        .map(|d| format!(" ({})", d.year()))
+        .unwrap_or_default();
+    let citation = format!(
+        "{publisher_name}{year}. {title}. {}. {page_url}",
+        message(locale, "ui.site_name", &[])
+    );
+    let description = text_in(&dataset.description, locale);
+    let page = DatasetPage {
+        description_html: (!description.trim().is_empty()).then(|| markdown::to_html(&description)),
+        json_ld: script_safe(&json_ld(&dataset, &publisher, &license, base, locale)),
+        publisher: PublisherView {
+            slug: publisher.slug.clone(),
+            name: publisher_name,
+            provenance: publisher.provenance.as_str(),
+        },
+        license,
+        frequency: dataset.frequency.clone(),
+        modified: dataset.modified.map(|d| format::date(d, locale)),
+        themes,
+        keywords,
+        distributions,
+        citation,
+        api_url: format!("{base}/api/1/datasets/{}", dataset.slug),
+    };
+    render("dataset.html", lang, &title, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_text_cannot_close_the_script() {
+        let out = script_safe(&json!({"name": "</script><script>alert(1)</script>"}));
+        assert!(!out.contains("</"), "{out}");
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back["name"], "</script><script>alert(1)</script>");
+    }
+}

@@ -1,0 +1,156 @@
+//! The template environment: templates embedded at compile time, auto-escaping on (`.html`), and
+//! `t(key, **params)` to look texts up in the translation catalog in the page's language.
+
+use std::sync::OnceLock;
+
+use dulieu_core::{Error, Result};
+use dulieu_i18n::{Locale, message};
+use minijinja::value::Kwargs;
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, Output, State, Value, context, escape_formatter};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+use crate::lang::Lang;
+
+/// Every template, by name.
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../templates/layout.html")),
+    (
+        "_search_form.html",
+        include_str!("../templates/_search_form.html"),
+    ),
+    ("_hit.html", include_str!("../templates/_hit.html")),
+    ("_badge.html", include_str!("../templates/_badge.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("dataset.html", include_str!("../templates/dataset.html")),
+    (
+        "organizations.html",
+        include_str!("../templates/organizations.html"),
+    ),
+    (
+        "organization.html",
+        include_str!("../templates/organization.html"),
+    ),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            // The sources are constants; `tests::every_template_parses` keeps this from failing.
+            if let Err(err) = env.add_template(name, source) {
+                tracing::error!(template = name, error = %err, "portal template does not parse");
+            }
+        }
+        env.set_formatter(formatter);
+        env.add_function("t", translate);
+        env
+    })
+}
+
+/// HTML auto-escaping of `& < > " '` (minijinja's default also writes `/` as `&#x2f;`: valid,
+/// but it makes every link unreadable in the source); other values and other modes as default.
+fn formatter(
+    out: &mut Output,
+    state: &mut State,
+    value: &Value,
+) -> std::result::Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(text) = value.as_str()
+    {
+        for c in text.chars() {
+            match c {
+                '&' => out.write_str("&amp;")?,
+                '<' => out.write_str("&lt;")?,
+                '>' => out.write_str("&gt;")?,
+                '"' => out.write_str("&quot;")?,
+                '\'' => out.write_str("&#x27;")?,
+                c => out.write_char(c)?,
+            }
+        }
+        return Ok(());
+    }
+    escape_formatter(out, state, value)
+}
+
+/// `t("portal.key", name=value, …)`: the text of `key` in the page's language.
+fn translate(
+    state: &State,
+    key: &str,
+    params: Kwargs,
+) -> std::result::Result<String, minijinja::Error> {
+    let locale = state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Locale::parse))
+        .unwrap_or_default();
+    let mut values = Vec::new();
+    for name in params.args() {
+        let value: Value = params.get(name)?;
+        values.push((name, value.to_string()));
+    }
+    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Ok(message(locale, key, &pairs))
+}
+
+/// Renders `template` with `data`, the page's `title` and its language fields.
+pub fn render(template: &str, lang: &Lang, title: &str, data: impl Serialize) -> Result<String> {
+    let template = environment()
+        .get_template(template)
+        .map_err(Error::internal)?;
+    template
+        .render(context! {
+            lang => lang.locale.as_str(),
+            page => Value::from(Serde(lang.meta())),
+            title => title,
+            ..Value::from(Serde(&data))
+        })
+        .map_err(Error::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_parses() {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+
+    #[test]
+    fn every_text_key_is_in_the_catalog() {
+        for (name, source) in TEMPLATES {
+            for piece in source.split("t(\"").skip(1) {
+                let (key, rest) = piece.split_once('"').unwrap_or_default();
+                if !(rest.starts_with(')') || rest.starts_with(',')) {
+                    continue; // a key built from a value (`"ui.kind." ~ kind`)
+                }
+                assert!(dulieu_i18n::has_message(key), "{name}: missing key {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn user_text_is_escaped() {
+        let lang = Lang::from_path("/");
+        let html = render(
+            "error.html",
+            &lang,
+            "<script>x</script>",
+            context! { status => 404 },
+        )
+        .unwrap();
+        assert!(!html.contains("<script>x"), "{html}");
+        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"), "{html}");
+        let quoted = render("error.html", &lang, "\"'&", context! { status => 404 }).unwrap();
+        assert!(quoted.contains("&quot;&#x27;&amp;"), "{quoted}");
+    }
+}
