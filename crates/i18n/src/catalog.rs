@@ -542,8 +542,8 @@ pub(crate) const CATALOG: &[Entry] = &[
     ("portal.switch_language", "English", "Tiếng Việt"),
     (
         "portal.switch_language_label",
-        "Xem trang này bằng tiếng Anh",
-        "View this page in Vietnamese",
+        "xem trang này bằng tiếng Anh",
+        "view this page in Vietnamese",
     ),
     (
         "portal.footer.api",

@@ -1,0 +1,452 @@
+// Browser tests of the public portal (crates/portal), run by scripts/test after the Rust tests.
+//
+// Starts `dulieu serve --demo` on a free loopback port with a temporary data directory, drives
+// Debian's Chromium (/usr/bin/chromium) through playwright-core, and checks:
+//   - a visitor's flow: search from the home page without diacritics, filter by organization,
+//     open a dataset, download a distribution through the page's link (bytes compared);
+//   - the language switch on every page type (same page, other language);
+//   - axe-core on every page type in both languages (fails on serious/critical violations);
+//   - screenshots of every page type at desktop and phone widths, in both languages.
+//
+// Environment:
+//   DULIEU_BIN           the dulieu binary (default: $CARGO_TARGET_DIR or ../../target, debug)
+//   DULIEU_SCREENSHOTS   where screenshots go (default: <target dir>/browser-screenshots)
+//   CHROMIUM             the browser (default /usr/bin/chromium)
+//
+// Exits non-zero on any failure; always stops the server and the browser.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync, readdirSync, existsSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import axe from 'axe-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR
+  ? resolve(repoRoot, process.env.CARGO_TARGET_DIR)
+  : join(repoRoot, 'target');
+const dulieuBin = resolve(process.env.DULIEU_BIN || join(targetDir, 'debug', 'dulieu'));
+const shotsDir = resolve(process.env.DULIEU_SCREENSHOTS || join(targetDir, 'browser-screenshots'));
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function log(msg) {
+  const s = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+  console.log(`[${s}s] ${msg}`);
+}
+
+// check NAME FN — runs one named check; a thrown error is a failure, the run goes on.
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    log(`ok    ${name}`);
+  } catch (err) {
+    failed++;
+    failures.push(`${name}: ${err.message}`);
+    log(`FAIL  ${name}\n${indent(err.message)}`);
+  }
+}
+
+function indent(text) {
+  return String(text)
+    .split('\n')
+    .map((l) => `        ${l}`)
+    .join('\n');
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ------------------------------------------------------------------- server --
+let server = null;
+let serverExited = null;
+let browser = null;
+let tmp = null;
+
+async function startServer(dataDir, port) {
+  const logPath = join(tmp, 'server.log');
+  const out = createWriteStream(logPath);
+  server = spawn(
+    dulieuBin,
+    ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } },
+  );
+  server.stdout.pipe(out);
+  server.stderr.pipe(out);
+  serverExited = new Promise((r) => server.on('exit', (code, signal) => r({ code, signal })));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  let exited = null;
+  serverExited.then((e) => (exited = e));
+  // Until it answers and the demo catalog is searchable.
+  for (;;) {
+    if (exited) {
+      throw new Error(`dulieu serve exited (${JSON.stringify(exited)}); log:\n${readFileSync(logPath, 'utf8')}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`dulieu serve not ready after 60 s; log:\n${readFileSync(logPath, 'utf8')}`);
+    }
+    try {
+      const r = await fetch(`${base}/api/1/search?q=ngan+sach`);
+      if (r.ok) {
+        const body = await r.json();
+        if (body.total > 0) return base;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+}
+
+async function cleanup() {
+  if (browser) {
+    await browser.close().catch(() => {});
+    browser = null;
+  }
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill('SIGTERM');
+    const t = setTimeout(() => server.kill('SIGKILL'), 10_000);
+    await serverExited;
+    clearTimeout(t);
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  tmp = null;
+}
+
+// Last resort (an uncaught error, a closed stdout): never leave the server or the temp dir behind.
+process.on('exit', () => {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+// A reader that goes away (`| head`) must not stop the run before its cleanup.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+// -------------------------------------------------------------- page checks --
+const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 360, height: 740 },
+};
+
+async function htmlLang(page) {
+  return page.evaluate(() => document.documentElement.lang);
+}
+
+// Runs axe-core on the current page; throws listing every serious/critical violation.
+async function runAxe(page) {
+  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!has) await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(async () =>
+    window.axe.run(document, { resultTypes: ['violations'] }),
+  );
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) {
+    const lines = [];
+    for (const v of bad) {
+      lines.push(`${v.id} (${v.impact}): ${v.help} — ${v.helpUrl}`);
+      for (const n of v.nodes.slice(0, 5)) {
+        lines.push(`    at ${n.target.join(' ')}`);
+      }
+      if (v.nodes.length > 5) lines.push(`    … and ${v.nodes.length - 5} more`);
+    }
+    throw new Error(`axe: ${bad.length} serious/critical violation(s) on ${page.url()}\n${lines.join('\n')}`);
+  }
+  // Moderate and minor findings are reported, not failed on.
+  for (const v of result.violations) {
+    log(`      axe ${v.impact}: ${v.id} (${v.nodes.length}×) — ${v.helpUrl}`);
+  }
+}
+
+async function screenshots(page, name) {
+  const lang = await htmlLang(page);
+  for (const [vp, size] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(shotsDir, `${name}-${lang}-${vp}.png`), fullPage: true });
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+// The other language's twin of a portal path ("/x" <-> "/en/x").
+function twinPath(url) {
+  const u = new URL(url);
+  let p = u.pathname;
+  if (p === '/en' || p === '/en/') p = '/';
+  else if (p.startsWith('/en/')) p = p.slice(3);
+  else p = p === '/' ? '/en/' : `/en${p}`;
+  return p + u.search;
+}
+
+function pathOf(url) {
+  const u = new URL(url);
+  return u.pathname + u.search;
+}
+
+function samePath(a, b) {
+  const norm = (p) => (p === '/en' ? '/en/' : p);
+  return norm(a) === norm(b);
+}
+
+// Checks one page type at `path`: a11y and screenshots in this language, then follows the
+// language switch, checks it lands on the twin, and does a11y and screenshots there too.
+async function checkPageType(page, name, path, { status = 200 } = {}) {
+  const startLang = path.startsWith('/en') ? 'en' : 'vi';
+  const otherLang = startLang === 'vi' ? 'en' : 'vi';
+  await check(`${name} [${startLang}] loads (${path})`, async () => {
+    const resp = await page.goto(path);
+    assert(resp.status() === status, `expected HTTP ${status}, got ${resp.status()}`);
+    const lang = await htmlLang(page);
+    assert(lang === startLang, `<html lang> is "${lang}", expected "${startLang}"`);
+  });
+  await check(`${name} [${startLang}] axe`, () => runAxe(page));
+  await check(`${name} [${startLang}] screenshots`, () => screenshots(page, name));
+  await check(`${name} [${startLang}] language switch → ${otherLang}`, async () => {
+    const before = page.url();
+    const link = page.locator('a.lang-switch');
+    assert((await link.count()) === 1, 'no language switch link (a.lang-switch)');
+    await Promise.all([page.waitForLoadState('load'), link.click()]);
+    await page.waitForURL((u) => u.toString() !== before);
+    const lang = await htmlLang(page);
+    assert(lang === otherLang, `after the switch <html lang> is "${lang}", expected "${otherLang}"`);
+    const want = twinPath(before);
+    const got = pathOf(page.url());
+    assert(samePath(got, want), `the switch landed on ${got}, expected ${want}`);
+  });
+  await check(`${name} [${otherLang}] axe`, () => runAxe(page));
+  await check(`${name} [${otherLang}] screenshots`, () => screenshots(page, name));
+}
+
+// ------------------------------------------------------------ visitor flow --
+// Returns what later checks need: the dataset path and the organization path.
+async function visitorFlow(page, base, upload) {
+  const found = {};
+  await check('visitor: home page has a search box', async () => {
+    await page.goto('/');
+    const box = page.locator('main input[type=search]');
+    assert((await box.count()) >= 1, 'no search box on /');
+  });
+  await check('visitor: search "ngan sach" from the home page lists Ministry of Finance datasets', async () => {
+    await page.locator('main input[type=search]').first().fill('ngan sach');
+    await Promise.all([page.waitForURL(/\/search\?/), page.locator('main form[role=search] button[type=submit]').first().click()]);
+    const url = new URL(page.url());
+    assert(url.pathname === '/search', `landed on ${url.pathname}, expected /search`);
+    assert(url.searchParams.get('q') === 'ngan sach', `q is ${url.searchParams.get('q')}`);
+    const slugs = await page.locator('li.hit .hit-title a').evaluateAll((as) =>
+      as.map((a) => new URL(a.href).pathname.split('/').pop()),
+    );
+    assert(slugs.length > 0, 'no results listed');
+    const mof = slugs.filter((s) => s.startsWith('mof-'));
+    assert(mof.length > 0, `no mof-… dataset among the results: ${slugs.join(', ')}`);
+    found.searchPath = pathOf(page.url());
+  });
+  await check('visitor: organization facet "Bộ Tài chính" filters the results', async () => {
+    const facetLink = page.locator('aside.facets a', { hasText: /^Bộ Tài chính$/ });
+    assert((await facetLink.count()) >= 1, 'no "Bộ Tài chính" facet link');
+    const totalBefore = await page.locator('#results-h').innerText();
+    await Promise.all([page.waitForURL(/[?&]f=/), facetLink.first().click()]);
+    const chips = page.locator('section.chips a.chip', { hasText: 'Bộ Tài chính' });
+    assert((await chips.count()) === 1, 'no filter chip "Bộ Tài chính" after filtering');
+    const publishers = await page.locator('li.hit .meta a[href*="/organization/"]').allInnerTexts();
+    assert(publishers.length > 0, 'no results after filtering');
+    const others = publishers.filter((p) => p.trim() !== 'Bộ Tài chính');
+    assert(others.length === 0, `results from other publishers: ${others.join(', ')}`);
+    const totalAfter = await page.locator('#results-h').innerText();
+    log(`      results: "${totalBefore}" → "${totalAfter}"`);
+    const orgHref = await page.locator('li.hit .meta a[href*="/organization/"]').first().getAttribute('href');
+    found.orgPath = orgHref;
+    found.filteredPath = pathOf(page.url());
+  });
+  await check('visitor: opens a Ministry of Finance dataset', async () => {
+    const link = page.locator('li.hit .hit-title a[href*="/dataset/mof-"]').first();
+    assert((await link.count()) === 1, 'no mof-… dataset link in the filtered results');
+    await Promise.all([page.waitForURL(/\/dataset\/mof-/), link.click()]);
+    const h1 = await page.locator('main h1').innerText();
+    assert(h1.trim().length > 0, 'dataset page has an empty <h1>');
+    found.datasetPath = pathOf(page.url());
+  });
+  await check('visitor: downloads a distribution through the page link (bytes compared)', async () => {
+    // The demo's distributions are remote links; the uploaded CSV is served by this server.
+    await page.goto(`/dataset/${upload.slug}`);
+    const links = page.locator('ul.distributions a.button', { hasText: upload.title });
+    assert((await links.count()) === 1, `no download link for "${upload.title}" on /dataset/${upload.slug}`);
+    const href = await links.first().getAttribute('href');
+    const resp = await page.request.get(new URL(href, base).toString());
+    assert(resp.status() === 200, `GET ${href} answered ${resp.status()}`);
+    const got = await resp.body();
+    assert(Buffer.compare(got, upload.bytes) === 0, `downloaded ${got.length} bytes differ from the ${upload.bytes.length} uploaded`);
+    // And as a person would: clicking the link starts a download with the same bytes.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }).catch(() => null), links.first().click()]);
+    if (download) {
+      const file = await download.path();
+      assert(Buffer.compare(readFileSync(file), upload.bytes) === 0, 'clicked download differs from the upload');
+      log(`      clicked link downloaded ${download.suggestedFilename()} (${upload.bytes.length} bytes, identical)`);
+    } else {
+      // Served inline (text/csv): the page shows the bytes.
+      const text = await page.evaluate(() => document.body.innerText);
+      assert(text.includes('tinh,nam,chi_ngan_sach'), 'clicking the link showed neither a download nor the file');
+    }
+  });
+  return found;
+}
+
+// A user, a token and a small CSV uploaded to a Ministry of Finance dataset through the API.
+async function uploadCsv(base, dataDir) {
+  const email = 'browser-test@example.vn';
+  execFileSync(dulieuBin, ['admin', 'create-user', '--data-dir', dataDir, '--email', email, '--password-stdin', '--sysadmin'], {
+    input: 'a long browser test password\n',
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  const out = execFileSync(dulieuBin, ['admin', 'create-token', '--data-dir', dataDir, '--email', email, '--name', 'browser-tests'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const token = out.toString().trim().split('\n').pop().trim();
+  const search = await (await fetch(`${base}/api/1/search?q=ngan+sach`)).json();
+  const first = (search.results || []).find((h) => (h.slug || '').startsWith('mof-'));
+  if (!first) throw new Error(`no mof-… dataset in the API search: ${JSON.stringify(search).slice(0, 500)}`);
+  const slug = first.slug;
+  const bytes = Buffer.from('tinh,nam,chi_ngan_sach\nHà Nội,2019,123456\nĐà Nẵng,2019,23456\n', 'utf8');
+  const title = 'browser-test.csv';
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type: 'text/csv' }), title);
+  const r = await fetch(`${base}/api/1/datasets/${slug}/distributions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  if (r.status !== 201 && r.status !== 200) {
+    throw new Error(`upload answered ${r.status}: ${await r.text()}`);
+  }
+  const dist = await r.json();
+  const distTitle = (dist.title && (dist.title.vi || dist.title.en)) || dist.filename || title;
+  return { slug, bytes, title: distTitle };
+}
+
+// -------------------------------------------------------------------- main --
+async function main() {
+  if (!existsSync(dulieuBin)) throw new Error(`no dulieu binary at ${dulieuBin} (cargo build -p dulieu)`);
+  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium)`);
+  mkdirSync(shotsDir, { recursive: true });
+  for (const f of readdirSync(shotsDir)) {
+    if (f.endsWith('.png')) rmSync(join(shotsDir, f));
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'dulieu-browser-'));
+  const dataDir = join(tmp, 'data');
+  mkdirSync(dataDir);
+  const port = await freePort();
+  log(`starting ${dulieuBin} serve --demo on 127.0.0.1:${port}`);
+  const base = await startServer(dataDir, port);
+  log(`server ready at ${base} (demo catalog searchable)`);
+
+  let upload = null;
+  await check('api: upload a small CSV to a Ministry of Finance dataset', async () => {
+    upload = await uploadCsv(base, dataDir);
+  });
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  log(`Chromium ${browser.version()}`);
+  // playwright's launch uses a fresh temporary user-data dir for each browser.
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: VIEWPORTS.desktop,
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  const found = await visitorFlow(page, base, upload || { slug: 'none', bytes: Buffer.alloc(0), title: 'none' });
+
+  const orgPath = found.orgPath || '/organization/mof';
+  const datasetPath = found.datasetPath || (upload ? `/dataset/${upload.slug}` : null);
+  const pageTypes = [
+    ['home', '/'],
+    ['search', found.filteredPath || '/search?q=ngan+sach'],
+    ['search-empty', '/search?q=zzqxj+wvkkq'],
+    ...(datasetPath ? [['dataset', datasetPath]] : []),
+    ['organizations', '/organizations'],
+    ['organization', orgPath],
+    ['not-found', '/khong-co-trang-nay', { status: 404 }],
+  ];
+  // Each page type from Vietnamese (switch → English), and the English ones from English
+  // (switch → Vietnamese), so both directions of the switch are followed.
+  for (const [name, path, opts] of pageTypes) {
+    await checkPageType(page, name, path, opts);
+  }
+  for (const [name, path, opts] of pageTypes) {
+    await check(`${name} [en] switch → vi`, async () => {
+      const en = twinPath(new URL(path, base).toString());
+      const resp = await page.goto(en);
+      assert(resp.status() === ((opts && opts.status) || 200), `GET ${en} answered ${resp.status()}`);
+      assert((await htmlLang(page)) === 'en', `<html lang> of ${en} is not "en"`);
+      await Promise.all([page.waitForURL((u) => pathOf(u.toString()) !== en), page.locator('a.lang-switch').click()]);
+      const got = pathOf(page.url());
+      assert(samePath(got, path), `the switch landed on ${got}, expected ${path}`);
+      assert((await htmlLang(page)) === 'vi', `after the switch <html lang> is not "vi"`);
+    });
+  }
+  await check('no JavaScript errors on any page', async () => {
+    assert(consoleErrors.length === 0, consoleErrors.join('\n'));
+  });
+}
+
+let rc = 0;
+try {
+  await main();
+} catch (err) {
+  failed++;
+  failures.push(err.stack || String(err));
+  console.error(`error: ${err.stack || err}`);
+}
+await cleanup();
+console.log(`\nscreenshots: ${shotsDir}`);
+if (failed) {
+  console.log(`\nbrowser tests FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  rc = 1;
+}
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(rc);
