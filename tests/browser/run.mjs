@@ -4,6 +4,8 @@
 // Debian's Chromium (/usr/bin/chromium) through playwright-core, and checks:
 //   - a visitor's flow: search from the home page without diacritics, filter by organization,
 //     open a dataset, download a distribution through the page's link (bytes compared);
+//   - accounts: a wrong password refused, sign in through the form (back to `next`, session
+//     cookie HttpOnly and SameSite=Lax), the password page, sign out with the header's button;
 //   - the language switch on every page type (same page, other language);
 //   - axe-core on every page type in both languages (fails on serious/critical violations);
 //   - screenshots of every page type at desktop and phone widths, in both languages.
@@ -321,10 +323,13 @@ async function visitorFlow(page, base, upload) {
 }
 
 // A user, a token and a small CSV uploaded to a Ministry of Finance dataset through the API.
+const TEST_EMAIL = 'browser-test@example.vn';
+const TEST_PASSWORD = 'a long browser test password';
+
 async function uploadCsv(base, dataDir) {
-  const email = 'browser-test@example.vn';
+  const email = TEST_EMAIL;
   execFileSync(dulieuBin, ['admin', 'create-user', '--data-dir', dataDir, '--email', email, '--password-stdin', '--sysadmin'], {
-    input: 'a long browser test password\n',
+    input: `${TEST_PASSWORD}\n`,
     stdio: ['pipe', 'ignore', 'pipe'],
   });
   const out = execFileSync(dulieuBin, ['admin', 'create-token', '--data-dir', dataDir, '--email', email, '--name', 'browser-tests'], {
@@ -350,6 +355,41 @@ async function uploadCsv(base, dataDir) {
   const dist = await r.json();
   const distTitle = (dist.title && (dist.title.vi || dist.title.en)) || dist.filename || title;
   return { slug, bytes, title: distTitle };
+}
+
+// ------------------------------------------------------------ account flow --
+// Signs in through the form, checks the header names the user, checks the password page in
+// both languages (axe, screenshots), then signs out with the header's button.
+async function accountFlow(page) {
+  await check('account: a wrong password is refused next to the form', async () => {
+    await page.goto('/en/sign-in');
+    await page.getByLabel('E-mail', { exact: true }).fill(TEST_EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+    const error = page.locator('.form-error');
+    assert((await error.count()) === 1, 'no error message after a wrong password');
+    await runAxe(page);
+  });
+  await check('account: sign in through the form, back to the page asked for', async () => {
+    await page.goto('/sign-in?next=%2Forganizations');
+    await page.getByLabel('Thư điện tử', { exact: true }).fill(TEST_EMAIL);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(TEST_PASSWORD);
+    await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/organizations'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
+    const header = await page.locator('.site-header').innerText();
+    assert(header.includes('browser-test'), `the header does not name the user: ${header}`);
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'dulieu_session');
+    assert(session && session.httpOnly && session.sameSite === 'Lax', `session cookie: ${JSON.stringify(session)}`);
+  });
+  await checkPageType(page, 'password', '/account/password');
+  await check('account: sign out with the header button', async () => {
+    await page.goto('/');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Đăng xuất' }).click()]);
+    const header = await page.locator('.site-header').innerText();
+    assert(header.includes('Đăng nhập') && !header.includes('browser-test'), `still signed in: ${header}`);
+    const resp = await page.goto('/account/password');
+    assert(new URL(page.url()).pathname === '/sign-in', `the password page did not send to sign-in: ${page.url()} (${resp.status()})`);
+  });
 }
 
 // -------------------------------------------------------------------- main --
@@ -411,6 +451,8 @@ async function main() {
     ['organizations', '/organizations'],
     ['organization', orgPath],
     ['not-found', '/khong-co-trang-nay', { status: 404 }],
+    ['sign-in', '/sign-in'],
+    ['sign-up', '/sign-up'],
   ];
   // Each page type from Vietnamese (switch → English), and the English ones from English
   // (switch → Vietnamese), so both directions of the switch are followed.
@@ -429,6 +471,7 @@ async function main() {
       assert((await htmlLang(page)) === 'vi', `after the switch <html lang> is not "vi"`);
     });
   }
+  await accountFlow(page);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));
   });

@@ -57,11 +57,19 @@ pub struct MemberRequest {
     pub role: Role,
 }
 
-fn hash_token(secret: &str) -> String {
+/// 32 random bytes from the OS-seeded generator, base64url without padding.
+pub(crate) fn random_secret() -> String {
+    let mut random = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut random);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random)
+}
+
+/// The stored form of a secret (API token, session token): hex SHA-256.
+pub(crate) fn hash_token(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-async fn hash_password(password: String) -> Result<String> {
+pub(crate) async fn hash_password(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
         Argon2::default()
@@ -163,29 +171,31 @@ impl App {
     /// Creates an API token for the signed-in user, or for the owner of e-mail + password.
     pub async fn create_token(&self, actor: &Actor, request: TokenRequest) -> Result<NewToken> {
         let user_id = match (actor.user_id, &request.email, &request.password) {
-            (_, Some(email), Some(password)) => {
-                let mut conn = self.store().conn().await?;
-                let found =
-                    accounts::user_by_email(&mut conn, &email.trim().to_lowercase()).await?;
-                drop(conn);
-                let (user, hash) = match found {
-                    Some(found) => found,
-                    None => {
-                        // Same work as a real check, so timing does not reveal which e-mails exist.
-                        let _ = verify_password(password.clone(), dummy_hash().await).await;
-                        return Err(invalid_credentials());
-                    }
-                };
-                if !verify_password(password.clone(), hash).await {
-                    return Err(invalid_credentials());
-                }
-                user.id
-            }
+            (_, Some(email), Some(password)) => self.check_credentials(email, password).await?.id,
             (Some(user_id), None, None) => user_id,
             (None, None, None) => return Err(Error::Unauthenticated),
             _ => return Err(Error::invalid("password", "required")),
         };
         self.issue_token(actor, user_id, request.name).await
+    }
+
+    /// The user owning `email` when `password` is theirs. An unknown e-mail costs the same
+    /// password check as a wrong password, so timing does not reveal which e-mails exist.
+    pub(crate) async fn check_credentials(&self, email: &str, password: &str) -> Result<User> {
+        let mut conn = self.store().conn().await?;
+        let found = accounts::user_by_email(&mut conn, &email.trim().to_lowercase()).await?;
+        drop(conn);
+        let (user, hash) = match found {
+            Some(found) => found,
+            None => {
+                let _ = verify_password(password.to_string(), dummy_hash().await).await;
+                return Err(invalid_credentials());
+            }
+        };
+        if !verify_password(password.to_string(), hash).await {
+            return Err(invalid_credentials());
+        }
+        Ok(user)
     }
 
     /// Issues a token for `user_id` (the CLI uses this directly).
@@ -204,12 +214,7 @@ impl App {
             errors.add_with("name", "too_long", "max", 100);
             return Err(Error::Invalid(errors));
         }
-        let mut random = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut random);
-        let secret = format!(
-            "{TOKEN_PREFIX}{}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random)
-        );
+        let secret = format!("{TOKEN_PREFIX}{}", random_secret());
         let token = ApiToken {
             id: Uuid::now_v7(),
             user_id,

@@ -5,8 +5,10 @@ mod accounts;
 pub mod cache;
 mod catalog;
 mod files;
+pub mod login_limit;
 pub mod paging;
 pub mod search;
+mod sessions;
 pub mod worker;
 
 use std::sync::Arc;
@@ -22,6 +24,9 @@ pub use accounts::{MemberRequest, NewToken, TokenRequest};
 pub use dulieu_blobs::BlobRead;
 pub use files::UploadMeta;
 pub use paging::{Page, PageRequest};
+pub use sessions::{
+    NewSession, SESSION_LIFETIME, SignedIn, csrf_matches, csrf_token, new_presession,
+};
 
 /// The application: the store, the blob store, the settings and the projections of the event log
 /// (read cache, search index), shared by every request.
@@ -37,6 +42,7 @@ struct Inner {
     blobs: BlobStore,
     config: Config,
     public_url: String,
+    logins: login_limit::LoginLimiter,
 }
 
 impl App {
@@ -77,6 +83,7 @@ impl App {
                 blobs,
                 config: config.clone(),
                 public_url: config.effective_public_url(),
+                logins: login_limit::LoginLimiter::default(),
             }),
         })
     }

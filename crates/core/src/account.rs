@@ -116,6 +116,21 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A browser session of the portal (the token itself lives only in the browser's cookie).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Stable id.
+    pub id: Uuid,
+    /// Who is signed in.
+    pub user_id: Uuid,
+    /// When it was opened.
+    pub created_at: DateTime<Utc>,
+    /// When it was last used (updated at most once an hour).
+    pub last_seen_at: DateTime<Utc>,
+    /// When it ends unless used again.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Who is making a request, with everything the permission rules need.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Actor {

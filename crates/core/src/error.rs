@@ -122,6 +122,12 @@ pub enum Error {
         /// The size of the stored object.
         size: u64,
     },
+    /// Too many failed sign-in attempts; try again later (HTTP 429 with `Retry-After`).
+    #[error("too many attempts, retry after {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds until an attempt is counted again.
+        retry_after: u64,
+    },
     /// A fault of the server or a backing service (HTTP 500; details are logged, never shown).
     #[error("internal error: {0}")]
     Internal(String),
@@ -140,6 +146,7 @@ impl Error {
             Error::Conflict { code, .. } => code,
             Error::TooLarge { .. } => "payload_too_large",
             Error::RangeNotSatisfiable { .. } => "range_not_satisfiable",
+            Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::Internal(_) => "internal",
         }
     }

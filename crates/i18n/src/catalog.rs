@@ -170,6 +170,11 @@ pub(crate) const CATALOG: &[Entry] = &[
         "The requested byte range is outside the file ({size} bytes).",
     ),
     (
+        "error.too_many_attempts",
+        "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau {seconds} giây.",
+        "Too many failed sign-in attempts. Try again in {seconds} seconds.",
+    ),
+    (
         "error.internal",
         "Hệ thống đã gặp sự cố. Lỗi đã được ghi nhận.",
         "Something went wrong on our side. The error was logged.",
@@ -253,6 +258,21 @@ pub(crate) const CATALOG: &[Entry] = &[
         "violation.invalid_slug",
         "Từ 2 đến {max} ký tự, gồm chữ thường a-z, chữ số và dấu gạch ngang đơn ở giữa.",
         "2 to {max} characters: lower-case letters a-z, digits and single hyphens inside.",
+    ),
+    (
+        "violation.email_taken",
+        "Đã có tài khoản dùng thư điện tử này.",
+        "An account with this e-mail already exists.",
+    ),
+    (
+        "violation.password_mismatch",
+        "Hai mật khẩu không giống nhau.",
+        "The two passwords differ.",
+    ),
+    (
+        "violation.wrong_password",
+        "Mật khẩu hiện tại không đúng.",
+        "The current password is not correct.",
     ),
     (
         "violation.invalid_email",
@@ -836,5 +856,95 @@ pub(crate) const CATALOG: &[Entry] = &[
         "portal.error.500.text",
         "Đã có lỗi ở phía chúng tôi. Vui lòng thử lại sau.",
         "Something went wrong on our side. Please try again later.",
+    ),
+    (
+        "portal.error.403.title",
+        "Không thể gửi biểu mẫu",
+        "The form could not be sent",
+    ),
+    (
+        "portal.error.403.text",
+        "Biểu mẫu đã hết hạn hoặc không đến từ trang này. Hãy mở lại trang và gửi lại.",
+        "The form has expired or did not come from this site. Open the page again and resend it.",
+    ),
+    (
+        "portal.error.429.title",
+        "Quá nhiều lần thử",
+        "Too many attempts",
+    ),
+    (
+        "portal.error.429.text",
+        "Đã có quá nhiều lần đăng nhập sai. Vui lòng thử lại sau ít phút.",
+        "There were too many failed sign-in attempts. Please try again in a few minutes.",
+    ),
+    ("portal.account.sign_in", "Đăng nhập", "Sign in"),
+    ("portal.account.sign_out", "Đăng xuất", "Sign out"),
+    ("portal.account.sign_up", "Đăng ký", "Sign up"),
+    (
+        "portal.account.signed_in_as",
+        "Đã đăng nhập: {name}",
+        "Signed in as {name}",
+    ),
+    (
+        "portal.account.password_page",
+        "Đổi mật khẩu",
+        "Change password",
+    ),
+    ("portal.account.email", "Thư điện tử", "E-mail"),
+    (
+        "portal.account.display_name",
+        "Tên hiển thị",
+        "Display name",
+    ),
+    ("portal.account.password", "Mật khẩu", "Password"),
+    (
+        "portal.account.password_confirm",
+        "Nhập lại mật khẩu",
+        "Password again",
+    ),
+    (
+        "portal.account.current_password",
+        "Mật khẩu hiện tại",
+        "Current password",
+    ),
+    (
+        "portal.account.new_password",
+        "Mật khẩu mới",
+        "New password",
+    ),
+    (
+        "portal.account.new_password_confirm",
+        "Nhập lại mật khẩu mới",
+        "New password again",
+    ),
+    (
+        "portal.account.password_hint",
+        "Ít nhất {min} ký tự.",
+        "At least {min} characters.",
+    ),
+    (
+        "portal.account.no_account",
+        "Chưa có tài khoản? Đăng ký",
+        "No account yet? Sign up",
+    ),
+    (
+        "portal.account.have_account",
+        "Đã có tài khoản? Đăng nhập",
+        "Already have an account? Sign in",
+    ),
+    (
+        "portal.account.wrong_credentials",
+        "Thư điện tử hoặc mật khẩu không đúng.",
+        "The e-mail or password is not correct.",
+    ),
+    (
+        "portal.account.password_changed",
+        "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+        "Your password was changed. Your other sessions have ended.",
+    ),
+    (
+        "portal.account.errors_summary",
+        "Vui lòng sửa các lỗi được đánh dấu bên dưới.",
+        "Please correct the errors marked below.",
     ),
 ];

@@ -599,6 +599,7 @@ mod tests {
             "last_admin",
             "payload_too_large",
             "range_not_satisfiable",
+            "too_many_attempts",
             "internal",
             "method_not_allowed",
             "unsupported_database_url",
@@ -655,6 +656,9 @@ mod tests {
             "invalid_role",
             "invalid_page",
             "invalid_page_size",
+            "password_mismatch",
+            "wrong_password",
+            "email_taken",
         ];
         let cli = [
             "listening",
@@ -793,6 +797,28 @@ mod tests {
             "error.400.text",
             "error.500.title",
             "error.500.text",
+            "error.403.title",
+            "error.403.text",
+            "error.429.title",
+            "error.429.text",
+            "account.sign_in",
+            "account.sign_out",
+            "account.sign_up",
+            "account.signed_in_as",
+            "account.password_page",
+            "account.email",
+            "account.display_name",
+            "account.password",
+            "account.password_confirm",
+            "account.current_password",
+            "account.new_password",
+            "account.new_password_confirm",
+            "account.password_hint",
+            "account.no_account",
+            "account.have_account",
+            "account.wrong_credentials",
+            "account.password_changed",
+            "account.errors_summary",
         ];
         let mut required = Vec::new();
         for (prefix, names) in [
@@ -865,6 +891,9 @@ mod tests {
             ("portal.home.count_organizations", &["count"]),
             ("portal.home.open_share", &["percent"]),
             ("portal.organization.datasets", &["count"]),
+            ("error.too_many_attempts", &["seconds"]),
+            ("portal.account.signed_in_as", &["name"]),
+            ("portal.account.password_hint", &["min"]),
         ];
         for &(key, names) in expected {
             let text = lookup(Locale::Vi, key).unwrap();

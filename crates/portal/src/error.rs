@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::lang::Lang;
 use crate::render::render;
+use crate::session::Visitor;
 
 /// What a page handler answers.
 pub type PageResult = Result<Html<String>, PageError>;
@@ -28,11 +29,14 @@ pub fn respond(lang: Lang, page: dulieu_core::Result<String>) -> PageResult {
 }
 
 /// The status of an error on a page: the request is wrong (400), the thing is missing (404), or
-/// the fault is ours (500). Pages show nothing that needs a login, so the rest are 500s.
+/// the fault is ours (500); a form without its CSRF token is refused (403), and sign-in attempts
+/// past the limit wait (429).
 fn status_of(err: &Error) -> StatusCode {
     match err {
         Error::NotFound { .. } => StatusCode::NOT_FOUND,
         Error::BadRequest { .. } | Error::Invalid(_) => StatusCode::BAD_REQUEST,
+        Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+        Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -66,13 +70,25 @@ impl IntoResponse for PageError {
             status: status.as_u16(),
             detail,
         };
-        match render("error.html", &self.lang, &title, page) {
+        let retry_after = match &self.error {
+            Error::TooManyAttempts { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        let mut response = match render("error.html", &self.lang, &Visitor::default(), &title, page)
+        {
             Ok(html) => (status, Html(html)).into_response(),
             Err(err) => {
                 tracing::error!(error = %err, "error page failed");
                 (status, title).into_response()
             }
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
         }
+        response
     }
 }
 

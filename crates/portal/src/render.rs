@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 use crate::lang::Lang;
+use crate::session::Visitor;
 
 /// Every template, by name.
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
@@ -34,6 +35,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/organization.html"),
     ),
     ("error.html", include_str!("../templates/error.html")),
+    ("_field.html", include_str!("../templates/_field.html")),
+    ("sign_in.html", include_str!("../templates/sign_in.html")),
+    ("sign_up.html", include_str!("../templates/sign_up.html")),
+    ("password.html", include_str!("../templates/password.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -97,8 +102,34 @@ fn translate(
     Ok(message(locale, key, &pairs))
 }
 
-/// Renders `template` with `data`, the page's `title` and its language fields.
-pub fn render(template: &str, lang: &Lang, title: &str, data: impl Serialize) -> Result<String> {
+/// The signed-in user as the header shows them, with the sign-out form's CSRF token.
+#[derive(Serialize)]
+struct HeaderUser {
+    name: String,
+    csrf: String,
+}
+
+/// Renders `template` with `data`, the page's `title`, its language fields and the visitor (the
+/// header shows who is signed in).
+pub fn render(
+    template: &str,
+    lang: &Lang,
+    visitor: &Visitor,
+    title: &str,
+    data: impl Serialize,
+) -> Result<String> {
+    let viewer = visitor
+        .signed_in
+        .as_ref()
+        .zip(visitor.session_token.as_deref())
+        .map(|(signed_in, token)| HeaderUser {
+            name: if signed_in.user.display_name.trim().is_empty() {
+                signed_in.user.email.clone()
+            } else {
+                signed_in.user.display_name.clone()
+            },
+            csrf: dulieu_app::csrf_token(token),
+        });
     let template = environment()
         .get_template(template)
         .map_err(Error::internal)?;
@@ -107,6 +138,7 @@ pub fn render(template: &str, lang: &Lang, title: &str, data: impl Serialize) ->
             lang => lang.locale.as_str(),
             page => Value::from(Serde(lang.meta())),
             title => title,
+            viewer => Value::from(Serde(&viewer)),
             ..Value::from(Serde(&data))
         })
         .map_err(Error::internal)
@@ -144,13 +176,21 @@ mod tests {
         let html = render(
             "error.html",
             &lang,
+            &Visitor::default(),
             "<script>x</script>",
             context! { status => 404 },
         )
         .unwrap();
         assert!(!html.contains("<script>x"), "{html}");
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"), "{html}");
-        let quoted = render("error.html", &lang, "\"'&", context! { status => 404 }).unwrap();
+        let quoted = render(
+            "error.html",
+            &lang,
+            &Visitor::default(),
+            "\"'&",
+            context! { status => 404 },
+        )
+        .unwrap();
         assert!(quoted.contains("&quot;&#x27;&amp;"), "{quoted}");
     }
 }

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod organizations;
 pub mod registers;
+pub mod sessions;
 pub mod sqlite_reader;
 
 use std::str::FromStr;

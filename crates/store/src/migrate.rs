@@ -18,18 +18,32 @@ pub struct Migration {
 }
 
 /// SQLite migrations.
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "core",
-    sql: include_str!("../migrations/sqlite/0001_core.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "core",
+        sql: include_str!("../migrations/sqlite/0001_core.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sessions",
+        sql: include_str!("../migrations/sqlite/0002_sessions.sql"),
+    },
+];
 
 /// PostgreSQL migrations.
-pub const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "core",
-    sql: include_str!("../migrations/postgres/0001_core.sql"),
-}];
+pub const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "core",
+        sql: include_str!("../migrations/postgres/0001_core.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sessions",
+        sql: include_str!("../migrations/postgres/0002_sessions.sql"),
+    },
+];
 
 /// The migrations of a backend.
 pub fn migrations(backend: Backend) -> &'static [Migration] {

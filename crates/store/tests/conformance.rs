@@ -12,7 +12,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Duration, DurationRound, NaiveDate, Utc};
 use dulieu_core::Error;
-use dulieu_core::account::{ApiToken, Membership, User};
+use dulieu_core::account::{ApiToken, Membership, Session, User};
 use dulieu_core::catalog::{
     ContactPoint, Dataset, DatasetInput, Distribution, DistributionInput, DistributionVersion,
     License, Organization, OrganizationInput, Temporal, Theme,
@@ -25,7 +25,7 @@ use dulieu_store::datasets::{DatasetFilter, Viewer};
 use dulieu_store::distributions::NewFile;
 use dulieu_store::{
     Backend, Conn, Store, StoreOptions, accounts, datasets, distributions, events, jobs, migrate,
-    organizations, registers,
+    organizations, registers, sessions,
 };
 use serde_json::json;
 use sqlx::pool::PoolConnection;
@@ -90,6 +90,7 @@ conformance!(
     check_accounts_users,
     check_accounts_memberships,
     check_accounts_tokens,
+    check_sessions,
     check_accounts_upsert_membership_concurrent_transactions,
     check_events_append_since_last_seq,
     check_events_history,
@@ -3659,5 +3660,94 @@ async fn check_jobs_concurrent_claims(store: &Store) {
     assert_eq!(
         jobs::counts(&mut c).await.unwrap(),
         vec![("running".to_string(), 4)]
+    );
+}
+
+async fn check_sessions(store: &Store) {
+    let mut c = conn(store).await;
+    let owner = add_user(&mut c, "owner@example.vn").await.id;
+    let session = |expires| Session {
+        id: Uuid::now_v7(),
+        user_id: owner,
+        created_at: later(0),
+        last_seen_at: later(0),
+        expires_at: later(expires),
+    };
+    let s1 = session(100);
+    let s2 = session(200);
+    sessions::insert(&mut c, &s1, "hash-1").await.unwrap();
+    sessions::insert(&mut c, &s2, "hash-2").await.unwrap();
+    assert!(
+        sessions::insert(&mut c, &session(100), "hash-1")
+            .await
+            .is_err(),
+        "token hashes are unique"
+    );
+
+    let found = sessions::live_by_hash(&mut c, "hash-1", later(50))
+        .await
+        .unwrap();
+    assert_eq!(found, Some((s1.clone(), "hash-1".to_string())));
+    assert_eq!(
+        sessions::live_by_hash(&mut c, "hash-1", later(100))
+            .await
+            .unwrap(),
+        None,
+        "an expired session is not live"
+    );
+    assert_eq!(
+        sessions::live_by_hash(&mut c, "nope", later(0))
+            .await
+            .unwrap(),
+        None
+    );
+
+    sessions::touch(&mut c, s1.id, later(90), later(300))
+        .await
+        .unwrap();
+    let (touched, _) = sessions::live_by_hash(&mut c, "hash-1", later(150))
+        .await
+        .unwrap()
+        .expect("touched session lives on");
+    assert_eq!(touched.last_seen_at, later(90));
+    assert_eq!(touched.expires_at, later(300));
+
+    assert_eq!(
+        sessions::delete_others(&mut c, owner, Some(s1.id))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        sessions::live_by_hash(&mut c, "hash-2", later(0))
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        sessions::live_by_hash(&mut c, "hash-1", later(0))
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    sessions::delete(&mut c, s1.id).await.unwrap();
+    assert_eq!(
+        sessions::live_by_hash(&mut c, "hash-1", later(0))
+            .await
+            .unwrap(),
+        None
+    );
+
+    sessions::insert(&mut c, &session(10), "hash-3")
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions::delete_expired(&mut c, later(10)).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        sessions::delete_others(&mut c, owner, None).await.unwrap(),
+        0
     );
 }

@@ -66,6 +66,7 @@ pub fn status_of(err: &Error) -> StatusCode {
         Error::Conflict { .. } => StatusCode::CONFLICT,
         Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         Error::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
+        Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -101,6 +102,11 @@ pub fn body_of(err: &Error, locale: Locale) -> ErrorBody {
             locale,
             "error.range_not_satisfiable",
             &[("size", &size.to_string())],
+        ),
+        Error::TooManyAttempts { retry_after } => message(
+            locale,
+            "error.too_many_attempts",
+            &[("seconds", &retry_after.to_string())],
         ),
         _ => message(locale, &format!("error.{code}"), &[]),
     };
@@ -144,6 +150,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(axum::http::header::CONTENT_RANGE, value);
+        }
+        if let Error::TooManyAttempts { retry_after } = &self.0 {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after),
+            );
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

@@ -29,7 +29,7 @@ pub fn router(app: App) -> Router {
             }),
         )
         .merge(api)
-        .merge(dulieu_portal::router())
+        .merge(dulieu_portal::router(&app))
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
@@ -44,7 +44,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address reaches handlers as `ConnectInfo` (the portal counts sign-in failures
+    // per client address).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use chrono::Datelike;
 use dulieu_app::App;
 use dulieu_core::Result;
-use dulieu_core::account::Actor;
 use dulieu_core::catalog::{Dataset, Distribution, License, Organization};
 use dulieu_i18n::{Locale, message};
 use serde::Serialize;
@@ -18,6 +17,7 @@ use crate::format;
 use crate::lang::{Lang, prefix_of};
 use crate::markdown;
 use crate::render::render;
+use crate::session::Visitor;
 
 #[derive(Serialize)]
 struct DatasetPage {
@@ -63,8 +63,13 @@ struct DistributionView {
 }
 
 /// `GET /dataset/{slug}` and `GET /en/dataset/{slug}`.
-pub async fn page(State(app): State<App>, lang: Lang, Path(slug): Path<String>) -> PageResult {
-    let page = build(&app, &lang, &slug).await;
+pub async fn page(
+    State(app): State<App>,
+    lang: Lang,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let page = build(&app, &lang, &visitor, &slug).await;
     respond(lang, page)
 }
 
@@ -138,11 +143,11 @@ fn license_view(licenses: &[License], id: &str, open: bool, locale: Locale) -> L
     }
 }
 
-async fn build(app: &App, lang: &Lang, slug: &str) -> Result<String> {
+async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<String> {
     let locale = lang.locale;
     let prefix = lang.prefix();
     let base = app.public_url();
-    let dataset = app.get_dataset(&Actor::anonymous(), slug).await?;
+    let dataset = app.get_dataset(&visitor.actor(), slug).await?;
     let publisher = app.get_organization(&dataset.publisher).await?;
     let license = license_view(
         &app.licenses().await?,
@@ -213,7 +218,7 @@ async fn build(app: &App, lang: &Lang, slug: &str) -> Result<String> {
         citation,
         api_url: format!("{base}/api/1/datasets/{}", dataset.slug),
     };
-    render("dataset.html", lang, &title, page)
+    render("dataset.html", lang, visitor, &title, page)
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use axum::extract::State;
 use dulieu_app::{App, PageRequest};
 use dulieu_core::Result;
-use dulieu_core::account::Actor;
 use dulieu_i18n::message;
 use dulieu_search::Sort;
 use serde::Serialize;
@@ -15,6 +14,7 @@ use crate::format;
 use crate::lang::Lang;
 use crate::query::SearchQuery;
 use crate::render::render;
+use crate::session::Visitor;
 
 /// Newest datasets shown.
 const NEWEST: usize = 6;
@@ -39,8 +39,8 @@ struct ThemeLink {
 }
 
 /// `GET /` and `GET /en/`.
-pub async fn page(State(app): State<App>, lang: Lang) -> PageResult {
-    let page = build(&app, &lang).await;
+pub async fn page(State(app): State<App>, lang: Lang, visitor: Visitor) -> PageResult {
+    let page = build(&app, &lang, &visitor).await;
     respond(lang, page)
 }
 
@@ -49,13 +49,13 @@ pub(crate) fn filtered_href(facet: &str, value: &str, prefix: &str) -> String {
     SearchQuery::default().toggled(facet, value).href(prefix)
 }
 
-async fn build(app: &App, lang: &Lang) -> Result<String> {
+async fn build(app: &App, lang: &Lang, visitor: &Visitor) -> Result<String> {
     let locale = lang.locale;
     let prefix = lang.prefix();
     let mut request = SearchQuery::default().request(&["open_license", "theme"]);
     request.sort = Sort::Modified;
     request.page_size = NEWEST;
-    let results = app.search(&Actor::anonymous(), request).await?;
+    let results = app.search(&visitor.actor(), request).await?;
     let organizations = app
         .list_organizations(PageRequest {
             page: 1,
@@ -103,6 +103,7 @@ async fn build(app: &App, lang: &Lang) -> Result<String> {
     render(
         "home.html",
         lang,
+        visitor,
         &message(locale, "portal.nav.home", &[]),
         home,
     )

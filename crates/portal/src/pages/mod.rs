@@ -1,5 +1,6 @@
 //! The pages, one module each, and the view of a search result they share.
 
+pub mod account;
 pub mod dataset;
 pub mod home;
 pub mod organizations;

@@ -4,7 +4,6 @@
 use axum::extract::{Path, State};
 use dulieu_app::{App, PageRequest};
 use dulieu_core::Result;
-use dulieu_core::account::Actor;
 use dulieu_core::vocab::{OrgKind, Provenance};
 use dulieu_i18n::message;
 use dulieu_search::Sort;
@@ -17,6 +16,7 @@ use crate::lang::Lang;
 use crate::markdown;
 use crate::query::SearchQuery;
 use crate::render::render;
+use crate::session::Visitor;
 
 /// Organizations listed on one page (the whole register, for now).
 const LIST_LIMIT: i64 = 1000;
@@ -57,18 +57,23 @@ struct OrganizationPage {
 }
 
 /// `GET /organizations` and `GET /en/organizations`.
-pub async fn list(State(app): State<App>, lang: Lang) -> PageResult {
-    let page = build_list(&app, &lang).await;
+pub async fn list(State(app): State<App>, lang: Lang, visitor: Visitor) -> PageResult {
+    let page = build_list(&app, &lang, &visitor).await;
     respond(lang, page)
 }
 
 /// `GET /organization/{slug}` and `GET /en/organization/{slug}`.
-pub async fn page(State(app): State<App>, lang: Lang, Path(slug): Path<String>) -> PageResult {
-    let page = build_page(&app, &lang, &slug).await;
+pub async fn page(
+    State(app): State<App>,
+    lang: Lang,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let page = build_page(&app, &lang, &visitor, &slug).await;
     respond(lang, page)
 }
 
-async fn build_list(app: &App, lang: &Lang) -> Result<String> {
+async fn build_list(app: &App, lang: &Lang, visitor: &Visitor) -> Result<String> {
     let locale = lang.locale;
     let organizations = app
         .list_organizations(PageRequest {
@@ -103,16 +108,22 @@ async fn build_list(app: &App, lang: &Lang) -> Result<String> {
         })
         .collect();
     let title = message(locale, "portal.organizations.title", &[]);
-    render("organizations.html", lang, &title, ListPage { sections })
+    render(
+        "organizations.html",
+        lang,
+        visitor,
+        &title,
+        ListPage { sections },
+    )
 }
 
-async fn build_page(app: &App, lang: &Lang, slug: &str) -> Result<String> {
+async fn build_page(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<String> {
     let locale = lang.locale;
     let organization = app.get_organization(slug).await?;
     let query = SearchQuery::default().toggled("organization", &organization.slug);
     let mut request = query.request(&[]);
     request.sort = Sort::Modified;
-    let results = app.search(&Actor::anonymous(), request).await?;
+    let results = app.search(&visitor.actor(), request).await?;
     let description = text_in(&organization.description, locale);
     let page = OrganizationPage {
         description_html: (!description.trim().is_empty()).then(|| markdown::to_html(&description)),
@@ -131,6 +142,7 @@ async fn build_page(app: &App, lang: &Lang, slug: &str) -> Result<String> {
     render(
         "organization.html",
         lang,
+        visitor,
         &text_in(&organization.name, locale),
         page,
     )

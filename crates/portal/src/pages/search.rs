@@ -3,7 +3,6 @@
 
 use axum::extract::{RawQuery, State};
 use dulieu_app::App;
-use dulieu_core::account::Actor;
 use dulieu_core::text::LangText;
 use dulieu_core::{Error, Result};
 use dulieu_i18n::{Locale, has_message, message};
@@ -17,6 +16,7 @@ use crate::format;
 use crate::lang::Lang;
 use crate::query::{PAGE_SIZE, SearchQuery};
 use crate::render::render;
+use crate::session::Visitor;
 
 /// Facets offered as filters, in the order shown.
 const FACETS: &[&str] = &[
@@ -75,8 +75,13 @@ struct SortLink {
 }
 
 /// `GET /search` and `GET /en/search`.
-pub async fn page(State(app): State<App>, lang: Lang, RawQuery(raw): RawQuery) -> PageResult {
-    let page = build(&app, &lang, raw.as_deref()).await;
+pub async fn page(
+    State(app): State<App>,
+    lang: Lang,
+    visitor: Visitor,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let page = build(&app, &lang, &visitor, raw.as_deref()).await;
     respond(lang, page)
 }
 
@@ -109,13 +114,11 @@ fn bucket<'a>(results: &'a SearchResults, facet: &str, value: &str) -> Option<&'
         .find(|b| b.value.eq_ignore_ascii_case(value))
 }
 
-async fn build(app: &App, lang: &Lang, raw: Option<&str>) -> Result<String> {
+async fn build(app: &App, lang: &Lang, visitor: &Visitor, raw: Option<&str>) -> Result<String> {
     let locale = lang.locale;
     let prefix = lang.prefix();
     let query = SearchQuery::parse(raw)?;
-    let results = app
-        .search(&Actor::anonymous(), query.request(FACETS))
-        .await?;
+    let results = app.search(&visitor.actor(), query.request(FACETS)).await?;
     let reachable = usize::try_from(results.total)
         .unwrap_or(usize::MAX)
         .min(MAX_RESULT_WINDOW);
@@ -209,5 +212,5 @@ async fn build(app: &App, lang: &Lang, raw: Option<&str>) -> Result<String> {
             message(locale, "portal.search.title", &[])
         )
     };
-    render("search.html", lang, &title, search)
+    render("search.html", lang, visitor, &title, search)
 }

@@ -1,0 +1,391 @@
+//! Accounts: `/sign-in`, `/sign-out`, `/sign-up` and `/account/password`. Every POST checks the
+//! form's CSRF token first (403 page otherwise) and answers with a 303 redirect on success; the
+//! `next` parameter is followed only when it is a local path.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use dulieu_app::App;
+use dulieu_core::account::{NewUser, PASSWORD_MIN};
+use dulieu_core::{Error, FieldErrors};
+use dulieu_i18n::{Locale, message};
+use serde::{Deserialize, Serialize};
+
+use crate::error::PageError;
+use crate::form::{Fields, local_next};
+use crate::lang::Lang;
+use crate::render::render;
+use crate::session::{
+    PRESESSION_COOKIE, SESSION_COOKIE, Visitor, presession_cookie, removal_cookie, session_cookie,
+};
+
+/// What an account handler answers: a page, a redirect, or an error page.
+type Answer = Result<Response, PageError>;
+
+/// `?next=` of the forms.
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// The fields every account form shares, plus the page's own.
+#[derive(Serialize, Default)]
+struct FormPage {
+    csrf: String,
+    next: String,
+    email: String,
+    display_name: String,
+    password_min: usize,
+    done: bool,
+    form_error: Option<String>,
+    errors: BTreeMap<String, Vec<String>>,
+}
+
+/// Field errors as the templates show them: translated texts by field.
+fn field_messages(errors: &FieldErrors, locale: Locale) -> BTreeMap<String, Vec<String>> {
+    errors
+        .0
+        .iter()
+        .map(|(field, violations)| {
+            let texts = violations
+                .iter()
+                .map(|v| {
+                    let params: Vec<(&str, &str)> =
+                        v.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    message(locale, &format!("violation.{}", v.code), &params)
+                })
+                .collect();
+            (field.clone(), texts)
+        })
+        .collect()
+}
+
+/// Renders a form page with a CSRF token bound to the visitor's session, or to a pre-session
+/// cookie made now when the visitor has neither.
+fn form_page(
+    app: &App,
+    lang: &Lang,
+    visitor: &Visitor,
+    template: &str,
+    title_key: &str,
+    status: StatusCode,
+    mut page: FormPage,
+) -> Answer {
+    let mut visitor = visitor.clone();
+    let mut new_cookie = None;
+    if visitor.csrf_binding().is_none() {
+        let value = dulieu_app::new_presession();
+        new_cookie = Some(presession_cookie(app, &value));
+        visitor.presession = Some(value);
+    }
+    page.csrf = visitor
+        .csrf_binding()
+        .map(dulieu_app::csrf_token)
+        .unwrap_or_default();
+    page.password_min = PASSWORD_MIN;
+    let title = message(lang.locale, title_key, &[]);
+    let html = render(template, lang, &visitor, &title, page).map_err(|error| PageError {
+        lang: lang.clone(),
+        error,
+    })?;
+    let mut response = (status, Html(html)).into_response();
+    if let Some(cookie) = new_cookie {
+        add_cookie(&mut response, &cookie);
+    }
+    Ok(response)
+}
+
+/// A 303 redirect to `location`, setting `cookies`.
+fn see_other(location: &str, cookies: &[String]) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    for cookie in cookies {
+        add_cookie(&mut response, cookie);
+    }
+    response
+}
+
+fn add_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+/// The CSRF check of a posted form, as a 403 page.
+fn checked(lang: &Lang, visitor: &Visitor, body: &Bytes) -> Result<Fields, PageError> {
+    let fields = Fields::parse(body);
+    fields.check_csrf(visitor).map_err(|error| PageError {
+        lang: lang.clone(),
+        error,
+    })?;
+    Ok(fields)
+}
+
+fn home(lang: &Lang) -> String {
+    format!("{}/", lang.prefix())
+}
+
+/// `GET /sign-in`.
+pub async fn sign_in_form(
+    State(app): State<App>,
+    lang: Lang,
+    visitor: Visitor,
+    Query(query): Query<NextQuery>,
+) -> Answer {
+    let next = local_next(&query.next, &home(&lang));
+    if visitor.signed_in.is_some() {
+        return Ok(see_other(&next, &[]));
+    }
+    let page = FormPage {
+        next,
+        ..FormPage::default()
+    };
+    form_page(
+        &app,
+        &lang,
+        &visitor,
+        "sign_in.html",
+        "portal.account.sign_in",
+        StatusCode::OK,
+        page,
+    )
+}
+
+/// `POST /sign-in`: opens a session and goes to `next`; a wrong e-mail or password shows the
+/// form again (401) with one message that does not say which was wrong.
+pub async fn sign_in(State(app): State<App>, lang: Lang, visitor: Visitor, body: Bytes) -> Answer {
+    let fields = checked(&lang, &visitor, &body)?;
+    let next = local_next(fields.get("next"), &home(&lang));
+    let email = fields.get("email").trim().to_string();
+    match app
+        .sign_in(&email, fields.get("password"), &visitor.client)
+        .await
+    {
+        Ok(opened) => Ok(see_other(
+            &next,
+            &[
+                session_cookie(&app, &opened.token),
+                removal_cookie(&app, PRESESSION_COOKIE),
+            ],
+        )),
+        Err(Error::BadCredentials { .. }) => {
+            let page = FormPage {
+                next,
+                email,
+                form_error: Some(message(
+                    lang.locale,
+                    "portal.account.wrong_credentials",
+                    &[],
+                )),
+                ..FormPage::default()
+            };
+            form_page(
+                &app,
+                &lang,
+                &visitor,
+                "sign_in.html",
+                "portal.account.sign_in",
+                StatusCode::UNAUTHORIZED,
+                page,
+            )
+        }
+        Err(error) => Err(PageError { lang, error }),
+    }
+}
+
+/// `POST /sign-out`: ends the session and removes its cookie.
+pub async fn sign_out(State(app): State<App>, lang: Lang, visitor: Visitor, body: Bytes) -> Answer {
+    checked(&lang, &visitor, &body)?;
+    if let Some(token) = &visitor.session_token {
+        app.sign_out(token).await.map_err(|error| PageError {
+            lang: lang.clone(),
+            error,
+        })?;
+    }
+    Ok(see_other(
+        &home(&lang),
+        &[removal_cookie(&app, SESSION_COOKIE)],
+    ))
+}
+
+/// `GET /sign-up`.
+pub async fn sign_up_form(
+    State(app): State<App>,
+    lang: Lang,
+    visitor: Visitor,
+    Query(query): Query<NextQuery>,
+) -> Answer {
+    let page = FormPage {
+        next: local_next(&query.next, &home(&lang)),
+        ..FormPage::default()
+    };
+    form_page(
+        &app,
+        &lang,
+        &visitor,
+        "sign_up.html",
+        "portal.account.sign_up",
+        StatusCode::OK,
+        page,
+    )
+}
+
+/// `POST /sign-up`: creates the account (rules of `NewUser`), signs it in, goes to `next`.
+pub async fn sign_up(State(app): State<App>, lang: Lang, visitor: Visitor, body: Bytes) -> Answer {
+    let fields = checked(&lang, &visitor, &body)?;
+    let next = local_next(fields.get("next"), &home(&lang));
+    let password = fields.get("password").to_string();
+    let input = NewUser {
+        email: fields.get("email").to_string(),
+        display_name: Some(fields.get("display_name").to_string()),
+        password: password.clone(),
+    };
+    let mut errors = match input.clone().validate() {
+        Ok(_) => FieldErrors::new(),
+        Err(errors) => errors,
+    };
+    if password != fields.get("password_confirm") {
+        errors.add("password_confirm", "password_mismatch");
+    }
+    let result = if errors.is_empty() {
+        app.create_user(&visitor.actor(), input, false).await
+    } else {
+        Err(Error::Invalid(errors))
+    };
+    let failed = match result {
+        Ok(user) => match app.sign_in(&user.email, &password, &visitor.client).await {
+            Ok(opened) => {
+                return Ok(see_other(
+                    &next,
+                    &[
+                        session_cookie(&app, &opened.token),
+                        removal_cookie(&app, PRESESSION_COOKIE),
+                    ],
+                ));
+            }
+            Err(error) => return Err(PageError { lang, error }),
+        },
+        Err(Error::Invalid(errors)) => errors,
+        Err(Error::Conflict {
+            code: "email_taken",
+            ..
+        }) => {
+            let mut errors = FieldErrors::new();
+            errors.add("email", "email_taken");
+            errors
+        }
+        Err(error) => return Err(PageError { lang, error }),
+    };
+    let page = FormPage {
+        next,
+        email: fields.get("email").to_string(),
+        display_name: fields.get("display_name").to_string(),
+        form_error: Some(message(lang.locale, "portal.account.errors_summary", &[])),
+        errors: field_messages(&failed, lang.locale),
+        ..FormPage::default()
+    };
+    form_page(
+        &app,
+        &lang,
+        &visitor,
+        "sign_up.html",
+        "portal.account.sign_up",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        page,
+    )
+}
+
+/// `?done=1` after a password change.
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// Where an anonymous visitor of an account page is sent: the sign-in form, back here after.
+fn to_sign_in(lang: &Lang) -> Response {
+    let here = format!("{}/account/password", lang.prefix());
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", &here)
+        .finish();
+    see_other(&format!("{}/sign-in?{query}", lang.prefix()), &[])
+}
+
+/// `GET /account/password`.
+pub async fn password_form(
+    State(app): State<App>,
+    lang: Lang,
+    visitor: Visitor,
+    Query(query): Query<DoneQuery>,
+) -> Answer {
+    if visitor.signed_in.is_none() {
+        return Ok(to_sign_in(&lang));
+    }
+    let page = FormPage {
+        done: query.done.is_some(),
+        ..FormPage::default()
+    };
+    form_page(
+        &app,
+        &lang,
+        &visitor,
+        "password.html",
+        "portal.account.password_page",
+        StatusCode::OK,
+        page,
+    )
+}
+
+/// `POST /account/password`: checks the current password, sets the new one, ends the user's
+/// other sessions.
+pub async fn change_password(
+    State(app): State<App>,
+    lang: Lang,
+    visitor: Visitor,
+    body: Bytes,
+) -> Answer {
+    let fields = checked(&lang, &visitor, &body)?;
+    let Some(signed_in) = &visitor.signed_in else {
+        return Ok(to_sign_in(&lang));
+    };
+    let new_password = fields.get("new_password").to_string();
+    let result = if new_password == fields.get("new_password_confirm") {
+        app.change_password(signed_in, fields.get("current_password"), new_password)
+            .await
+    } else {
+        let mut errors = FieldErrors::new();
+        errors.add("new_password_confirm", "password_mismatch");
+        Err(Error::Invalid(errors))
+    };
+    let errors = match result {
+        Ok(()) => {
+            return Ok(see_other(
+                &format!("{}/account/password?done=1", lang.prefix()),
+                &[],
+            ));
+        }
+        Err(Error::Invalid(errors)) => errors,
+        Err(error) => return Err(PageError { lang, error }),
+    };
+    let page = FormPage {
+        form_error: Some(message(lang.locale, "portal.account.errors_summary", &[])),
+        errors: field_messages(&errors, lang.locale),
+        ..FormPage::default()
+    };
+    form_page(
+        &app,
+        &lang,
+        &visitor,
+        "password.html",
+        "portal.account.password_page",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        page,
+    )
+}
