@@ -5,7 +5,11 @@
 //   - a visitor's flow: search from the home page without diacritics, filter by organization,
 //     open a dataset, download a distribution through the page's link (bytes compared);
 //   - accounts: a wrong password refused, sign in through the form (back to `next`, session
-//     cookie HttpOnly and SameSite=Lax), the password page, sign out with the header's button;
+//     cookie HttpOnly and SameSite=Lax), the password page, the publisher workspace listing the
+//     dataset of the organization the user is an editor of, a dataset created through its form
+//     (a missing title shown next to the field, then published and found in search) and its
+//     edit form, sign out
+//     with the header's button;
 //   - the language switch on every page type (same page, other language);
 //   - axe-core on every page type in both languages (fails on serious/critical violations);
 //   - screenshots of every page type at desktop and phone widths, in both languages.
@@ -322,7 +326,8 @@ async function visitorFlow(page, base, upload) {
   return found;
 }
 
-// A user, a token and a small CSV uploaded to a Ministry of Finance dataset through the API.
+// A user (editor of the Ministry of Finance), a token and a small CSV uploaded to one of its
+// datasets through the API.
 const TEST_EMAIL = 'browser-test@example.vn';
 const TEST_PASSWORD = 'a long browser test password';
 
@@ -340,6 +345,12 @@ async function uploadCsv(base, dataDir) {
   const first = (search.results || []).find((h) => (h.slug || '').startsWith('mof-'));
   if (!first) throw new Error(`no mof-… dataset in the API search: ${JSON.stringify(search).slice(0, 500)}`);
   const slug = first.slug;
+  const grant = await fetch(`${base}/api/1/organizations/${first.publisher.slug}/members`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, role: 'editor' }),
+  });
+  if (grant.status !== 200) throw new Error(`granting the editor role answered ${grant.status}: ${await grant.text()}`);
   const bytes = Buffer.from('tinh,nam,chi_ngan_sach\nHà Nội,2019,123456\nĐà Nẵng,2019,23456\n', 'utf8');
   const title = 'browser-test.csv';
   const form = new FormData();
@@ -360,7 +371,7 @@ async function uploadCsv(base, dataDir) {
 // ------------------------------------------------------------ account flow --
 // Signs in through the form, checks the header names the user, checks the password page in
 // both languages (axe, screenshots), then signs out with the header's button.
-async function accountFlow(page) {
+async function accountFlow(page, upload) {
   await check('account: a wrong password is refused next to the form', async () => {
     await page.goto('/en/sign-in');
     await page.getByLabel('E-mail', { exact: true }).fill(TEST_EMAIL);
@@ -382,6 +393,53 @@ async function accountFlow(page) {
     assert(session && session.httpOnly && session.sameSite === 'Lax', `session cookie: ${JSON.stringify(session)}`);
   });
   await checkPageType(page, 'password', '/account/password');
+  await check('workspace: lists the organization and the dataset of the editor', async () => {
+    await page.goto('/en/workspace');
+    const main = page.locator('main');
+    assert((await main.locator('h1').innerText()) === 'Publisher workspace', 'no workspace heading');
+    const links = await main.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert(upload && links.includes(`/en/dataset/${upload.slug}`), `the workspace misses the dataset: ${links.join(', ')}`);
+    assert(links.some((h) => h.startsWith('/en/organization/')), `the workspace misses the organization: ${links.join(', ')}`);
+  });
+  await checkPageType(page, 'workspace', '/workspace');
+  await checkPageType(page, 'dataset-new', '/workspace/datasets/new');
+  await check('workspace: a missing title is shown next to its field', async () => {
+    await page.goto('/en/workspace/datasets/new');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Create dataset' }).click()]);
+    const title = page.getByLabel('Title (Vietnamese)', { exact: true });
+    assert((await title.getAttribute('aria-invalid')) === 'true', 'the title is not marked invalid');
+    const described = (await title.getAttribute('aria-describedby')) || '';
+    const first = described.trim().split(/\s+/)[0];
+    assert(first && (await page.locator(`#${first}`).innerText()).includes('at least one'), `no error linked to the title: ${described}`);
+    await runAxe(page);
+  });
+  await check('workspace: create a published dataset through the form, then find it in search', async () => {
+    await page.goto('/workspace/datasets/new');
+    await page.getByLabel('Tên (tiếng Việt)', { exact: true }).fill('Chỉ số giá thử nghiệm trình duyệt');
+    await page.getByLabel('Tên (tiếng Anh)', { exact: true }).fill('Browser test price index');
+    await page.getByLabel('Từ khóa', { exact: true }).fill('giá, thử nghiệm');
+    await page.getByLabel('Tần suất cập nhật', { exact: true }).selectOption('monthly');
+    await page.getByLabel('Trạng thái', { exact: true }).selectOption('published');
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).pathname === '/dataset/chi-so-gia-thu-nghiem-trinh-duyet'),
+      page.getByRole('button', { name: 'Tạo bộ dữ liệu' }).click(),
+    ]);
+    const h1 = await page.locator('main h1').innerText();
+    assert(h1.includes('Chỉ số giá thử nghiệm trình duyệt'), `dataset page heading: ${h1}`);
+    let found = false;
+    for (let i = 0; i < 20 && !found; i++) {
+      await page.goto('/search?q=chi+so+gia+thu+nghiem+trinh+duyet');
+      found = (await page.locator('a[href="/dataset/chi-so-gia-thu-nghiem-trinh-duyet"]').count()) > 0;
+      if (!found) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert(found, 'the new dataset is not found by search');
+  });
+  await checkPageType(page, 'dataset-edit', '/workspace/datasets/chi-so-gia-thu-nghiem-trinh-duyet/edit');
+  await check('workspace: the edit form is filled with the dataset', async () => {
+    await page.goto('/en/workspace/datasets/chi-so-gia-thu-nghiem-trinh-duyet/edit');
+    const value = await page.getByLabel('Title (English)', { exact: true }).inputValue();
+    assert(value === 'Browser test price index', `the English title is ${value}`);
+  });
   await check('account: sign out with the header button', async () => {
     await page.goto('/');
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Đăng xuất' }).click()]);
@@ -471,7 +529,7 @@ async function main() {
       assert((await htmlLang(page)) === 'vi', `after the switch <html lang> is not "vi"`);
     });
   }
-  await accountFlow(page);
+  await accountFlow(page, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));
   });

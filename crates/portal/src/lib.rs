@@ -42,6 +42,15 @@ pub fn router(app: &App) -> Router<App> {
         .route(
             "/account/password",
             get(pages::account::password_form).post(pages::account::change_password),
+        )
+        .route("/workspace", get(pages::workspace::page))
+        .route(
+            "/workspace/datasets/new",
+            get(pages::dataset_form::new_form).post(pages::dataset_form::create),
+        )
+        .route(
+            "/workspace/datasets/{slug}/edit",
+            get(pages::dataset_form::edit_form).post(pages::dataset_form::update),
         );
     let english = Router::new()
         .route("/en", get(pages::home::page))
@@ -62,6 +71,15 @@ pub fn router(app: &App) -> Router<App> {
         .route(
             "/en/account/password",
             get(pages::account::password_form).post(pages::account::change_password),
+        )
+        .route("/en/workspace", get(pages::workspace::page))
+        .route(
+            "/en/workspace/datasets/new",
+            get(pages::dataset_form::new_form).post(pages::dataset_form::create),
+        )
+        .route(
+            "/en/workspace/datasets/{slug}/edit",
+            get(pages::dataset_form::edit_form).post(pages::dataset_form::update),
         );
     pages
         .merge(english)

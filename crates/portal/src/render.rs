@@ -39,6 +39,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("sign_in.html", include_str!("../templates/sign_in.html")),
     ("sign_up.html", include_str!("../templates/sign_up.html")),
     ("password.html", include_str!("../templates/password.html")),
+    (
+        "workspace.html",
+        include_str!("../templates/workspace.html"),
+    ),
+    (
+        "dataset_form.html",
+        include_str!("../templates/dataset_form.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {

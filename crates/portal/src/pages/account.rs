@@ -47,7 +47,10 @@ struct FormPage {
 }
 
 /// Field errors as the templates show them: translated texts by field.
-fn field_messages(errors: &FieldErrors, locale: Locale) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn field_messages(
+    errors: &FieldErrors,
+    locale: Locale,
+) -> BTreeMap<String, Vec<String>> {
     errors
         .0
         .iter()
@@ -101,7 +104,7 @@ fn form_page(
 }
 
 /// A 303 redirect to `location`, setting `cookies`.
-fn see_other(location: &str, cookies: &[String]) -> Response {
+pub(crate) fn see_other(location: &str, cookies: &[String]) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(LOCATION, value);
@@ -119,7 +122,7 @@ fn add_cookie(response: &mut Response, cookie: &str) {
 }
 
 /// The CSRF check of a posted form, as a 403 page.
-fn checked(lang: &Lang, visitor: &Visitor, body: &Bytes) -> Result<Fields, PageError> {
+pub(crate) fn checked(lang: &Lang, visitor: &Visitor, body: &Bytes) -> Result<Fields, PageError> {
     let fields = Fields::parse(body);
     fields.check_csrf(visitor).map_err(|error| PageError {
         lang: lang.clone(),
@@ -309,9 +312,10 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-/// Where an anonymous visitor of an account page is sent: the sign-in form, back here after.
-fn to_sign_in(lang: &Lang) -> Response {
-    let here = format!("{}/account/password", lang.prefix());
+/// Where an anonymous visitor of a signed-in page is sent: the sign-in form, back to `path` (without
+/// the language prefix) after.
+pub(crate) fn to_sign_in(lang: &Lang, path: &str) -> Response {
+    let here = format!("{}{path}", lang.prefix());
     let query: String = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("next", &here)
         .finish();
@@ -326,7 +330,7 @@ pub async fn password_form(
     Query(query): Query<DoneQuery>,
 ) -> Answer {
     if visitor.signed_in.is_none() {
-        return Ok(to_sign_in(&lang));
+        return Ok(to_sign_in(&lang, "/account/password"));
     }
     let page = FormPage {
         done: query.done.is_some(),
@@ -353,7 +357,7 @@ pub async fn change_password(
 ) -> Answer {
     let fields = checked(&lang, &visitor, &body)?;
     let Some(signed_in) = &visitor.signed_in else {
-        return Ok(to_sign_in(&lang));
+        return Ok(to_sign_in(&lang, "/account/password"));
     };
     let new_password = fields.get("new_password").to_string();
     let result = if new_password == fields.get("new_password_confirm") {

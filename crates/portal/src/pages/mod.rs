@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod dataset;
+pub mod dataset_form;
 pub mod home;
 pub mod organizations;
 pub mod search;
+pub mod workspace;
 
 use dulieu_core::text::LangText;
 use dulieu_i18n::Locale;
