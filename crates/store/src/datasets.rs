@@ -196,13 +196,19 @@ pub async fn list(
     .fetch_one(&mut *conn)
     .await
     .map_err(db_error)?;
+    let datasets = with_distributions(conn, &rows).await?;
+    Ok((datasets, total))
+}
+
+/// The datasets of `rows` with their distributions (one query for all of them).
+async fn with_distributions(conn: &mut Conn, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Dataset>> {
     let mut datasets = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
     let mut by_dataset = distributions::list_for_datasets(conn, &ids).await?;
     for dataset in &mut datasets {
         dataset.distributions = by_dataset.remove(&dataset.id).unwrap_or_default();
     }
-    Ok((datasets, total))
+    Ok(datasets)
 }
 
 /// Every dataset (any status or access rights) with its distributions, by id, after `after`:
@@ -217,13 +223,7 @@ pub async fn scan(conn: &mut Conn, after: Option<Uuid>, limit: i64) -> Result<Ve
     .fetch_all(&mut *conn)
     .await
     .map_err(db_error)?;
-    let mut datasets = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-    let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
-    let mut by_dataset = distributions::list_for_datasets(conn, &ids).await?;
-    for dataset in &mut datasets {
-        dataset.distributions = by_dataset.remove(&dataset.id).unwrap_or_default();
-    }
-    Ok(datasets)
+    with_distributions(conn, &rows).await
 }
 
 /// The ids of every dataset of a publisher, in id order.

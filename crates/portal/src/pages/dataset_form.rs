@@ -367,6 +367,25 @@ pub async fn new_form(
     .map_err(|error| PageError { lang, error })
 }
 
+/// After a save: the dataset's page (303), the problems to show next to the inputs, or an error
+/// page.
+fn after_save(
+    lang: &Lang,
+    result: Result<Dataset>,
+) -> std::result::Result<std::result::Result<Response, FieldErrors>, PageError> {
+    match result {
+        Ok(dataset) => Ok(Ok(see_other(
+            &format!("{}/dataset/{}", lang.prefix(), dataset.slug),
+            &[],
+        ))),
+        Err(Error::Invalid(errors)) => Ok(Err(errors)),
+        Err(error) => Err(PageError {
+            lang: lang.clone(),
+            error,
+        }),
+    }
+}
+
 /// `POST /workspace/datasets/new`: creates the dataset and goes to its page, or shows the form
 /// again (422) with the errors next to their inputs.
 pub async fn create(
@@ -385,20 +404,18 @@ pub async fn create(
         Ok(input) => app.create_dataset(&actor, input).await,
         Err(error) => Err(error),
     };
-    let errors = match result {
-        Ok(dataset) => {
-            return Ok(see_other(
-                &format!("{}/dataset/{}", lang.prefix(), dataset.slug),
-                &[],
-            ));
-        }
-        Err(Error::Invalid(errors)) => errors,
-        Err(Error::Conflict { code, .. }) => {
+    // A taken slug comes from the title: say so next to it.
+    let result = result.map_err(|error| match error {
+        Error::Conflict { code, .. } => {
             let mut errors = FieldErrors::new();
             errors.add("title.vi", code);
-            errors
+            Error::Invalid(errors)
         }
-        Err(error) => return Err(PageError { lang, error }),
+        error => error,
+    });
+    let errors = match after_save(&lang, result)? {
+        Ok(answer) => return Ok(answer),
+        Err(errors) => errors,
     };
     let by_input = errors_by_input(&errors, lang.locale);
     show(
@@ -480,15 +497,9 @@ pub async fn update(
         Ok(patch) => app.update_dataset(&actor, &slug, &patch).await,
         Err(error) => Err(error),
     };
-    let errors = match result {
-        Ok(dataset) => {
-            return Ok(see_other(
-                &format!("{}/dataset/{}", lang.prefix(), dataset.slug),
-                &[],
-            ));
-        }
-        Err(Error::Invalid(errors)) => errors,
-        Err(error) => return Err(PageError { lang, error }),
+    let errors = match after_save(&lang, result)? {
+        Ok(answer) => return Ok(answer),
+        Err(errors) => errors,
     };
     let by_input = errors_by_input(&errors, lang.locale);
     show(
