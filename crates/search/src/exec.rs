@@ -23,14 +23,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::columnar::{Cardinality, StrColumn};
 use tantivy::index::SegmentId;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, Searcher, SegmentReader, Term};
 
 use crate::facets::{self, FACETS, FacetBucket};
 use crate::query::{FUZZY_MIN_CHARS, QueryText, Viewer};
 use crate::rank;
-use crate::schema::{BOOST, Fields, MODIFIED, POPULARITY, TITLE_SORT};
+use crate::schema::{BOOST, CEILING, Fields, MODIFIED, POPULARITY, TITLE_SORT};
 
 /// A set of documents of one segment.
 #[derive(Clone)]
@@ -83,6 +83,15 @@ impl DocBits {
 
     pub fn count(&self) -> u64 {
         self.blocks.iter().map(|b| u64::from(b.count_ones())).sum()
+    }
+
+    /// The number of documents in both sets.
+    pub fn count_common(&self, other: &DocBits) -> u64 {
+        self.blocks
+            .iter()
+            .zip(&other.blocks)
+            .map(|(a, b)| u64::from((a & b).count_ones()))
+            .sum()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
@@ -497,51 +506,103 @@ impl<K: PartialOrd + Copy> TopK<K> {
     }
 }
 
+/// Below this many matches in a segment, each is scored directly instead of by block-max WAND
+/// (the default of `exhaustive_below`).
+pub(crate) const EXHAUSTIVE_MATCHES: u64 = 4096;
+
 /// Ranks a segment's matches by relevance into `top`.
+///
+/// Documents come in descending order of their [`CEILING`] (the largest quality × freshness they
+/// can have), so once `top` is full every later document needs a text score above
+/// `floor / ceiling(current)`: that is the threshold handed back to block-max WAND, which rises as
+/// the walk goes on and ends it when no remaining block can reach it. A segment with few matches
+/// (narrow filters) has them scored one by one instead: the union of the terms would be walked
+/// mostly for documents the filters exclude.
 pub(crate) fn rank_by_relevance(
     searcher: &Searcher,
     segment: &SegmentReader,
     found: &SegmentMatch,
     matches: &DocBits,
     now: i64,
+    exhaustive_below: u64,
     top: &mut TopK<Score>,
 ) -> tantivy::Result<()> {
+    let matching = matches.count();
     let fast = segment.fast_fields();
     let boost = fast.f64(BOOST)?.first_or_default_col(1.0);
     let modified = fast.i64(MODIFIED)?.first_or_default_col(now);
+    let ceiling = fast
+        .f64(CEILING)?
+        .first_or_default_col(rank::MAX_MULTIPLIER);
     let multiplier = |doc: DocId| -> Score {
         (boost.get_val(doc) * rank::freshness(now - modified.get_val(doc))) as Score
     };
+    // The text score a document after `doc` needs to enter the page.
+    let threshold = |top: &TopK<Score>, doc: DocId| {
+        top.floor().map_or(0.0, |floor| {
+            let bound = ceiling.get_val(doc).clamp(1.0, rank::MAX_MULTIPLIER);
+            floor / bound as Score
+        })
+    };
     if found.scoring.is_empty() {
+        // Without text the score is the multiplier itself, at most the ceiling.
         for doc in matches.iter() {
+            if top
+                .floor()
+                .is_some_and(|floor| f64::from(floor) >= ceiling.get_val(doc))
+            {
+                break;
+            }
             top.push(multiplier(doc), found.ordinal, doc);
         }
         return Ok(());
     }
-    let query = BooleanQuery::new(
-        found
-            .scoring
+    let clauses: Vec<Box<dyn Query>> = found
+        .scoring
+        .iter()
+        .map(|c| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(c.term.clone(), IndexRecordOption::WithFreqs)),
+                c.boost,
+            ))
+        })
+        .collect();
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    if matching < exhaustive_below {
+        // Few matches (narrow filters): scoring each directly beats walking the terms' union.
+        let mut scorers = clauses
             .iter()
-            .map(|c| {
-                let term: Box<dyn Query> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(c.term.clone(), IndexRecordOption::WithFreqs)),
-                    c.boost,
-                ));
-                (Occur::Should, term)
-            })
+            .map(|q| q.weight(scoring)?.scorer(segment, 1.0))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        for doc in matches.iter() {
+            let mut score: Score = 0.0;
+            for scorer in &mut scorers {
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    score += scorer.score();
+                }
+            }
+            top.push(score * multiplier(doc), found.ordinal, doc);
+        }
+        return Ok(());
+    }
+    let query = BooleanQuery::new(
+        clauses
+            .into_iter()
+            .map(|clause| (Occur::Should, clause))
             .collect(),
     );
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let threshold = |top: &TopK<Score>| {
-        top.floor()
-            .map_or(0.0, |floor| floor / rank::MAX_MULTIPLIER as Score)
-    };
-    let start = threshold(top);
+    let weight = query.weight(scoring)?;
+    let start = top
+        .floor()
+        .map_or(0.0, |floor| floor / rank::MAX_MULTIPLIER as Score);
     weight.for_each_pruning(start, segment, &mut |doc, score| {
         if matches.contains(doc) {
             top.push(score * multiplier(doc), found.ordinal, doc);
         }
-        threshold(top)
+        threshold(top, doc)
     })?;
     Ok(())
 }
@@ -597,9 +658,18 @@ pub(crate) fn rank_by_title(
     Ok(out)
 }
 
+/// Facets with at most this many values in a segment also keep one bitset per value.
+const FACET_BITSET_VALUES: usize = 32;
+
 /// The facet values (term ordinals) of every document of a segment, read once from the column
-/// so counting is plain array indexing.
-enum FacetValues {
+/// so counting is plain array indexing; for facets with few values, also each value's documents
+/// as a bitset, so counting a large match set is a popcount per value.
+struct FacetValues {
+    per_doc: PerDoc,
+    per_value: Option<Vec<DocBits>>,
+}
+
+enum PerDoc {
     /// Exactly one value per document.
     Dense(Vec<u32>),
     /// Any number per document: offsets into a flat list.
@@ -609,45 +679,82 @@ enum FacetValues {
 impl FacetValues {
     fn build(column: &StrColumn, max_doc: u32) -> Self {
         let ords = column.ords();
-        if ords.get_cardinality() == Cardinality::Full {
-            return Self::Dense(
+        let per_doc = if ords.get_cardinality() == Cardinality::Full {
+            PerDoc::Dense(
                 (0..max_doc)
                     .map(|doc| ords.values.get_val(doc) as u32)
                     .collect(),
-            );
-        }
-        let mut offsets = Vec::with_capacity(max_doc as usize + 1);
-        let mut flat = Vec::new();
-        offsets.push(0);
-        for doc in 0..max_doc {
-            flat.extend(ords.values_for_doc(doc).map(|o| o as u32));
-            offsets.push(flat.len() as u32);
-        }
-        Self::Multi {
-            offsets,
-            ords: flat,
-        }
+            )
+        } else {
+            let mut offsets = Vec::with_capacity(max_doc as usize + 1);
+            let mut flat = Vec::new();
+            offsets.push(0);
+            for doc in 0..max_doc {
+                flat.extend(ords.values_for_doc(doc).map(|o| o as u32));
+                offsets.push(flat.len() as u32);
+            }
+            PerDoc::Multi {
+                offsets,
+                ords: flat,
+            }
+        };
+        let values = column.num_terms();
+        let per_value = (values <= FACET_BITSET_VALUES).then(|| {
+            let mut bits = vec![DocBits::empty(max_doc); values];
+            per_doc.for_each(&DocBits::full(max_doc), |doc, ord| {
+                bits[ord as usize].insert(doc);
+            });
+            bits
+        });
+        Self { per_doc, per_value }
     }
 
     fn bytes(&self) -> usize {
-        match self {
-            Self::Dense(v) => 4 * v.len(),
-            Self::Multi { offsets, ords } => 4 * (offsets.len() + ords.len()),
-        }
+        let per_doc = match &self.per_doc {
+            PerDoc::Dense(v) => 4 * v.len(),
+            PerDoc::Multi { offsets, ords } => 4 * (offsets.len() + ords.len()),
+        };
+        let per_value: usize = self
+            .per_value
+            .iter()
+            .flatten()
+            .map(|b| 8 * b.blocks.len())
+            .sum();
+        per_doc + per_value
     }
 
-    fn count(&self, matches: &DocBits, counts: &mut [u32]) {
+    /// Adds the matches' values into `counts` (indexed by term ordinal); `matching` is the number
+    /// of matches, which decides between walking them and popcounting the value bitsets.
+    fn count(&self, matches: &DocBits, matching: u64, counts: &mut [u32]) {
+        if let Some(per_value) = &self.per_value {
+            // A popcount over a block of 64 documents costs about what reading one match does.
+            let popcounts = (per_value.len() * matches.blocks.len()) as u64;
+            if popcounts < matching {
+                for (count, bits) in counts.iter_mut().zip(per_value) {
+                    *count = matches.count_common(bits) as u32;
+                }
+                return;
+            }
+        }
+        self.per_doc
+            .for_each(matches, |_, ord| counts[ord as usize] += 1);
+    }
+}
+
+impl PerDoc {
+    /// Calls `f(doc, ord)` for every value of every document in `matches`.
+    fn for_each(&self, matches: &DocBits, mut f: impl FnMut(DocId, u32)) {
         match self {
             Self::Dense(values) => {
                 for doc in matches.iter() {
-                    counts[values[doc as usize] as usize] += 1;
+                    f(doc, values[doc as usize]);
                 }
             }
             Self::Multi { offsets, ords } => {
                 for doc in matches.iter() {
                     let (from, to) = (offsets[doc as usize], offsets[doc as usize + 1]);
                     for ord in &ords[from as usize..to as usize] {
-                        counts[*ord as usize] += 1;
+                        f(doc, *ord);
                     }
                 }
             }
@@ -691,16 +798,94 @@ impl Cached {
     }
 }
 
+struct Entry {
+    value: Cached,
+    last_used: u64,
+}
+
 #[derive(Default)]
 struct CacheInner {
-    entries: HashMap<CacheKey, Cached>,
-    order: std::collections::VecDeque<CacheKey>,
-    bytes: usize,
+    entries: HashMap<CacheKey, Entry>,
+    /// Bytes of the entries that may be evicted (term bitsets).
+    evictable_bytes: usize,
+    /// Bytes of the others (facet arrays, live documents: a fixed amount per segment).
+    fixed_bytes: usize,
+    clock: u64,
+    /// The segments searched when entries were last dropped.
+    live: Vec<SegmentId>,
+}
+
+impl CacheInner {
+    fn get(&mut self, key: &CacheKey) -> Option<Cached> {
+        self.clock += 1;
+        let clock = self.clock;
+        self.entries.get_mut(key).map(|entry| {
+            entry.last_used = clock;
+            entry.value.clone()
+        })
+    }
+
+    fn insert(&mut self, key: CacheKey, value: Cached) {
+        if self.entries.contains_key(&key) {
+            return;
+        }
+        let evictable = matches!(key, CacheKey::Term(..));
+        if evictable {
+            self.evictable_bytes += value.bytes();
+        } else {
+            self.fixed_bytes += value.bytes();
+        }
+        self.clock += 1;
+        let last_used = self.clock;
+        self.entries.insert(key, Entry { value, last_used });
+        if self.evictable_bytes > SEGMENT_CACHE_BYTES {
+            self.evict(SEGMENT_CACHE_BYTES * 3 / 4);
+        }
+    }
+
+    /// Drops the least recently used term bitsets until they take at most `budget` bytes.
+    fn evict(&mut self, budget: usize) {
+        let mut terms: Vec<(u64, CacheKey)> = self
+            .entries
+            .iter()
+            .filter(|(key, _)| matches!(key, CacheKey::Term(..)))
+            .map(|(key, entry)| (entry.last_used, key.clone()))
+            .collect();
+        terms.sort_unstable_by_key(|(last_used, _)| *last_used);
+        for (_, key) in terms {
+            if self.evictable_bytes <= budget {
+                break;
+            }
+            if let Some(gone) = self.entries.remove(&key) {
+                self.evictable_bytes -= gone.value.bytes();
+            }
+        }
+    }
+
+    fn remove_segments_except(&mut self, live: &[SegmentId]) {
+        let mut gone = Vec::new();
+        self.entries.retain(|key, entry| {
+            let keep = live.contains(&key.segment());
+            if !keep {
+                gone.push((matches!(key, CacheKey::Term(..)), entry.value.bytes()));
+            }
+            keep
+        });
+        for (evictable, bytes) in gone {
+            if evictable {
+                self.evictable_bytes -= bytes;
+            } else {
+                self.fixed_bytes -= bytes;
+            }
+        }
+    }
 }
 
 /// What is worth keeping between searches for each immutable segment: the documents of dense
-/// terms (`visible_to:public`, common words), live-document sets, multi-valued facet arrays.
-/// Entries of merged-away segments are dropped by [`SegmentCache::retain`].
+/// terms (`visible_to:public`, common words; least recently used dropped beyond
+/// [`SEGMENT_CACHE_BYTES`]), live-document sets and facet arrays (a fixed size per segment, kept
+/// as long as the segment). Entries of merged-away segments are dropped by
+/// [`SegmentCache::retain`].
 #[derive(Default)]
 pub(crate) struct SegmentCache {
     inner: Mutex<CacheInner>,
@@ -716,23 +901,11 @@ impl SegmentCache {
         key: CacheKey,
         build: impl FnOnce() -> tantivy::Result<Cached>,
     ) -> tantivy::Result<Cached> {
-        if let Some(found) = self.lock().entries.get(&key) {
-            return Ok(found.clone());
+        if let Some(found) = self.lock().get(&key) {
+            return Ok(found);
         }
         let value = build()?;
-        let mut inner = self.lock();
-        if !inner.entries.contains_key(&key) {
-            inner.bytes += value.bytes();
-            inner.order.push_back(key.clone());
-            inner.entries.insert(key, value.clone());
-            while inner.bytes > SEGMENT_CACHE_BYTES && inner.order.len() > 1 {
-                if let Some(oldest) = inner.order.pop_front()
-                    && let Some(gone) = inner.entries.remove(&oldest)
-                {
-                    inner.bytes -= gone.bytes();
-                }
-            }
-        }
+        self.lock().insert(key, value.clone());
         Ok(value)
     }
 
@@ -761,8 +934,8 @@ impl SegmentCache {
         term: &Term,
     ) -> tantivy::Result<Option<Arc<DocBits>>> {
         let key = CacheKey::Term(segment.segment_id(), term.clone());
-        if let Some(Cached::Bits(bits)) = self.lock().entries.get(&key) {
-            return Ok(Some(bits.clone()));
+        if let Some(Cached::Bits(bits)) = self.lock().get(&key) {
+            return Ok(Some(bits));
         }
         let doc_freq = segment
             .inverted_index(term.field())?
@@ -807,19 +980,10 @@ impl SegmentCache {
             .map(|s| s.segment_id())
             .collect();
         let mut inner = self.lock();
-        let CacheInner {
-            entries,
-            order,
-            bytes,
-        } = &mut *inner;
-        entries.retain(|key, value| {
-            let keep = live.contains(&key.segment());
-            if !keep {
-                *bytes -= value.bytes();
-            }
-            keep
-        });
-        order.retain(|key| entries.contains_key(key));
+        if inner.live != live {
+            inner.remove_segments_except(&live);
+            inner.live = live;
+        }
     }
 }
 
@@ -846,7 +1010,7 @@ pub(crate) fn count_facet(
     let mut counts = vec![0u32; column.num_terms()];
     cache
         .facet_values(segment, facet, &column)?
-        .count(matches, &mut counts);
+        .count(matches, matches.count(), &mut counts);
     let mut found: Vec<(u64, u32)> = counts
         .iter()
         .enumerate()

@@ -11,8 +11,8 @@ use dulieu_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::Value;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
-    TantivyDocument, Term,
+    DocAddress, Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order,
+    ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ use crate::facets::{FACETS, FacetBucket};
 use crate::highlight::{Matcher, highlight};
 use crate::query::{self, QueryText, Viewer};
 use crate::result_cache::{DEFAULT_RESULT_CACHE_ENTRIES, ResultCache};
-use crate::schema::{Fields, MODIFIED, POPULARITY, SCHEMA_VERSION};
+use crate::schema::{CEILING, Fields, MODIFIED, POPULARITY, SCHEMA_VERSION};
 use crate::suggest::{self, OrganizationList, OrganizationSuggestion, Suggestions};
 
 /// Largest `page_size`.
@@ -266,6 +266,8 @@ pub struct SearchIndex {
     cache: SegmentCache,
     results: ResultCache,
     dir: PathBuf,
+    /// Segments with fewer matches have each scored directly (see [`exec::rank_by_relevance`]).
+    exhaustive_below: u64,
 }
 
 fn internal(e: impl std::fmt::Display) -> Error {
@@ -285,7 +287,9 @@ impl SearchIndex {
                 .ok()
                 .and_then(|m| m.payload)
                 .and_then(|p| serde_json::from_str::<Payload>(&p).ok());
-            current.is_none_or(|p| p.schema == SCHEMA_VERSION) && index.schema() == schema
+            current.is_none_or(|p| p.schema == SCHEMA_VERSION)
+                && index.schema() == schema
+                && index.settings().sort_by_field.is_some()
         };
         let index = match Index::open_in_dir(dir) {
             Ok(index) if compatible(&index) => index,
@@ -324,6 +328,7 @@ impl SearchIndex {
             cache: SegmentCache::default(),
             results: ResultCache::new(DEFAULT_RESULT_CACHE_ENTRIES),
             dir: dir.to_path_buf(),
+            exhaustive_below: exec::EXHAUSTIVE_MATCHES,
         })
     }
 
@@ -351,7 +356,7 @@ impl SearchIndex {
 
     /// Adds or replaces a dataset (visible to searches after [`SearchIndex::commit`]).
     pub fn upsert(&self, doc: &SearchDoc) -> Result<()> {
-        let document = self.fields.document(doc);
+        let document = self.fields.document(doc, Utc::now().timestamp());
         self.with_writer(|writer| {
             writer.delete_term(Term::from_field_text(self.fields.id, &doc.id.to_string()));
             writer.add_document(document).map_err(internal)?;
@@ -361,7 +366,7 @@ impl SearchIndex {
 
     /// Adds a dataset known not to be in the index (a rebuild after [`SearchIndex::clear`]).
     pub fn add(&self, doc: &SearchDoc) -> Result<()> {
-        let document = self.fields.document(doc);
+        let document = self.fields.document(doc, Utc::now().timestamp());
         self.with_writer(|writer| writer.add_document(document).map(|_| ()).map_err(internal))
     }
 
@@ -559,6 +564,7 @@ impl SearchIndex {
                         &found[i],
                         &matching[i],
                         now,
+                        self.exhaustive_below,
                         &mut top,
                     )
                     .map_err(internal)?;
@@ -698,6 +704,7 @@ impl SearchIndex {
                 &found[i],
                 &found[i].base,
                 now,
+                self.exhaustive_below,
                 &mut ranked,
             )
             .map_err(internal)?;
@@ -778,6 +785,11 @@ fn create_index(dir: &Path, schema: tantivy::schema::Schema) -> Result<Index> {
             // Small blocks: a page of results reads 20 random documents, each decompressing its
             // whole block.
             docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+            // Best-placed documents first in every segment: relevance ranking stops early.
+            sort_by_field: Some(IndexSortByField {
+                field: CEILING.to_string(),
+                order: Order::Desc,
+            }),
             ..IndexSettings::default()
         })
         .create_in_dir(dir)
@@ -812,4 +824,175 @@ fn new_writer(index: &Index, dir: &Path, settings: WriterSettings) -> Result<Ind
             )),
             e => internal(e),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The pruned ranking (block-max WAND with a rising threshold over ceiling-sorted segments)
+    //! against scoring every match, on a catalog large enough for blocks to be skipped.
+
+    use super::*;
+    use crate::{DistributionText, Labelled, Publisher};
+
+    const WORDS: &[&str] = &[
+        "ngân sách",
+        "dân số",
+        "giáo dục",
+        "y tế",
+        "giao thông",
+        "nông nghiệp",
+        "Hà Nội",
+        "thống kê",
+        "doanh nghiệp",
+        "lao động",
+        "môi trường",
+        "đất đai",
+        "năm",
+        "tỉnh",
+    ];
+
+    /// A deterministic pseudo-random sequence (no dependency needed for a test).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    fn dataset(i: u64, rng: &mut Lcg) -> SearchDoc {
+        let mut words = |n: u64| {
+            (0..n)
+                .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let title = words(2 + i % 4);
+        let description = words(4 + i % 9);
+        let publisher = Publisher {
+            id: Uuid::from_u128(u128::from(i % 7)),
+            slug: format!("org-{}", i % 7),
+            name: LangText::new(format!("Sở {}", i % 7), format!("Department {}", i % 7)),
+            kind: "ministry".into(),
+            provenance: if i.is_multiple_of(3) {
+                "community"
+            } else {
+                "official"
+            }
+            .into(),
+        };
+        let open = rng.below(2) == 0;
+        SearchDoc {
+            id: Uuid::from_u128(u128::from(i) + 1000),
+            slug: format!("d-{i}"),
+            title: LangText::new(title, format!("Dataset {i}")),
+            description: LangText {
+                vi: Some(description),
+                en: None,
+            },
+            keywords: vec![WORDS[(i % 5) as usize].to_string()],
+            publisher,
+            themes: Vec::new(),
+            distributions: vec![DistributionText {
+                title: LangText::new("Tệp", "File"),
+                format: Some(["CSV", "PDF", "XLSX"][(i % 3) as usize].into()),
+            }],
+            spatial: None,
+            license: Labelled {
+                code: if open { "cc-by-4.0" } else { "proprietary" }.into(),
+                label: LangText::new("Giấy phép", "License"),
+            },
+            license_open: open,
+            frequency: None,
+            status: "published".into(),
+            access_rights: "public".into(),
+            public: !i.is_multiple_of(11),
+            has_temporal: rng.below(2) == 0,
+            has_contact: rng.below(3) != 0,
+            modified: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()
+                + chrono::Days::new(rng.below(4000)),
+            popularity: 0,
+        }
+    }
+
+    /// The page's scores and slugs; two scores within a millionth are the same (sums of the same
+    /// terms in another order).
+    fn same_page(q: &str, every: &SearchResults, pruned: &SearchResults) {
+        assert_eq!(every.results.len(), pruned.results.len(), "{q:?}");
+        let score = |hit: &Hit| hit.score.unwrap_or(0.0);
+        for (a, b) in every.results.iter().zip(&pruned.results) {
+            assert!(
+                (score(a) - score(b)).abs() <= 1e-6 * score(a).max(1.0),
+                "{q:?}: {} {} against {} {}",
+                a.slug,
+                score(a),
+                b.slug,
+                score(b)
+            );
+            let tied = |hit: &Hit| {
+                every
+                    .results
+                    .iter()
+                    .filter(|other| (score(other) - score(hit)).abs() <= 1e-6 * score(hit).max(1.0))
+                    .count()
+                    > 1
+            };
+            if !tied(a) {
+                assert_eq!(a.slug, b.slug, "{q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pruned_ranking_finds_what_scoring_every_match_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = SearchIndex::open(dir.path(), WriterSettings::default()).unwrap();
+        let mut rng = Lcg(7);
+        for batch in 0..3u64 {
+            for i in batch * 3000..(batch + 1) * 3000 {
+                index.add(&dataset(i, &mut rng)).unwrap();
+            }
+            index.commit(batch as i64 + 1).unwrap();
+        }
+        for i in (0..9000).step_by(13) {
+            index.delete(Uuid::from_u128(i + 1000)).unwrap();
+        }
+        index.commit(4).unwrap();
+
+        /// Query text, filters, page.
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], usize);
+        let queries: &[Case] = &[
+            ("ngân sách", &[], 1),
+            ("ngan sach", &[], 3),
+            ("dan so ha noi", &[], 1),
+            ("giáo dục", &[("format", "csv")], 1),
+            (
+                "thong ke",
+                &[("organization", "org-3"), ("open_license", "yes")],
+                2,
+            ),
+            ("moi truong lao dong", &[], 1),
+            ("", &[], 2),
+        ];
+        for (q, filters, page) in queries {
+            let mut request = SearchRequest::new(*q, Viewer::default());
+            request.filters = filters
+                .iter()
+                .map(|(f, v)| (f.to_string(), v.to_string()))
+                .collect();
+            request.page = *page;
+            request.page_size = 20;
+            index.exhaustive_below = u64::MAX;
+            let every = index.search_uncached(&request).unwrap();
+            index.exhaustive_below = 0;
+            let pruned = index.search_uncached(&request).unwrap();
+            assert!(every.total > 40, "{q:?} should match many datasets");
+            assert_eq!(every.total, pruned.total, "{q:?}");
+            same_page(q, &every, &pruned);
+        }
+    }
 }

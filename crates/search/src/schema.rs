@@ -10,10 +10,15 @@ use crate::analyzer::{self, normalize};
 use crate::facets::{self, FACETS};
 
 /// Bump when the schema or the analyzers change: an index built with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Fast column of the quality multiplier.
 pub(crate) const BOOST: &str = "boost";
+/// Fast column of the highest multiplier a document can have from now on: quality × freshness
+/// when it was indexed (freshness only decreases with time). The index keeps the documents of each
+/// segment in descending order of it, so a search can stop once no later document can score enough
+/// (see [`crate::exec::rank_by_relevance`]).
+pub(crate) const CEILING: &str = "ceiling";
 /// Fast column of the modification time (seconds).
 pub(crate) const MODIFIED: &str = "modified";
 /// Fast column of the usage count.
@@ -36,6 +41,7 @@ pub(crate) struct Fields {
     pub text_pairs: Field,
     pub text_en: Field,
     pub boost: Field,
+    pub ceiling: Field,
     pub modified: Field,
     pub popularity: Field,
     pub title_sort: Field,
@@ -68,6 +74,7 @@ impl Fields {
             text_pairs: b.add_text_field("text_pairs", analyzed(analyzer::PAIRS)),
             text_en: b.add_text_field("text_en", analyzed(analyzer::ENGLISH)),
             boost: b.add_f64_field(BOOST, FAST),
+            ceiling: b.add_f64_field(CEILING, FAST),
             modified: b.add_i64_field(MODIFIED, FAST | INDEXED),
             popularity: b.add_u64_field(POPULARITY, FAST),
             title_sort: b.add_text_field(TITLE_SORT, TextOptions::default().set_fast("raw")),
@@ -87,8 +94,8 @@ impl Fields {
         (b.build(), fields)
     }
 
-    /// The index document of a dataset.
-    pub fn document(&self, d: &SearchDoc) -> TantivyDocument {
+    /// The index document of a dataset, indexed at `now` (seconds since the epoch).
+    pub fn document(&self, d: &SearchDoc, now: i64) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         let mut add = |field: Field, text: &str| {
             if !text.is_empty() {
@@ -105,21 +112,24 @@ impl Fields {
         add(self.id, &d.id.to_string());
         for title in both(&d.title) {
             add(self.title, &title);
-            add(self.title_exact, &title);
             add(self.title_pairs, &title);
         }
+        add(self.title_exact, d.title.vi.as_deref().unwrap_or_default());
         add(self.title_en, d.title.en.as_deref().unwrap_or_default());
 
         // Text around the title: what the dataset is about, who publishes it, what it contains.
-        let mut described: Vec<String> = both(&d.description);
-        let mut named: Vec<String> = d.keywords.clone();
-        named.extend(both(&d.publisher.name));
-        named.extend(d.themes.iter().flat_map(|t| both(&t.label)));
-        named.extend(d.spatial.iter().cloned());
-        for distribution in &d.distributions {
-            described.extend(both(&distribution.title));
-        }
-        for text in described.iter().chain(&named) {
+        // Vietnamese and language-neutral text (keywords, places, formats) is folded and paired;
+        // English text is stemmed only (a folded copy would double the terms to index for little:
+        // English words are found by their stems), unless there is no Vietnamese.
+        let vietnamese = |t: &dulieu_core::text::LangText| t.vi.clone().or_else(|| t.en.clone());
+        let mut text: Vec<String> = Vec::new();
+        text.extend(vietnamese(&d.description));
+        text.extend(d.keywords.iter().cloned());
+        text.extend(vietnamese(&d.publisher.name));
+        text.extend(d.themes.iter().filter_map(|t| vietnamese(&t.label)));
+        text.extend(d.spatial.iter().cloned());
+        text.extend(d.distributions.iter().filter_map(|x| vietnamese(&x.title)));
+        for text in &text {
             add(self.text, text);
             add(self.text_pairs, text);
         }
@@ -163,7 +173,12 @@ impl Fields {
                 add(*column, &facets::column_entry(&value));
             }
         }
-        doc.add_f64(self.boost, d.quality_boost());
+        let boost = d.quality_boost();
+        doc.add_f64(self.boost, boost);
+        doc.add_f64(
+            self.ceiling,
+            boost * crate::rank::freshness(now - d.modified_timestamp()),
+        );
         doc.add_i64(self.modified, d.modified_timestamp());
         doc.add_u64(self.popularity, d.popularity);
         doc.add_bytes(
