@@ -10,6 +10,10 @@
 //     (a missing title shown next to the field, then published and found in search) and its
 //     edit form, sign out
 //     with the header's button;
+//   - the publisher's edit page: a CSV uploaded through the form with the upload throttled
+//     (CDP), its <progress> bar seen moving and ending at 100 %, then listed and downloaded; a
+//     remote link refused next to its field, then added; the members and API tokens pages (a
+//     token's secret shown once); the 403 page for a user without a role;
 //   - the language switch on every page type (same page, other language);
 //   - axe-core on every page type in both languages (fails on serious/critical violations);
 //   - screenshots of every page type at desktop and phone widths, in both languages.
@@ -29,6 +33,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import axe from 'axe-core';
+import { readinessFlow } from './readiness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -365,7 +370,7 @@ async function uploadCsv(base, dataDir) {
   }
   const dist = await r.json();
   const distTitle = (dist.title && (dist.title.vi || dist.title.en)) || dist.filename || title;
-  return { slug, bytes, title: distTitle };
+  return { slug, bytes, title: distTitle, org: first.publisher.slug };
 }
 
 // ------------------------------------------------------------ account flow --
@@ -440,6 +445,7 @@ async function accountFlow(page, upload) {
     const value = await page.getByLabel('Title (English)', { exact: true }).inputValue();
     assert(value === 'Browser test price index', `the English title is ${value}`);
   });
+  await publisherFlow(page, upload);
   await check('account: sign out with the header button', async () => {
     await page.goto('/');
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Đăng xuất' }).click()]);
@@ -448,6 +454,105 @@ async function accountFlow(page, upload) {
     const resp = await page.goto('/account/password');
     assert(new URL(page.url()).pathname === '/sign-in', `the password page did not send to sign-in: ${page.url()} (${resp.status()})`);
   });
+}
+
+// ---------------------------------------------------------- publisher flow --
+// On the edit page of the dataset made by the account flow: a CSV uploaded through the form with
+// the upload throttled, so that the progress bar is seen moving and ending at 100 %; the file
+// listed and downloaded; a remote link refused then added; the members and tokens pages.
+const EDIT_PATH = '/workspace/datasets/chi-so-gia-thu-nghiem-trinh-duyet/edit';
+
+async function publisherFlow(page, upload) {
+  await check('workspace: upload a CSV on the edit page, with a visible progress bar', async () => {
+    await page.goto(EDIT_PATH);
+    const rows = ['tinh,thang,chi_so'];
+    for (let i = 0; rows.join('\n').length < 600_000; i++) rows.push(`Tỉnh ${i % 63},${(i % 12) + 1},${100 + (i % 37)}`);
+    const bytes = Buffer.from(rows.join('\n') + '\n', 'utf8');
+    await page.getByLabel('Tên hiển thị (không bắt buộc)').first().fill('Chỉ số theo tỉnh');
+    await page.locator('input[type=file][name=file]').setInputFiles({ name: 'chi-so-theo-tinh.csv', mimeType: 'text/csv', buffer: bytes });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    // About 150 kB/s up: the upload takes a few seconds.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 150_000 });
+    const bar = page.locator('#upload-progress-bar');
+    const seen = [];
+    try {
+      await page.getByRole('button', { name: 'Tải lên', exact: true }).click();
+      await bar.waitFor({ state: 'visible', timeout: 5_000 });
+      const done = page.locator('#files-status .form-done');
+      for (let i = 0; i < 600 && (await done.count()) === 0; i++) {
+        if (await bar.isVisible()) seen.push(await bar.evaluate((e) => e.value));
+        await sleep(50);
+      }
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.detach();
+    }
+    const during = seen.filter((v) => v > 0 && v < 100);
+    assert(during.length >= 2, `the bar was not seen moving during the upload: ${seen.join(', ')}`);
+    assert((await bar.evaluate((e) => e.value)) === 100, 'the bar does not end at 100');
+    const percent = await page.locator('.upload-percent').innerText();
+    assert(percent.includes('100'), `the percentage ends at "${percent}"`);
+    const status = await page.locator('#files-status').innerText();
+    assert(status.includes('Đã tải tệp lên.'), `no message after the upload: ${status}`);
+    log(`      progress seen: ${during.length} values between 0 and 100 (${during[0]} … ${during[during.length - 1]})`);
+    const link = page.locator('#files-list a', { hasText: 'Tải về' }).filter({ has: page.locator('span', { hasText: 'Chỉ số theo tỉnh' }) });
+    assert((await link.count()) === 1, 'the uploaded file is not listed with a download link');
+    const href = await link.getAttribute('href');
+    const resp = await page.request.get(new URL(href, page.url()).toString());
+    assert(resp.status() === 200, `GET ${href} answered ${resp.status()}`);
+    assert(Buffer.compare(await resp.body(), bytes) === 0, 'the downloaded file differs from the upload');
+    await runAxe(page);
+  });
+  await check('workspace: a remote link is refused next to its field, then added', async () => {
+    await page.goto(`/en${EDIT_PATH}`);
+    await page.getByLabel('Address (URL)', { exact: true }).fill('not a link');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add the link' }).click()]);
+    const url = page.getByLabel('Address (URL)', { exact: true });
+    assert((await url.getAttribute('aria-invalid')) === 'true', 'the URL is not marked invalid');
+    await runAxe(page);
+    await url.fill('https://example.vn/chi-so.xlsx');
+    await page.getByLabel('Title (optional)').nth(1).fill('Price index workbook');
+    await Promise.all([page.waitForURL(/notice=link_added/), page.getByRole('button', { name: 'Add the link' }).click()]);
+    const list = await page.locator('#files-list').innerText();
+    assert(list.includes('Price index workbook') && list.includes('XLSX'), `the link is not listed: ${list}`);
+  });
+  await checkPageType(page, 'dataset-files', `${EDIT_PATH}?notice=file_added`);
+  const members = `/workspace/organization/${upload ? upload.org : 'mof'}/members`;
+  await checkPageType(page, 'members', members);
+  await check('members: the page lists the organization\'s members with their roles', async () => {
+    await page.goto(`/en${members}`);
+    const list = await page.locator('.member-list').innerText();
+    assert(list.includes(TEST_EMAIL) && list.includes('Editor'), `members: ${list}`);
+  });
+  await checkPageType(page, 'tokens', '/account/tokens');
+  await check('tokens: a new token is shown once', async () => {
+    await page.goto('/en/account/tokens');
+    await page.getByLabel('Token name', { exact: true }).fill('browser test token');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Create token' }).click()]);
+    const secret = await page.locator('#token-secret').innerText();
+    assert(secret.startsWith('dl_'), `no secret shown: ${secret}`);
+    await runAxe(page);
+    await page.goto('/en/account/tokens');
+    assert(!(await page.content()).includes(secret), 'the secret is shown again');
+  });
+}
+
+// A signed-in user without a role in the organization opens its members page: the 403 page.
+const OTHER_EMAIL = 'browser-test-reader@example.vn';
+
+async function forbiddenFlow(page, dataDir, upload) {
+  await check('forbidden: a user without a role signs in', async () => {
+    execFileSync(dulieuBin, ['admin', 'create-user', '--data-dir', dataDir, '--email', OTHER_EMAIL, '--password-stdin'], {
+      input: `${TEST_PASSWORD}\n`,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    await page.goto('/sign-in');
+    await page.getByLabel('Thư điện tử', { exact: true }).fill(OTHER_EMAIL);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(TEST_PASSWORD);
+    await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
+  });
+  await checkPageType(page, 'forbidden', `/workspace/organization/${upload ? upload.org : 'mof'}/members`, { status: 403 });
 }
 
 // -------------------------------------------------------------------- main --
@@ -530,6 +635,8 @@ async function main() {
     });
   }
   await accountFlow(page, upload);
+  await readinessFlow({ page, dataDir, dulieuBin, check, runAxe, screenshots, checkPageType, log });
+  await forbiddenFlow(page, dataDir, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));
   });

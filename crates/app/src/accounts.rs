@@ -1,5 +1,7 @@
 //! Accounts: users, tokens, authentication, memberships.
 
+use std::collections::HashMap;
+
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
@@ -127,6 +129,7 @@ impl App {
         Ok(Actor {
             user_id: Some(user.id),
             is_sysadmin: user.is_sysadmin,
+            is_odtf: user.is_odtf,
             roles,
         })
     }
@@ -142,6 +145,7 @@ impl App {
             email: input.email.clone(),
             display_name: input.display_name.clone().unwrap_or_default(),
             is_sysadmin: sysadmin,
+            is_odtf: false,
             created_at: dulieu_store_now(),
         };
         let hash = hash_password(input.password).await?;
@@ -270,6 +274,24 @@ impl App {
         )
         .await?;
         Ok(())
+    }
+
+    /// The display names of users by id, to say who made a change (users without one, or
+    /// gone, are left out; e-mail addresses are never given).
+    pub async fn display_names(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>> {
+        let mut conn = self.store().conn().await?;
+        let mut names = HashMap::new();
+        for &id in ids {
+            if names.contains_key(&id) {
+                continue;
+            }
+            if let Some(user) = accounts::user(&mut conn, id).await?
+                && !user.display_name.trim().is_empty()
+            {
+                names.insert(id, user.display_name);
+            }
+        }
+        Ok(names)
     }
 
     /// Finds a user by e-mail (CLI).
@@ -419,7 +441,7 @@ fn last_admin() -> Error {
 }
 
 /// Current time at the store's precision.
-fn dulieu_store_now() -> chrono::DateTime<Utc> {
+pub(crate) fn dulieu_store_now() -> chrono::DateTime<Utc> {
     let now = Utc::now();
     now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1000))
 }

@@ -564,6 +564,19 @@ impl App {
             events::history(&mut conn, dataset.id, page.offset(), page.page_size).await?;
         Ok(Page::new(items, total, page))
     }
+
+    /// The latest `limit` changes of a dataset and its distributions, newest first, and how many
+    /// there are in all (what the dataset's page shows of its history).
+    pub async fn latest_dataset_changes(
+        &self,
+        actor: &Actor,
+        key: &str,
+        limit: i64,
+    ) -> Result<(Vec<Event>, i64)> {
+        let dataset = self.get_dataset(actor, key).await?;
+        let mut conn = self.store().conn().await?;
+        events::latest(&mut conn, dataset.id, limit).await
+    }
 }
 
 /// Register entries are shown in both languages: both texts are required.

@@ -16,6 +16,7 @@ use futures::Stream;
 use uuid::Uuid;
 
 use crate::catalog::patched;
+use crate::usage::{Counting, count_download};
 use crate::worker::VERIFY_BLOB;
 use crate::{App, BlobRead, Subject, snapshot};
 
@@ -26,6 +27,19 @@ pub struct UploadMeta {
     pub filename: Option<String>,
     /// Content type sent with the file.
     pub content_type: Option<String>,
+}
+
+impl UploadMeta {
+    /// What a multipart file part says: its file name without any directory part (browsers and
+    /// clients may send a path; an empty name is none) and its content type.
+    pub fn from_part(filename: Option<&str>, content_type: Option<&str>) -> Self {
+        Self {
+            filename: filename
+                .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
+                .filter(|n| !n.is_empty()),
+            content_type: content_type.map(str::to_string),
+        }
+    }
 }
 
 impl App {
@@ -333,27 +347,35 @@ impl App {
     }
 
     /// What a download of the current (or a given) version serves: the stored version of an
-    /// upload, or `Err(url)` for a link distribution (the client is sent there).
+    /// upload, or `Err(url)` for a link distribution (the client is sent there). A download to
+    /// count adds one to the dataset's usage of the day (API and portal downloads alike).
     pub async fn download_target(
         &self,
         actor: &Actor,
         id: Uuid,
         version: Option<i64>,
+        counting: Counting,
     ) -> Result<std::result::Result<(Distribution, DistributionVersion), String>> {
         let mut conn = self.store().conn().await?;
         let (distribution, _) = self
             .distribution_for_change(&mut conn, actor, id, |_, _| true)
             .await?;
-        if let Some(url) = &distribution.remote_url {
-            return Ok(Err(url.clone()));
+        let target = match &distribution.remote_url {
+            Some(url) => Err(url.clone()),
+            None => {
+                let wanted = version.unwrap_or(distribution.version);
+                let version = distributions::versions(&mut conn, id)
+                    .await?
+                    .into_iter()
+                    .find(|v| v.version == wanted)
+                    .ok_or_else(|| Error::not_found("version", wanted))?;
+                Ok(version)
+            }
+        };
+        if counting == Counting::Count {
+            count_download(&mut conn, distribution.dataset_id).await;
         }
-        let wanted = version.unwrap_or(distribution.version);
-        let version = distributions::versions(&mut conn, id)
-            .await?
-            .into_iter()
-            .find(|v| v.version == wanted)
-            .ok_or_else(|| Error::not_found("version", wanted))?;
-        Ok(Ok((distribution, version)))
+        Ok(target.map(|version| (distribution, version)))
     }
 
     /// Opens stored bytes of a version, whole or a byte range.

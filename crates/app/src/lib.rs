@@ -7,8 +7,10 @@ mod catalog;
 mod files;
 pub mod login_limit;
 pub mod paging;
+pub mod readiness;
 pub mod search;
 mod sessions;
+mod usage;
 pub mod worker;
 
 use std::sync::Arc;
@@ -27,6 +29,7 @@ pub use paging::{Page, PageRequest};
 pub use sessions::{
     NewSession, SESSION_LIFETIME, SignedIn, csrf_matches, csrf_token, new_presession,
 };
+pub use usage::{Counting, DatasetUsage, MOST_USED_DAYS};
 
 /// The application: the store, the blob store, the settings and the projections of the event log
 /// (read cache, search index), shared by every request.
@@ -43,6 +46,7 @@ struct Inner {
     config: Config,
     public_url: String,
     logins: login_limit::LoginLimiter,
+    frameworks: dulieu_readiness::Frameworks,
 }
 
 impl App {
@@ -59,6 +63,9 @@ impl App {
             sqlite_synchronous: config.database.sqlite_synchronous.clone(),
             sqlite_direct_reads: config.database.sqlite_direct_reads,
         };
+        // The frameworks first: a broken framework file stops the start before anything opens.
+        let frameworks =
+            dulieu_readiness::Frameworks::load(Some(&config.effective_frameworks_dir()))?;
         let store = Store::connect(&config.effective_database_url(), &options).await?;
         store.migrate().await?;
         let blobs = match config.blobs.backend.as_str() {
@@ -84,6 +91,7 @@ impl App {
                 config: config.clone(),
                 public_url: config.effective_public_url(),
                 logins: login_limit::LoginLimiter::default(),
+                frameworks,
             }),
         })
     }

@@ -419,6 +419,7 @@ mod tests {
         let member = Actor {
             user_id: Some(Uuid::new_v4()),
             is_sysadmin: false,
+            is_odtf: false,
             roles: HashMap::from([(org, Role::Member)]),
         };
         let viewer = viewer_of(&member);

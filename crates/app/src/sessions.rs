@@ -102,6 +102,7 @@ impl App {
         let actor = Actor {
             user_id: Some(user.id),
             is_sysadmin: user.is_sysadmin,
+            is_odtf: user.is_odtf,
             roles,
         };
         Ok(Some(SignedIn {

@@ -1,4 +1,4 @@
-//! The commands that open the catalog: serve, worker, migrate, reindex, admin, demo.
+//! The commands that open the catalog: serve, worker, migrate, reindex, admin, demo, readiness.
 
 use std::io::Read;
 
@@ -295,6 +295,67 @@ pub async fn demo_load(state: StateArgs) -> anyhow::Result<()> {
                 ("distributions", &counts[2]),
             ],
         )
+    );
+    print_readiness_import(report.assessments, report.action_plans);
+    app.store().close().await;
+    Ok(())
+}
+
+fn print_readiness_import(assessments: usize, plans: usize) {
+    println!(
+        "{}",
+        say(
+            "cli.readiness_imported",
+            &[
+                ("assessments", &assessments.to_string()),
+                ("plans", &plans.to_string()),
+            ],
+        )
+    );
+}
+
+/// `dulieu admin grant-odtf` and `dulieu admin revoke-odtf`.
+pub async fn set_odtf(state: StateArgs, email: String, member: bool) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let user = app
+        .set_portal_team(&Actor::system(), &email, member)
+        .await
+        .map_err(describe)?;
+    let key = if member {
+        "cli.odtf_granted"
+    } else {
+        "cli.odtf_revoked"
+    };
+    println!("{}", say(key, &[("email", &user.email)]));
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu readiness import`.
+pub async fn readiness_import(state: StateArgs) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let report = app
+        .import_vietnam_2019(&Actor::system())
+        .await
+        .map_err(describe)?;
+    print_readiness_import(report.assessments, report.plans);
+    app.store().close().await;
+    Ok(())
+}
+
+/// `dulieu readiness refresh`.
+pub async fn readiness_refresh(state: StateArgs) -> anyhow::Result<()> {
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let count = app
+        .refresh_all_live_evidence(&Actor::system())
+        .await
+        .map_err(describe)?;
+    println!(
+        "{}",
+        say("cli.figures_refreshed", &[("count", &count.to_string())])
     );
     app.store().close().await;
     Ok(())

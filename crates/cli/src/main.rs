@@ -1,5 +1,5 @@
-//! `dulieu`: the one binary of the portal — serve, worker, migrate, reindex, admin, demo, config,
-//! bench.
+//! `dulieu`: the one binary of the portal — serve, worker, migrate, reindex, admin, demo,
+//! readiness, config, bench.
 
 mod bench;
 mod bench_search;
@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// Readiness assessments and action plans.
+    Readiness {
+        #[command(subcommand)]
+        command: ReadinessCommand,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -122,6 +127,36 @@ enum AdminCommand {
         /// Name of the token.
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+    /// Put a user in the portal team (`odtf`), who edit readiness assessments and action plans.
+    GrantOdtf {
+        #[command(flatten)]
+        state: StateArgs,
+        /// E-mail of the user.
+        #[arg(long)]
+        email: String,
+    },
+    /// Take a user out of the portal team (`odtf`).
+    RevokeOdtf {
+        #[command(flatten)]
+        state: StateArgs,
+        /// E-mail of the user.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ReadinessCommand {
+    /// Import the Vietnam 2019 DGRA and ODRA with both action plans (idempotent).
+    Import {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Recompute the live figures attached as evidence to every assessment.
+    Refresh {
+        #[command(flatten)]
+        state: StateArgs,
     },
 }
 
@@ -193,6 +228,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             AdminCommand::CreateToken { state, email, name } => {
                 commands::create_token(state, email, name).await
             }
+            AdminCommand::GrantOdtf { state, email } => {
+                commands::set_odtf(state, email, true).await
+            }
+            AdminCommand::RevokeOdtf { state, email } => {
+                commands::set_odtf(state, email, false).await
+            }
+        },
+        Command::Readiness { command } => match command {
+            ReadinessCommand::Import { state } => commands::readiness_import(state).await,
+            ReadinessCommand::Refresh { state } => commands::readiness_refresh(state).await,
         },
         Command::Demo {
             command: DemoCommand::Load { state },

@@ -52,6 +52,8 @@ pub struct Config {
     pub cache: CacheConfig,
     /// Search index settings.
     pub search: SearchConfig,
+    /// Readiness assessment settings.
+    pub readiness: ReadinessConfig,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -135,6 +137,15 @@ impl Default for SearchConfig {
     }
 }
 
+/// Readiness assessment settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReadinessConfig {
+    /// Folder of framework files (`*.toml`) added to the built-in ones;
+    /// `{data_dir}/frameworks` when empty (read when it exists).
+    pub frameworks_dir: String,
+}
+
 /// Background worker settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -160,6 +171,7 @@ impl Default for Config {
             worker: WorkerConfig::default(),
             cache: CacheConfig::default(),
             search: SearchConfig::default(),
+            readiness: ReadinessConfig::default(),
             log: "info".into(),
         }
     }
@@ -343,6 +355,11 @@ pub const SETTINGS: &[Setting] = &[
         env: "DULIEU_SEARCH_FOLLOW_INTERVAL_MS",
         doc: "Milliseconds between reads of the event log for changes to index made by other dulieu processes (this process's own changes are indexed at once).",
     },
+    Setting {
+        path: "readiness.frameworks_dir",
+        env: "DULIEU_READINESS_FRAMEWORKS_DIR",
+        doc: "Folder of readiness framework files (*.toml) added to the built-in DGRA, ODRA and OD4B, checked at start (empty: {data_dir}/frameworks, when it exists).",
+    },
 ];
 
 impl Config {
@@ -468,6 +485,15 @@ impl Config {
         }
     }
 
+    /// The folder of extra readiness frameworks in effect.
+    pub fn effective_frameworks_dir(&self) -> PathBuf {
+        if self.readiness.frameworks_dir.is_empty() {
+            self.data_dir.join("frameworks")
+        } else {
+            PathBuf::from(&self.readiness.frameworks_dir)
+        }
+    }
+
     /// The public base URL in effect, without a trailing slash.
     pub fn effective_public_url(&self) -> String {
         if self.public_url.is_empty() {
@@ -582,6 +608,10 @@ mod tests {
         assert_eq!(config.data_dir, dir.path());
         assert!(config.effective_database_url().starts_with("sqlite://"));
         assert_eq!(config.effective_search_dir(), dir.path().join("search"));
+        assert_eq!(
+            config.effective_frameworks_dir(),
+            dir.path().join("frameworks")
+        );
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct User {
     pub display_name: String,
     /// Site-wide administrator.
     pub is_sysadmin: bool,
+    /// Member of the portal team (the open data task force, `odtf`): edits readiness
+    /// assessments and action plans.
+    pub is_odtf: bool,
     /// Creation time.
     pub created_at: DateTime<Utc>,
 }
@@ -138,6 +141,8 @@ pub struct Actor {
     pub user_id: Option<Uuid>,
     /// Site-wide administrator.
     pub is_sysadmin: bool,
+    /// Member of the portal team (`odtf`), a site-wide role.
+    pub is_odtf: bool,
     /// Role per organization id.
     pub roles: HashMap<Uuid, Role>,
 }
@@ -153,6 +158,7 @@ impl Actor {
         Self {
             user_id: None,
             is_sysadmin: true,
+            is_odtf: false,
             roles: HashMap::new(),
         }
     }
@@ -181,6 +187,12 @@ impl Actor {
     pub fn can_admin(&self, org: Uuid) -> bool {
         self.is_sysadmin || self.role_in(org) == Some(Role::Admin)
     }
+
+    /// May run the portal's own work: edit readiness assessments and action plans, see them
+    /// before they are published (sysadmins and the portal team, `odtf`).
+    pub fn can_manage_portal(&self) -> bool {
+        self.is_sysadmin || self.is_odtf
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +206,7 @@ mod tests {
         let actor = |role| Actor {
             user_id: Some(Uuid::new_v4()),
             is_sysadmin: false,
+            is_odtf: false,
             roles: HashMap::from([(org, role)]),
         };
         let admin = actor(Role::Admin);
@@ -206,6 +219,25 @@ mod tests {
         let anonymous = Actor::anonymous();
         assert!(!anonymous.is_authenticated() && !anonymous.can_see_private_of(org));
         assert!(Actor::system().can_admin(other));
+    }
+
+    #[test]
+    fn the_portal_team_manages_the_portal_only() {
+        let org = Uuid::new_v4();
+        let odtf = Actor {
+            user_id: Some(Uuid::new_v4()),
+            is_odtf: true,
+            ..Actor::default()
+        };
+        assert!(odtf.can_manage_portal());
+        assert!(!odtf.can_edit_datasets_of(org) && !odtf.can_admin(org));
+        assert!(Actor::system().can_manage_portal());
+        let editor = Actor {
+            user_id: Some(Uuid::new_v4()),
+            roles: HashMap::from([(org, Role::Admin)]),
+            ..Actor::default()
+        };
+        assert!(!editor.can_manage_portal() && !Actor::anonymous().can_manage_portal());
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! Controlled vocabularies: organization kinds, provenance, access rights, statuses, roles, frequencies.
 
-use serde::{Deserialize, Serialize};
-
-/// Declares a closed string enum with its wire names, parsing and listing.
+/// Declares a closed string enum with its wire names, parsing and listing. Exported for the
+/// vocabularies of other crates (their `openapi` feature derives the schema).
+#[macro_export]
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(::utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -173,6 +173,23 @@ pub fn is_frequency(code: &str) -> bool {
     FREQUENCIES.contains(&code)
 }
 
+/// File formats of structured data a program can read (upper case, as distributions store
+/// them): spreadsheets, delimited text, JSON, XML, RDF, geodata. What the "machine-readable"
+/// share counts (two stars and up on the 5-star open data scale); PDF, DOC, HTML and images are
+/// not.
+pub const MACHINE_READABLE_FORMATS: &[&str] = &[
+    "CSV", "TSV", "JSON", "JSONLD", "GEOJSON", "XML", "XLSX", "XLS", "ODS", "PARQUET", "RDF",
+    "TTL", "NT", "N3", "SHP", "KML", "GML", "GPKG",
+];
+
+/// True when `format` (any case) is in [`MACHINE_READABLE_FORMATS`].
+pub fn is_machine_readable(format: &str) -> bool {
+    let format = format.trim().trim_start_matches('.');
+    MACHINE_READABLE_FORMATS
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(format))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +216,13 @@ mod tests {
             "\"civil-society\""
         );
         assert!(is_frequency("monthly") && !is_frequency("sometimes"));
+    }
+
+    #[test]
+    fn machine_readable_formats() {
+        assert!(is_machine_readable("CSV") && is_machine_readable("xlsx"));
+        assert!(is_machine_readable(".json"));
+        assert!(!is_machine_readable("PDF") && !is_machine_readable("HTML"));
+        assert!(!is_machine_readable(""));
     }
 }

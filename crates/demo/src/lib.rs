@@ -1,5 +1,6 @@
 //! Demo catalog: the ministries and agencies named in the World Bank's 2019 readiness assessment of
-//! Vietnam, and one dataset per row of its Annex C ("datasets available"), with the original links.
+//! Vietnam, one dataset per row of its Annex C ("datasets available"), with the original links,
+//! and the assessment itself (its DGRA and ODRA with both action plans, from `dulieu-readiness`).
 //! Loading is idempotent: what already exists is left as it is.
 
 use dulieu_app::App;
@@ -51,6 +52,10 @@ pub struct LoadReport {
     pub datasets: usize,
     /// Link distributions created now.
     pub distributions: usize,
+    /// Readiness assessments created now.
+    pub assessments: usize,
+    /// Action plans created now.
+    pub action_plans: usize,
 }
 
 fn bad_data(err: serde_json::Error) -> Error {
@@ -130,6 +135,9 @@ pub async fn load(app: &App) -> Result<LoadReport> {
             report.distributions += 1;
         }
     }
+    let readiness = app.import_vietnam_2019(&actor).await?;
+    report.assessments = readiness.assessments;
+    report.action_plans = readiness.plans;
     Ok(report)
 }
 

@@ -10,6 +10,11 @@ async fn loads_the_annex_c_catalog_once() {
     assert!(first.organizations >= 20);
     assert_eq!(first.datasets, 49);
     assert_eq!(first.distributions, 36, "rows with a usable link");
+    assert_eq!(
+        (first.assessments, first.action_plans),
+        (2, 2),
+        "the 2019 DGRA and ODRA and their plans"
+    );
     let second = dulieu_demo::load(&test.app).await.unwrap();
     assert_eq!(
         second,
@@ -33,4 +38,8 @@ async fn loads_the_annex_c_catalog_once() {
     assert_eq!(budget["distributions"][0]["url"], "http://bit.ly/2XbzAAS");
     let gso = test.get("/api/1/organizations/gso", None).await.json();
     assert_eq!(gso["parent"], "mpi");
+    let assessments = test.get("/api/1/assessments", None).await.json();
+    assert_eq!(assessments["total"], 2, "published, so public");
+    let plans = test.get("/api/1/action-plans", None).await.json();
+    assert_eq!(plans["total"], 2);
 }

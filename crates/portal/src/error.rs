@@ -1,5 +1,5 @@
-//! Errors of pages: an HTML page in the page's language (404, 400 or 500) with a link home and
-//! the search form. `/api/…` keeps its JSON errors (crates/web).
+//! Errors of pages: an HTML page in the page's language (400, 403, 404, 429 or 500) with a link
+//! home and the search form. `/api/…` keeps its JSON errors (crates/web).
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -44,7 +44,17 @@ fn status_of(err: &Error) -> StatusCode {
 #[derive(Serialize)]
 struct ErrorPage {
     status: u16,
+    text: String,
     detail: Option<String>,
+}
+
+/// The catalog key (without `.title`/`.text`) of the page for `err`: its status's, except that a
+/// 403 for a missing role says so (the status's own text is about a form's CSRF token).
+fn page_key(err: &Error, status: StatusCode) -> String {
+    match err {
+        Error::Forbidden { action } if *action != "csrf" => "portal.error.denied".to_string(),
+        _ => format!("portal.error.{}", status.as_u16()),
+    }
 }
 
 impl IntoResponse for PageError {
@@ -61,13 +71,11 @@ impl IntoResponse for PageError {
             )),
             _ => None,
         };
-        let title = message(
-            self.lang.locale,
-            &format!("portal.error.{}.title", status.as_u16()),
-            &[],
-        );
+        let key = page_key(&self.error, status);
+        let title = message(self.lang.locale, &format!("{key}.title"), &[]);
         let page = ErrorPage {
             status: status.as_u16(),
+            text: message(self.lang.locale, &format!("{key}.text"), &[]),
             detail,
         };
         let retry_after = match &self.error {

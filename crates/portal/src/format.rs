@@ -1,6 +1,6 @@
 //! Numbers, sizes and dates written for people, per language.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use dulieu_i18n::Locale;
 
 /// A byte count in human units (`1,5 MB` in Vietnamese, `1.5 MB` in English; powers of 1000).
@@ -49,6 +49,16 @@ pub fn date(day: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// A moment, to the minute, in UTC: `30/11/2026 03:29 UTC` in Vietnamese, `2026-11-30 03:29 UTC`
+/// in English.
+pub fn moment(at: DateTime<Utc>, locale: Locale) -> String {
+    format!(
+        "{} {} UTC",
+        date(at.date_naive(), locale),
+        at.format("%H:%M")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +71,14 @@ mod tests {
         assert_eq!(count(1_234_567, Locale::Vi), "1.234.567");
         assert_eq!(count(999, Locale::En), "999");
         assert_eq!(count(12_345, Locale::En), "12,345");
+    }
+
+    #[test]
+    fn moments_in_utc() {
+        let at = DateTime::parse_from_rfc3339("2026-11-30T03:29:37.097260Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(moment(at, Locale::Vi), "30/11/2026 03:29 UTC");
+        assert_eq!(moment(at, Locale::En), "2026-11-30 03:29 UTC");
     }
 }

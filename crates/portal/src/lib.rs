@@ -8,21 +8,23 @@ mod form;
 mod format;
 mod lang;
 mod markdown;
+mod notice;
 mod pages;
 mod query;
 mod render;
 mod session;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post};
 use dulieu_app::App;
 
 pub use error::{PageError, not_found_page};
 pub use lang::Lang;
-pub use session::{PRESESSION_COOKIE, SESSION_COOKIE};
+pub use session::{PRESESSION_COOKIE, SESSION_COOKIE, session_actor};
 
 /// The portal's routes: each page at its path and under `/en` (behind the session middleware,
-/// which needs `app`), and the stylesheet.
+/// which needs `app`), the stylesheet and the script.
 pub fn router(app: &App) -> Router<App> {
     let pages: Router<App> = Router::new()
         .route("/", get(pages::home::page))
@@ -51,7 +53,29 @@ pub fn router(app: &App) -> Router<App> {
         .route(
             "/workspace/datasets/{slug}/edit",
             get(pages::dataset_form::edit_form).post(pages::dataset_form::update),
-        );
+        )
+        .route("/workspace/datasets/{slug}/files", upload_route())
+        .route(
+            "/workspace/datasets/{slug}/files/{id}/remove",
+            post(pages::files::remove),
+        )
+        .route(
+            "/workspace/datasets/{slug}/links",
+            post(pages::files::add_link),
+        )
+        .route(
+            "/workspace/organization/{slug}/members",
+            get(pages::members::page).post(pages::members::save),
+        )
+        .route(
+            "/workspace/organization/{slug}/members/{user_id}/remove",
+            post(pages::members::remove),
+        )
+        .route(
+            "/account/tokens",
+            get(pages::tokens::page).post(pages::tokens::create),
+        )
+        .route("/account/tokens/{id}/revoke", post(pages::tokens::revoke));
     let english = Router::new()
         .route("/en", get(pages::home::page))
         .route("/en/", get(pages::home::page))
@@ -80,12 +104,46 @@ pub fn router(app: &App) -> Router<App> {
         .route(
             "/en/workspace/datasets/{slug}/edit",
             get(pages::dataset_form::edit_form).post(pages::dataset_form::update),
+        )
+        .route("/en/workspace/datasets/{slug}/files", upload_route())
+        .route(
+            "/en/workspace/datasets/{slug}/files/{id}/remove",
+            post(pages::files::remove),
+        )
+        .route(
+            "/en/workspace/datasets/{slug}/links",
+            post(pages::files::add_link),
+        )
+        .route(
+            "/en/workspace/organization/{slug}/members",
+            get(pages::members::page).post(pages::members::save),
+        )
+        .route(
+            "/en/workspace/organization/{slug}/members/{user_id}/remove",
+            post(pages::members::remove),
+        )
+        .route(
+            "/en/account/tokens",
+            get(pages::tokens::page).post(pages::tokens::create),
+        )
+        .route(
+            "/en/account/tokens/{id}/revoke",
+            post(pages::tokens::revoke),
         );
     pages
         .merge(english)
+        .merge(pages::readiness::routes(""))
+        .merge(pages::readiness::routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,
         ))
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
+        .route(assets::SCRIPT_PATH, get(assets::script))
+}
+
+/// The upload form's route: uploads stream to the blob store, which enforces the upload limit
+/// itself, so the body limit of other forms does not apply.
+fn upload_route() -> MethodRouter<App> {
+    post(pages::files::upload).layer(DefaultBodyLimit::disable())
 }

@@ -18,6 +18,38 @@ use crate::session::Visitor;
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("../templates/layout.html")),
     (
+        "_readiness.html",
+        include_str!("../templates/_readiness.html"),
+    ),
+    (
+        "readiness_list.html",
+        include_str!("../templates/readiness_list.html"),
+    ),
+    (
+        "assessment.html",
+        include_str!("../templates/assessment.html"),
+    ),
+    (
+        "readiness_compare.html",
+        include_str!("../templates/readiness_compare.html"),
+    ),
+    (
+        "action_plan.html",
+        include_str!("../templates/action_plan.html"),
+    ),
+    (
+        "readiness_judge.html",
+        include_str!("../templates/readiness_judge.html"),
+    ),
+    (
+        "readiness_copy.html",
+        include_str!("../templates/readiness_copy.html"),
+    ),
+    (
+        "readiness_item.html",
+        include_str!("../templates/readiness_item.html"),
+    ),
+    (
         "_search_form.html",
         include_str!("../templates/_search_form.html"),
     ),
@@ -47,6 +79,9 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "dataset_form.html",
         include_str!("../templates/dataset_form.html"),
     ),
+    ("_files.html", include_str!("../templates/_files.html")),
+    ("members.html", include_str!("../templates/members.html")),
+    ("tokens.html", include_str!("../templates/tokens.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

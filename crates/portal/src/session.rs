@@ -66,6 +66,15 @@ fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
+/// The user signed in by a request's session cookie, if it names a live session. The API's
+/// downloads use it: browsers follow the portal's download links with the cookie.
+pub async fn session_actor(app: &App, parts: &Parts) -> dulieu_core::Result<Option<Actor>> {
+    match cookie(parts, SESSION_COOKIE) {
+        Some(token) => Ok(app.actor_for_session(&token).await?.map(|s| s.actor)),
+        None => Ok(None),
+    }
+}
+
 /// Middleware of the pages: resolves the session cookie once per request into a [`Visitor`]
 /// (read by handlers as an extractor) and sends the cookie again when the session's end moved,
 /// so the browser's copy slides with it.

@@ -18,6 +18,7 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
         email: row.text("email")?,
         display_name: row.text("display_name")?,
         is_sysadmin: row.flag("is_sysadmin")?,
+        is_odtf: row.flag("is_odtf")?,
         created_at: row.time("created_at")?,
     })
 }
@@ -25,14 +26,15 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
 /// Inserts a user; the e-mail must be unique (`email_taken` otherwise).
 pub async fn insert_user(conn: &mut Conn, user: &User, password_hash: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO users (id, email, display_name, password_hash, is_sysadmin, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO users (id, email, display_name, password_hash, is_sysadmin, is_odtf, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(user.id.to_string())
     .bind(&user.email)
     .bind(&user.display_name)
     .bind(password_hash)
     .bind(i64::from(user.is_sysadmin))
+    .bind(i64::from(user.is_odtf))
     .bind(ts(user.created_at))
     .execute(&mut *conn)
     .await
@@ -50,7 +52,7 @@ pub async fn insert_user(conn: &mut Conn, user: &User, password_hash: &str) -> R
 /// Finds a user by e-mail, with the stored password hash.
 pub async fn user_by_email(conn: &mut Conn, email: &str) -> Result<Option<(User, String)>> {
     let row = sqlx::query(
-        "SELECT id, email, display_name, is_sysadmin, created_at, password_hash FROM users WHERE email = $1",
+        "SELECT id, email, display_name, is_sysadmin, is_odtf, created_at, password_hash FROM users WHERE email = $1",
     )
     .bind(email)
     .fetch_optional(&mut *conn)
@@ -63,7 +65,7 @@ pub async fn user_by_email(conn: &mut Conn, email: &str) -> Result<Option<(User,
 /// Finds a user by id.
 pub async fn user(conn: &mut Conn, id: Uuid) -> Result<Option<User>> {
     let row = sqlx::query(
-        "SELECT id, email, display_name, is_sysadmin, created_at FROM users WHERE id = $1",
+        "SELECT id, email, display_name, is_sysadmin, is_odtf, created_at FROM users WHERE id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(&mut *conn)
@@ -82,6 +84,18 @@ pub async fn set_sysadmin(conn: &mut Conn, id: Uuid, value: bool) -> Result<()> 
         .await
         .map_err(db_error)?;
     Ok(())
+}
+
+/// Grants or withdraws the site-wide portal team role (`odtf`); false when there is no such user.
+pub async fn set_odtf(conn: &mut Conn, id: Uuid, value: bool) -> Result<bool> {
+    let done = sqlx::query("UPDATE users SET is_odtf = $2, updated_at = $3 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(i64::from(value))
+        .bind(ts(Utc::now()))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Replaces a user's password hash.

@@ -158,6 +158,15 @@ pub(crate) fn from_rows<R: RowExt>(rows: &[R]) -> Result<Option<Dataset>> {
     Ok(Some(dataset))
 }
 
+/// The SQL condition of `Dataset::is_public` on a dataset row aliased `d`: published or archived,
+/// with public access rights.
+macro_rules! is_public_sql {
+    () => {
+        "(d.status <> 'draft' AND d.access_rights = 'public')"
+    };
+}
+pub(crate) use is_public_sql;
+
 /// One page of datasets visible to `viewer`, newest first, with distributions, and the total count.
 pub async fn list(
     conn: &mut Conn,
@@ -166,10 +175,14 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<Dataset>, i64)> {
-    const WHERE: &str = " WHERE ($1 = 1 OR (d.status <> 'draft' AND d.access_rights = 'public')
+    const WHERE: &str = concat!(
+        " WHERE ($1 = 1 OR ",
+        is_public_sql!(),
+        "
             OR d.publisher_id IN (SELECT m.organization_id FROM memberships m WHERE m.user_id = $2))
         AND ($3 IS NULL OR d.publisher_id = $3)
-        AND ($4 IS NULL OR d.status = $4)";
+        AND ($4 IS NULL OR d.status = $4)"
+    );
     let sees_all = i64::from(viewer.sees_all);
     let user = viewer.user_id.map(|u| u.to_string());
     let publisher = filter.publisher_id.map(|p| p.to_string());

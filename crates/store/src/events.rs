@@ -79,13 +79,32 @@ pub async fn history(
     .fetch_all(&mut *conn)
     .await
     .map_err(db_error)?;
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE entity_id = $1 OR parent_id = $1")
-            .bind(entity_id.to_string())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db_error)?;
+    let total = count_about(conn, entity_id).await?;
     Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// The latest `limit` events about an entity or its children, newest first, and how many there
+/// are in all (what a page shows of a long history).
+pub async fn latest(conn: &mut Conn, entity_id: Uuid, limit: i64) -> Result<(Vec<Event>, i64)> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE entity_id = $1 OR parent_id = $1 ORDER BY seq DESC LIMIT $2"
+    )))
+    .bind(entity_id.to_string())
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let total = count_about(conn, entity_id).await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// How many events are about an entity or its children.
+async fn count_about(conn: &mut Conn, entity_id: Uuid) -> Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE entity_id = $1 OR parent_id = $1")
+        .bind(entity_id.to_string())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)
 }
 
 /// Events after `seq`, oldest first (for projections tailing the log).

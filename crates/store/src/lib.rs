@@ -12,9 +12,11 @@ pub mod events;
 pub mod jobs;
 pub mod migrate;
 pub mod organizations;
+pub mod readiness;
 pub mod registers;
 pub mod sessions;
 pub mod sqlite_reader;
+pub mod usage;
 
 use std::str::FromStr;
 use std::time::Duration;

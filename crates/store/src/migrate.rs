@@ -29,6 +29,16 @@ pub const SQLITE: &[Migration] = &[
         name: "sessions",
         sql: include_str!("../migrations/sqlite/0002_sessions.sql"),
     },
+    Migration {
+        version: 3,
+        name: "usage",
+        sql: include_str!("../migrations/sqlite/0003_usage.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "readiness",
+        sql: include_str!("../migrations/sqlite/0004_readiness.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -42,6 +52,16 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "sessions",
         sql: include_str!("../migrations/postgres/0002_sessions.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "usage",
+        sql: include_str!("../migrations/postgres/0003_usage.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "readiness",
+        sql: include_str!("../migrations/postgres/0004_readiness.sql"),
     },
 ];
 

@@ -25,7 +25,7 @@ use dulieu_store::datasets::{DatasetFilter, Viewer};
 use dulieu_store::distributions::NewFile;
 use dulieu_store::{
     Backend, Conn, Store, StoreOptions, accounts, datasets, distributions, events, jobs, migrate,
-    organizations, registers, sessions,
+    organizations, registers, sessions, usage,
 };
 use serde_json::json;
 use sqlx::pool::PoolConnection;
@@ -94,6 +94,7 @@ conformance!(
     check_accounts_upsert_membership_concurrent_transactions,
     check_events_append_since_last_seq,
     check_events_history,
+    check_events_latest,
     check_events_atomic_with_change,
     check_events_tail_never_skips_a_committed_event,
     check_jobs_claim_due_only,
@@ -101,7 +102,20 @@ conformance!(
     check_jobs_fail_backoff,
     check_jobs_complete_counts_get,
     check_jobs_concurrent_claims,
+    check_usage_counts_per_day_and_totals,
+    check_usage_most_downloaded_public_recent,
+    check_readiness_assessment_round_trip,
+    check_readiness_judgements_and_evidence,
+    check_readiness_assessment_list_and_slug_conflict,
+    check_readiness_plan_round_trip_items_and_notes,
+    check_readiness_portal_facts,
+    check_readiness_odtf_flag,
 );
+
+// The readiness checks live in their own file.
+#[path = "conformance/readiness.rs"]
+mod readiness;
+use readiness::*;
 
 const POSTGRES_URL_VAR: &str = "DULIEU_TEST_POSTGRES_URL";
 
@@ -448,6 +462,7 @@ fn new_user(email: &str, at: DateTime<Utc>) -> User {
         email: email.to_string(),
         display_name: format!("Người dùng {email}"),
         is_sysadmin: false,
+        is_odtf: false,
         created_at: at,
     }
 }
@@ -2615,6 +2630,7 @@ async fn check_accounts_users(store: &Store) {
         email: "lan@example.vn".to_string(),
         display_name: "Nguyễn Thị Lan".to_string(),
         is_sysadmin: false,
+        is_odtf: false,
         created_at: base(),
     };
     accounts::insert_user(&mut c, &lan, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
@@ -3663,6 +3679,38 @@ async fn check_jobs_concurrent_claims(store: &Store) {
     );
 }
 
+async fn check_events_latest(store: &Store) {
+    let mut c = conn(store).await;
+    let dataset = Uuid::new_v4();
+    let dist = Uuid::new_v4();
+    let other = Uuid::new_v4();
+    let mut seqs = Vec::new();
+    for event in [
+        new_event("dataset", dataset, None, "created"),
+        new_event("dataset", other, None, "created"),
+        new_event("distribution", dist, Some(dataset), "created"),
+        new_event("dataset", dataset, None, "updated"),
+        new_event("distribution", dist, Some(dataset), "deleted"),
+    ] {
+        seqs.push(events::append(&mut c, &event).await.unwrap());
+    }
+    let (latest, total) = events::latest(&mut c, dataset, 2).await.unwrap();
+    assert_eq!(
+        latest.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![seqs[4], seqs[3]],
+        "the newest first, children included"
+    );
+    assert_eq!(total, 4, "the total counts them all");
+    let (all, total) = events::latest(&mut c, dataset, 100).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![seqs[4], seqs[3], seqs[2], seqs[0]]
+    );
+    assert_eq!(total, 4);
+    let (none, total) = events::latest(&mut c, Uuid::new_v4(), 5).await.unwrap();
+    assert_eq!((none.len(), total), (0, 0));
+}
+
 async fn check_sessions(store: &Store) {
     let mut c = conn(store).await;
     let owner = add_user(&mut c, "owner@example.vn").await.id;
@@ -3749,5 +3797,136 @@ async fn check_sessions(store: &Store) {
     assert_eq!(
         sessions::delete_others(&mut c, owner, None).await.unwrap(),
         0
+    );
+}
+
+// ----------------------------------------------------------------------------------- usage --
+
+async fn check_usage_counts_per_day_and_totals(store: &Store) {
+    let mut c = conn(store).await;
+    let org = add_org(&mut c, "dem-luot", OrgKind::National, None).await;
+    let counted = add_public_dataset(&mut c, "duoc-tai", org).await;
+    let other = add_public_dataset(&mut c, "khac", org).await;
+    assert_eq!(usage::total_downloads(&mut c, counted).await.unwrap(), 0);
+
+    for _ in 0..3 {
+        usage::record_download(&mut c, counted, day(2025, 3, 1))
+            .await
+            .unwrap();
+    }
+    usage::record_download(&mut c, counted, day(2025, 3, 2))
+        .await
+        .unwrap();
+    usage::record_download(&mut c, other, day(2025, 3, 2))
+        .await
+        .unwrap();
+    assert_eq!(usage::total_downloads(&mut c, counted).await.unwrap(), 4);
+    assert_eq!(usage::total_downloads(&mut c, other).await.unwrap(), 1);
+    let rows: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM dataset_downloads WHERE dataset_id = $1")
+            .bind(counted.to_string())
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows, 2,
+        "one row per dataset and day, however many downloads"
+    );
+
+    assert!(
+        usage::record_download(&mut c, Uuid::new_v4(), day(2025, 3, 2))
+            .await
+            .is_err(),
+        "downloads of an unknown dataset are refused"
+    );
+
+    datasets::delete(&mut c, counted).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dataset_downloads")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+    assert_eq!(left, 1, "a deleted dataset's counts go with it");
+    assert_eq!(usage::total_downloads(&mut c, counted).await.unwrap(), 0);
+}
+
+async fn check_usage_most_downloaded_public_recent(store: &Store) {
+    let mut c = conn(store).await;
+    let org = add_org(&mut c, "pho-bien", OrgKind::National, None).await;
+    let popular = add_public_dataset(&mut c, "pho-bien-nhat", org).await;
+    let second = add_public_dataset(&mut c, "thu-hai", org).await;
+    let tied = add_public_dataset(&mut c, "hoa", org).await;
+    let old = add_public_dataset(&mut c, "cu", org).await;
+    let draft = add_dataset(
+        &mut c,
+        &ds_input("nhap", DatasetStatus::Draft, AccessRights::Public),
+        org,
+        base(),
+    )
+    .await;
+    let restricted = add_dataset(
+        &mut c,
+        &ds_input(
+            "han-che",
+            DatasetStatus::Published,
+            AccessRights::Restricted,
+        ),
+        org,
+        base(),
+    )
+    .await;
+    let archived = add_dataset(
+        &mut c,
+        &ds_input("luu-tru", DatasetStatus::Archived, AccessRights::Public),
+        org,
+        base(),
+    )
+    .await;
+    let since = day(2025, 3, 1);
+    let downloads = [
+        (popular, day(2025, 3, 1), 3),
+        (popular, day(2025, 3, 20), 2),
+        (second, day(2025, 3, 30), 4),
+        (tied, day(2025, 3, 5), 2),
+        (archived, day(2025, 3, 5), 2),
+        (old, day(2025, 2, 28), 50),
+        (old, day(2025, 3, 2), 1),
+        (draft, day(2025, 3, 10), 90),
+        (restricted, day(2025, 3, 10), 80),
+    ];
+    for (dataset, on, times) in downloads {
+        for _ in 0..times {
+            usage::record_download(&mut c, dataset, on).await.unwrap();
+        }
+    }
+    let mut ties = [tied, archived];
+    ties.sort();
+    let top = usage::most_downloaded(&mut c, since, 10).await.unwrap();
+    assert_eq!(
+        top,
+        vec![
+            (popular, 5),
+            (second, 4),
+            (ties[0], 2),
+            (ties[1], 2),
+            (old, 1)
+        ],
+        "public datasets only (archived ones too), counted from `since` on, most first, ties by id"
+    );
+    assert_eq!(
+        usage::most_downloaded(&mut c, since, 2).await.unwrap(),
+        vec![(popular, 5), (second, 4)],
+        "at most `limit`"
+    );
+    assert_eq!(
+        usage::most_downloaded(&mut c, day(2025, 4, 1), 10)
+            .await
+            .unwrap(),
+        vec![],
+        "nothing downloaded since"
+    );
+    assert_eq!(
+        usage::total_downloads(&mut c, old).await.unwrap(),
+        51,
+        "the total counts every day"
     );
 }

@@ -72,6 +72,25 @@ impl FromRequestParts<App> for Caller {
     }
 }
 
+/// Who is downloading: the bearer token's user, else the user of the portal's session cookie
+/// (browsers follow the portal's download links with it, so publishers get their drafts' files),
+/// else anonymous.
+#[derive(Debug, Clone)]
+pub struct Downloader(pub Actor);
+
+impl FromRequestParts<App> for Downloader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(AUTHORIZATION) {
+            let Caller(actor) = Caller::from_request_parts(parts, app).await?;
+            return Ok(Downloader(actor));
+        }
+        let actor = dulieu_portal::session_actor(app, parts).await?;
+        Ok(Downloader(actor.unwrap_or_else(Actor::anonymous)))
+    }
+}
+
 fn bad_token() -> ApiError {
     ApiError(Error::BadCredentials {
         code: "invalid_token",

@@ -23,7 +23,11 @@ mod organizations;
 mod permissions;
 #[path = "api/postgres.rs"]
 mod postgres;
+#[path = "api/readiness.rs"]
+mod readiness;
 #[path = "api/registers.rs"]
 mod registers;
 #[path = "api/search.rs"]
 mod search;
+#[path = "api/usage.rs"]
+mod usage;

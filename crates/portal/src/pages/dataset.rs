@@ -1,15 +1,18 @@
-//! `/dataset/{slug}`: a dataset with its publisher, license, distributions, a citation, the API
-//! URL and schema.org `Dataset` JSON-LD.
+//! `/dataset/{slug}`: a dataset with its publisher, license, distributions (and their earlier
+//! file versions), its download count, its latest changes, a citation, the API URL and schema.org
+//! `Dataset` JSON-LD.
 
 use axum::extract::{Path, State};
 use chrono::Datelike;
 use dulieu_app::App;
 use dulieu_core::Result;
+use dulieu_core::account::Actor;
 use dulieu_core::catalog::{Dataset, Distribution, License, Organization};
 use dulieu_i18n::{Locale, message};
 use serde::Serialize;
 use serde_json::json;
 
+use super::history::HistoryView;
 use super::home::filtered_href;
 use super::text_in;
 use crate::error::{PageResult, respond};
@@ -29,6 +32,8 @@ struct DatasetPage {
     themes: Vec<Link>,
     keywords: Vec<Link>,
     distributions: Vec<DistributionView>,
+    downloads: String,
+    history: HistoryView,
     citation: String,
     api_url: String,
     json_ld: String,
@@ -60,6 +65,43 @@ struct DistributionView {
     format: Option<String>,
     size: Option<String>,
     href: String,
+    earlier: Vec<VersionView>,
+}
+
+/// An earlier file version of a distribution, still downloadable.
+#[derive(Serialize)]
+struct VersionView {
+    version: i64,
+    date: String,
+    size: String,
+    href: String,
+}
+
+/// The earlier file versions of an uploaded distribution, newest first (none for a link or a
+/// file never replaced, without asking the store).
+async fn earlier_versions(
+    app: &App,
+    actor: &Actor,
+    distribution: &Distribution,
+    locale: Locale,
+) -> Result<Vec<VersionView>> {
+    if distribution.remote_url.is_some() || distribution.version <= 1 {
+        return Ok(Vec::new());
+    }
+    let versions = app.distribution_versions(actor, distribution.id).await?;
+    Ok(versions
+        .into_iter()
+        .filter(|v| v.version != distribution.version)
+        .map(|v| VersionView {
+            href: format!(
+                "/api/1/distributions/{}/versions/{}/download",
+                distribution.id, v.version
+            ),
+            version: v.version,
+            date: format::date(v.created_at.date_naive(), locale),
+            size: format::size(v.byte_size, locale),
+        })
+        .collect())
 }
 
 /// `GET /dataset/{slug}` and `GET /en/dataset/{slug}`.
@@ -74,8 +116,16 @@ pub async fn page(
 }
 
 /// The API download URL of a distribution (`/api/1/distributions/{id}/download`).
-fn download_path(distribution: &Distribution) -> String {
+pub(crate) fn download_path(distribution: &Distribution) -> String {
     format!("/api/1/distributions/{}/download", distribution.id)
+}
+
+/// What a distribution is called on pages: its title in `locale`, else its file name, else its id.
+pub(crate) fn distribution_title(distribution: &Distribution, locale: Locale) -> String {
+    Some(text_in(&distribution.title, locale))
+        .filter(|t| !t.is_empty())
+        .or_else(|| distribution.filename.clone())
+        .unwrap_or_else(|| distribution.id.to_string())
 }
 
 /// `json` for a `<script>` element: `</` cannot close it.
@@ -175,19 +225,17 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
             href: filtered_href("keyword", k, prefix),
         })
         .collect();
-    let distributions = dataset
-        .distributions
-        .iter()
-        .map(|d| DistributionView {
-            title: Some(text_in(&d.title, locale))
-                .filter(|t| !t.is_empty())
-                .or_else(|| d.filename.clone())
-                .unwrap_or_else(|| d.id.to_string()),
+    let actor = visitor.actor();
+    let mut distributions = Vec::with_capacity(dataset.distributions.len());
+    for d in &dataset.distributions {
+        distributions.push(DistributionView {
+            title: distribution_title(d, locale),
             format: d.format.clone(),
             size: d.byte_size.map(|b| format::size(b, locale)),
             href: download_path(d),
-        })
-        .collect();
+            earlier: earlier_versions(app, &actor, d, locale).await?,
+        });
+    }
     let title = text_in(&dataset.title, locale);
     let publisher_name = text_in(&publisher.name, locale);
     let page_url = format!("{base}{prefix}/dataset/{}", dataset.slug);
@@ -215,6 +263,8 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
         themes,
         keywords,
         distributions,
+        downloads: format::count(app.total_downloads(dataset.id).await?, locale),
+        history: HistoryView::load(app, &actor, &dataset.slug, locale).await?,
         citation,
         api_url: format!("{base}/api/1/datasets/{}", dataset.slug),
     };

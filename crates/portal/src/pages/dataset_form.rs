@@ -1,12 +1,13 @@
 //! `/workspace/datasets/new` and `/workspace/datasets/{slug}/edit`: the form that creates a
-//! dataset for one of the visitor's organizations where they may edit, and changes one. The rules
-//! are the core's (`DatasetInput::validate` and the register checks of `App::create_dataset` and
+//! dataset for one of the visitor's organizations where they may edit, and changes one (the edit
+//! page also lists its files and links, see [`super::files`]). The rules are the core's
+//! (`DatasetInput::validate` and the register checks of `App::create_dataset` and
 //! `App::update_dataset`); their field errors are shown next to the inputs.
 
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use dulieu_app::{App, PageRequest};
@@ -19,10 +20,12 @@ use dulieu_i18n::{Locale, message};
 use serde::Serialize;
 
 use super::account::{checked, field_messages, see_other, to_sign_in};
+use super::files::{FilesPanel, FilesState};
 use super::text_in;
 use crate::error::PageError;
 use crate::form::Fields;
 use crate::lang::Lang;
+use crate::notice::NoticeQuery;
 use crate::render::render;
 use crate::session::Visitor;
 
@@ -247,20 +250,40 @@ impl Choices {
     }
 }
 
-/// Which form: a new dataset, or the change of the dataset with this slug.
+/// Which form: a new dataset, or the change of a dataset (shown with its files and links).
 enum Mode {
     New,
-    Edit(String),
+    Edit {
+        dataset: Box<Dataset>,
+        files: FilesState,
+    },
 }
 
 impl Mode {
     /// The form's path without the language prefix.
     fn path(&self) -> String {
         match self {
-            Mode::New => "/workspace/datasets/new".to_string(),
-            Mode::Edit(slug) => format!("/workspace/datasets/{slug}/edit"),
+            Mode::New => NEW_PATH.to_string(),
+            Mode::Edit { dataset, .. } => edit_path(&dataset.slug),
         }
     }
+}
+
+/// Path of the new dataset form, without the language prefix.
+const NEW_PATH: &str = "/workspace/datasets/new";
+
+/// Path of the edit page of dataset `slug`, without the language prefix.
+pub(crate) fn edit_path(slug: &str) -> String {
+    format!("/workspace/datasets/{slug}/edit")
+}
+
+/// The form as it is shown: which form, its inputs as typed, their errors, and the answer's
+/// status.
+struct FormState {
+    mode: Mode,
+    values: Values,
+    errors: BTreeMap<String, Vec<String>>,
+    status: StatusCode,
 }
 
 #[derive(Serialize)]
@@ -272,6 +295,7 @@ struct FormPage {
     choices: Choices,
     form_error: Option<String>,
     errors: BTreeMap<String, Vec<String>>,
+    files: Option<FilesPanel>,
 }
 
 /// The input that shows the error of core field path `field` (`title.vi` → `title_vi`; the
@@ -302,40 +326,61 @@ fn errors_by_input(errors: &FieldErrors, locale: Locale) -> BTreeMap<String, Vec
     by_input
 }
 
-/// Renders the form with `status`.
-#[allow(clippy::too_many_arguments)]
-async fn show(
-    app: &App,
-    lang: &Lang,
-    visitor: &Visitor,
-    actor: &Actor,
-    mode: &Mode,
-    status: StatusCode,
-    values: Values,
-    errors: BTreeMap<String, Vec<String>>,
-) -> Result<Response> {
+/// Renders the form.
+async fn show(app: &App, lang: &Lang, visitor: &Visitor, form: FormState) -> Result<Response> {
     let locale = lang.locale;
     let form_error =
-        (!errors.is_empty()).then(|| message(locale, "portal.account.errors_summary", &[]));
+        (!form.errors.is_empty()).then(|| message(locale, "portal.account.errors_summary", &[]));
+    let action = format!("{}{}", lang.prefix(), form.mode.path());
+    let (title_key, files) = match form.mode {
+        Mode::New => ("portal.workspace.new_dataset", None),
+        Mode::Edit { dataset, files } => (
+            "portal.workspace.edit_dataset",
+            Some(FilesPanel::new(app, lang, &dataset, files)),
+        ),
+    };
     let page = FormPage {
         csrf: visitor
             .csrf_binding()
             .map(dulieu_app::csrf_token)
             .unwrap_or_default(),
-        action: format!("{}{}", lang.prefix(), mode.path()),
-        editing: matches!(mode, Mode::Edit(_)),
-        values,
-        choices: Choices::load(app, actor, locale).await?,
+        action,
+        editing: files.is_some(),
+        values: form.values,
+        choices: Choices::load(app, &visitor.actor(), locale).await?,
         form_error,
-        errors,
-    };
-    let title_key = match mode {
-        Mode::New => "portal.workspace.new_dataset",
-        Mode::Edit(_) => "portal.workspace.edit_dataset",
+        errors: form.errors,
+        files,
     };
     let title = message(locale, title_key, &[]);
     let html = render("dataset_form.html", lang, visitor, &title, page)?;
-    Ok((status, Html(html)).into_response())
+    Ok((form.status, Html(html)).into_response())
+}
+
+/// The edit page of `dataset`, its form filled with the dataset, with the files panel in `files`
+/// (422 when the link form has errors).
+pub(crate) async fn edit_page(
+    app: &App,
+    lang: &Lang,
+    visitor: &Visitor,
+    dataset: Dataset,
+    files: FilesState,
+) -> Result<Response> {
+    let status = if files.link_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let form = FormState {
+        values: Values::from_dataset(&dataset),
+        mode: Mode::Edit {
+            dataset: Box::new(dataset),
+            files,
+        },
+        errors: BTreeMap::new(),
+        status,
+    };
+    show(app, lang, visitor, form).await
 }
 
 /// `GET /workspace/datasets/new`.
@@ -344,27 +389,22 @@ pub async fn new_form(
     lang: Lang,
     visitor: Visitor,
 ) -> std::result::Result<Response, PageError> {
-    let Some(signed_in) = &visitor.signed_in else {
-        return Ok(to_sign_in(&lang, "/workspace/datasets/new"));
+    if visitor.signed_in.is_none() {
+        return Ok(to_sign_in(&lang, NEW_PATH));
+    }
+    let form = FormState {
+        mode: Mode::New,
+        values: Values {
+            access_rights: AccessRights::Public.as_str().to_string(),
+            status: DatasetStatus::Draft.as_str().to_string(),
+            ..Values::default()
+        },
+        errors: BTreeMap::new(),
+        status: StatusCode::OK,
     };
-    let values = Values {
-        access_rights: AccessRights::Public.as_str().to_string(),
-        status: DatasetStatus::Draft.as_str().to_string(),
-        ..Values::default()
-    };
-    let actor = signed_in.actor.clone();
-    show(
-        &app,
-        &lang,
-        &visitor,
-        &actor,
-        &Mode::New,
-        StatusCode::OK,
-        values,
-        BTreeMap::new(),
-    )
-    .await
-    .map_err(|error| PageError { lang, error })
+    show(&app, &lang, &visitor, form)
+        .await
+        .map_err(|error| PageError { lang, error })
 }
 
 /// After a save: the dataset's page (303), the problems to show next to the inputs, or an error
@@ -396,12 +436,11 @@ pub async fn create(
 ) -> std::result::Result<Response, PageError> {
     let fields = checked(&lang, &visitor, &body)?;
     let Some(signed_in) = &visitor.signed_in else {
-        return Ok(to_sign_in(&lang, "/workspace/datasets/new"));
+        return Ok(to_sign_in(&lang, NEW_PATH));
     };
-    let actor = signed_in.actor.clone();
     let values = Values::from_fields(&fields);
     let result = match values.to_input() {
-        Ok(input) => app.create_dataset(&actor, input).await,
+        Ok(input) => app.create_dataset(&signed_in.actor, input).await,
         Err(error) => Err(error),
     };
     // A taken slug comes from the title: say so next to it.
@@ -417,24 +456,20 @@ pub async fn create(
         Ok(answer) => return Ok(answer),
         Err(errors) => errors,
     };
-    let by_input = errors_by_input(&errors, lang.locale);
-    show(
-        &app,
-        &lang,
-        &visitor,
-        &actor,
-        &Mode::New,
-        StatusCode::UNPROCESSABLE_ENTITY,
+    let form = FormState {
+        mode: Mode::New,
         values,
-        by_input,
-    )
-    .await
-    .map_err(|error| PageError { lang, error })
+        errors: errors_by_input(&errors, lang.locale),
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    show(&app, &lang, &visitor, form)
+        .await
+        .map_err(|error| PageError { lang, error })
 }
 
 /// The dataset `slug` if the visitor may change it: 404 when they may not see it, 403 when they
 /// may see but not edit it (the API's rule).
-async fn editable(app: &App, actor: &Actor, slug: &str) -> Result<Dataset> {
+pub(crate) async fn editable(app: &App, actor: &Actor, slug: &str) -> Result<Dataset> {
     let dataset = app.get_dataset(actor, slug).await?;
     if actor.can_edit_datasets_of(dataset.publisher_id) {
         Ok(dataset)
@@ -445,36 +480,27 @@ async fn editable(app: &App, actor: &Actor, slug: &str) -> Result<Dataset> {
     }
 }
 
-/// `GET /workspace/datasets/{slug}/edit`: the form, filled with the dataset.
+/// `GET /workspace/datasets/{slug}/edit`: the form, filled with the dataset, and the dataset's
+/// files and links (with the message of `?notice=`/`?problem=` after a redirect).
 pub async fn edit_form(
     State(app): State<App>,
     lang: Lang,
     visitor: Visitor,
     Path(slug): Path<String>,
+    Query(notice): Query<NoticeQuery>,
 ) -> std::result::Result<Response, PageError> {
-    let mode = Mode::Edit(slug.clone());
     let Some(signed_in) = &visitor.signed_in else {
-        return Ok(to_sign_in(&lang, &mode.path()));
+        return Ok(to_sign_in(&lang, &edit_path(&slug)));
     };
-    let actor = signed_in.actor.clone();
-    let answer = match editable(&app, &actor, &slug).await {
-        Ok(dataset) => {
-            let values = Values::from_dataset(&dataset);
-            show(
-                &app,
-                &lang,
-                &visitor,
-                &actor,
-                &mode,
-                StatusCode::OK,
-                values,
-                BTreeMap::new(),
-            )
-            .await
-        }
-        Err(error) => Err(error),
+    let answer = async {
+        let dataset = editable(&app, &signed_in.actor, &slug).await?;
+        let files = FilesState {
+            notice,
+            ..FilesState::default()
+        };
+        edit_page(&app, &lang, &visitor, dataset, files).await
     };
-    answer.map_err(|error| PageError { lang, error })
+    answer.await.map_err(|error| PageError { lang, error })
 }
 
 /// `POST /workspace/datasets/{slug}/edit`: applies the form through `App::update_dataset` and
@@ -487,31 +513,31 @@ pub async fn update(
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
     let fields = checked(&lang, &visitor, &body)?;
-    let mode = Mode::Edit(slug.clone());
     let Some(signed_in) = &visitor.signed_in else {
-        return Ok(to_sign_in(&lang, &mode.path()));
+        return Ok(to_sign_in(&lang, &edit_path(&slug)));
     };
-    let actor = signed_in.actor.clone();
+    let actor = &signed_in.actor;
     let values = Values::from_fields(&fields);
     let result = match values.to_patch() {
-        Ok(patch) => app.update_dataset(&actor, &slug, &patch).await,
+        Ok(patch) => app.update_dataset(actor, &slug, &patch).await,
         Err(error) => Err(error),
     };
     let errors = match after_save(&lang, result)? {
         Ok(answer) => return Ok(answer),
         Err(errors) => errors,
     };
-    let by_input = errors_by_input(&errors, lang.locale);
-    show(
-        &app,
-        &lang,
-        &visitor,
-        &actor,
-        &mode,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        values,
-        by_input,
-    )
-    .await
-    .map_err(|error| PageError { lang, error })
+    let answer = async {
+        let dataset = editable(&app, actor, &slug).await?;
+        let form = FormState {
+            mode: Mode::Edit {
+                dataset: Box::new(dataset),
+                files: FilesState::default(),
+            },
+            values,
+            errors: errors_by_input(&errors, lang.locale),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        show(&app, &lang, &visitor, form).await
+    };
+    answer.await.map_err(|error| PageError { lang, error })
 }

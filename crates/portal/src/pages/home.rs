@@ -1,10 +1,10 @@
-//! `/`: the search form, the catalog in figures, themes, the newest datasets, official and
-//! community entry points.
+//! `/`: the search form, the catalog in figures, themes, the newest and the most-used datasets
+//! (by downloads in the last days), official and community entry points.
 
 use axum::extract::State;
-use dulieu_app::{App, PageRequest};
+use dulieu_app::{App, MOST_USED_DAYS, PageRequest};
 use dulieu_core::Result;
-use dulieu_i18n::message;
+use dulieu_i18n::{Locale, message};
 use dulieu_search::Sort;
 use serde::Serialize;
 
@@ -18,6 +18,8 @@ use crate::session::Visitor;
 
 /// Newest datasets shown.
 const NEWEST: usize = 6;
+/// Most-used datasets shown.
+const MOST_USED: usize = 6;
 
 #[derive(Serialize)]
 struct Home {
@@ -27,6 +29,8 @@ struct Home {
     themes: Vec<ThemeLink>,
     newest: Vec<HitView>,
     newest_href: String,
+    most_used: Vec<UsedView>,
+    most_used_days: u64,
     official_href: String,
     community_href: String,
 }
@@ -36,6 +40,33 @@ struct ThemeLink {
     label: String,
     count: String,
     href: String,
+}
+
+/// A most-used dataset: its link, publisher and downloads in the period.
+#[derive(Serialize)]
+struct UsedView {
+    slug: String,
+    title: String,
+    publisher: String,
+    publisher_slug: String,
+    downloads: String,
+}
+
+/// The most-used public datasets, with their publishers' names in `locale`.
+async fn most_used(app: &App, locale: Locale) -> Result<Vec<UsedView>> {
+    let used = app.most_used_datasets(MOST_USED).await?;
+    let mut views = Vec::with_capacity(used.len());
+    for u in used {
+        let publisher = app.get_organization(&u.dataset.publisher).await?;
+        views.push(UsedView {
+            title: text_in(&u.dataset.title, locale),
+            slug: u.dataset.slug,
+            publisher: text_in(&publisher.name, locale),
+            publisher_slug: publisher.slug,
+            downloads: format::count(u.downloads, locale),
+        });
+    }
+    Ok(views)
 }
 
 /// `GET /` and `GET /en/`.
@@ -97,6 +128,8 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor) -> Result<String> {
             .map(|h| HitView::new(h, locale))
             .collect(),
         newest_href: SearchQuery::default().sorted("modified").href(prefix),
+        most_used: most_used(app, locale).await?,
+        most_used_days: MOST_USED_DAYS,
         official_href: filtered_href("provenance", "official", prefix),
         community_href: filtered_href("provenance", "community", prefix),
     };

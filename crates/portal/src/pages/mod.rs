@@ -3,9 +3,14 @@
 pub mod account;
 pub mod dataset;
 pub mod dataset_form;
+pub mod files;
+pub mod history;
 pub mod home;
+pub mod members;
 pub mod organizations;
+pub mod readiness;
 pub mod search;
+pub mod tokens;
 pub mod workspace;
 
 use dulieu_core::text::LangText;

@@ -1,5 +1,6 @@
-//! `/workspace`: the signed-in publisher's organizations (with their role) and the datasets of
-//! those organizations, drafts apart from published ones. Anonymous visitors go to sign-in.
+//! `/workspace`: the signed-in publisher's organizations (with their role, and a link to manage
+//! the members of those they administer), the datasets of those organizations, drafts apart from
+//! published ones, and links to the account pages. Anonymous visitors go to sign-in.
 
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
@@ -32,6 +33,7 @@ struct MyOrganization {
     slug: String,
     name: String,
     role: &'static str,
+    manages_members: bool,
 }
 
 #[derive(Serialize)]
@@ -74,6 +76,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, actor: &Actor) -> Resu
                 slug: o.slug.clone(),
                 name: text_in(&o.name, locale),
                 role: role.as_str(),
+                manages_members: actor.can_admin(o.id),
             })
         })
         .collect();

@@ -72,6 +72,47 @@ impl Browser {
         response
     }
 
+    /// Posts a `multipart/form-data` form: the text `parts` in order, then `file` (name and
+    /// bytes) as the `file` part when given.
+    pub async fn post_multipart(
+        &mut self,
+        t: &TestApp,
+        path: &str,
+        parts: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> TestResponse {
+        let boundary = "portal-test-boundary-41c9";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in parts {
+            body.extend_from_slice(
+                format!("--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((filename, bytes)) = file {
+            body.extend_from_slice(
+                format!("--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\ncontent-type: text/csv\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("cookie", self.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let response = t.call(request).await;
+        self.keep(&response);
+        response
+    }
+
     /// Opens `form_path` and returns the CSRF token of its form.
     pub async fn csrf(&mut self, t: &TestApp, form_path: &str) -> String {
         let page = self.get(t, form_path).await;

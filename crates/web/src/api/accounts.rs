@@ -17,7 +17,10 @@ pub async fn create_user(
     Caller(actor): Caller,
     body: JsonObject,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    body.check_create(&["email", "password"], &["id", "is_sysadmin", "created_at"])?;
+    body.check_create(
+        &["email", "password"],
+        &["id", "is_sysadmin", "is_odtf", "created_at"],
+    )?;
     let input: NewUser = body.decode()?;
     Ok((
         StatusCode::CREATED,

@@ -9,9 +9,9 @@ use axum::http::header::{
     ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE,
     ETAG, IF_NONE_MATCH, LOCATION, RANGE,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use dulieu_app::{App, UploadMeta};
+use dulieu_app::{App, Counting, UploadMeta};
 use dulieu_core::account::Actor;
 use dulieu_core::catalog::{Distribution, DistributionInput, DistributionVersion};
 use dulieu_core::text::LangText;
@@ -19,7 +19,7 @@ use dulieu_core::{Error, FieldErrors};
 use futures::TryStreamExt;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Caller, JsonObject, parse_id};
+use crate::extract::{Caller, Downloader, JsonObject, parse_id};
 
 fn is_multipart(request: &Request) -> bool {
     request
@@ -89,13 +89,7 @@ async fn open_multipart(request: Request, app: &App) -> ApiResult<Multipart> {
 }
 
 fn upload_meta(field: &axum::extract::multipart::Field<'_>) -> UploadMeta {
-    UploadMeta {
-        filename: field
-            .file_name()
-            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
-            .filter(|n| !n.is_empty()),
-        content_type: field.content_type().map(str::to_string),
-    }
+    UploadMeta::from_part(field.file_name(), field.content_type())
 }
 
 /// Adds a distribution: `multipart/form-data` with a `file` part (and optional `metadata` JSON or
@@ -258,11 +252,12 @@ pub async fn add_version(
         (status = 304, description = "Not modified"), (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
 pub async fn download(
     State(app): State<App>,
-    Caller(actor): Caller,
+    Downloader(actor): Downloader,
     Path(id): Path<String>,
+    method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    serve_download(&app, &actor, &id, None, &headers).await
+    serve_download(&app, &actor, &id, None, &method, &headers).await
 }
 
 /// Downloads one stored version of the file.
@@ -272,14 +267,29 @@ pub async fn download(
         (status = 206, description = "Part of the file"), (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
 pub async fn download_version(
     State(app): State<App>,
-    Caller(actor): Caller,
+    Downloader(actor): Downloader,
     Path((id, version)): Path<(String, String)>,
+    method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let number = version
         .parse::<i64>()
         .map_err(|_| ApiError(Error::not_found("version", &version)))?;
-    serve_download(&app, &actor, &id, Some(number), &headers).await
+    serve_download(&app, &actor, &id, Some(number), &method, &headers).await
+}
+
+/// Whether a download request is a new use of the dataset: a `GET` of the whole file or of its
+/// start (a resumed or split download asks for later parts; a `HEAD` downloads nothing).
+fn counting_of(method: &Method, headers: &HeaderMap) -> Counting {
+    let from_start = headers
+        .get(RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|raw| raw.trim().starts_with("bytes=0-"));
+    if method == Method::GET && from_start {
+        Counting::Count
+    } else {
+        Counting::Skip
+    }
 }
 
 async fn serve_download(
@@ -287,10 +297,12 @@ async fn serve_download(
     actor: &Actor,
     id: &str,
     version: Option<i64>,
+    method: &Method,
     headers: &HeaderMap,
 ) -> ApiResult<Response> {
     let id = parse_id("distribution", id)?;
-    let (distribution, version) = match app.download_target(actor, id, version).await? {
+    let counting = counting_of(method, headers);
+    let (distribution, version) = match app.download_target(actor, id, version, counting).await? {
         Ok(found) => found,
         Err(url) => {
             let location = HeaderValue::from_str(&percent_encode_non_ascii(&url))
@@ -445,6 +457,30 @@ mod tests {
         assert_eq!(parse_range("bytes=5-2", 10).unwrap(), None);
         assert!(parse_range("bytes=10-", 10).is_err());
         assert!(parse_range("bytes=-0", 10).is_err());
+    }
+
+    #[test]
+    fn only_new_downloads_count() {
+        let with_range = |raw: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RANGE, HeaderValue::from_str(raw).unwrap());
+            headers
+        };
+        let none = HeaderMap::new();
+        assert_eq!(counting_of(&Method::GET, &none), Counting::Count);
+        assert_eq!(
+            counting_of(&Method::GET, &with_range("bytes=0-99")),
+            Counting::Count
+        );
+        assert_eq!(
+            counting_of(&Method::GET, &with_range("bytes=100-")),
+            Counting::Skip
+        );
+        assert_eq!(
+            counting_of(&Method::GET, &with_range("bytes=-5")),
+            Counting::Skip
+        );
+        assert_eq!(counting_of(&Method::HEAD, &none), Counting::Skip);
     }
 
     #[test]

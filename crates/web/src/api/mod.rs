@@ -5,6 +5,7 @@ pub mod datasets;
 pub mod distributions;
 pub mod health;
 pub mod organizations;
+pub mod readiness;
 pub mod registers;
 pub mod search;
 
@@ -29,6 +30,7 @@ use utoipa_axum::routes;
         (name = "accounts", description = "Users and API tokens"),
         (name = "registers", description = "Licenses and themes"),
         (name = "search", description = "Full-text search with facets, and autocomplete"),
+        (name = "readiness", description = "Readiness assessments (DGRA, ODRA, OD4B), live indicators and action plans"),
     )
 )]
 struct ApiDoc;
@@ -81,4 +83,32 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(registers::themes, registers::create_theme))
         .routes(routes!(search::search))
         .routes(routes!(search::suggest))
+        .merge(readiness_routes())
+}
+
+/// The readiness routes: frameworks, indicators, assessments and action plans.
+fn readiness_routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(readiness::frameworks))
+        .routes(routes!(readiness::indicators))
+        .routes(routes!(
+            readiness::list_assessments,
+            readiness::create_assessment
+        ))
+        .routes(routes!(
+            readiness::get_assessment,
+            readiness::update_assessment
+        ))
+        .routes(routes!(readiness::copy_assessment))
+        .routes(routes!(readiness::comparison))
+        .routes(routes!(readiness::markdown_report))
+        .routes(routes!(readiness::judge_question))
+        .routes(routes!(readiness::judge_dimension))
+        .routes(routes!(readiness::add_evidence))
+        .routes(routes!(readiness::remove_evidence))
+        .routes(routes!(readiness::refresh_live_figures))
+        .routes(routes!(readiness::list_plans))
+        .routes(routes!(readiness::get_plan, readiness::update_plan))
+        .routes(routes!(readiness::update_item))
+        .routes(routes!(readiness::gantt_svg))
 }

@@ -110,6 +110,37 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/1/themes", &["get"]),
     ("/api/1/search", &["get"]),
     ("/api/1/suggest", &["get"]),
+    ("/api/1/frameworks", &["get"]),
+    ("/api/1/indicators", &["get"]),
+    ("/api/1/assessments", &["get", "post"]),
+    ("/api/1/assessments/{id_or_slug}", &["get", "patch"]),
+    ("/api/1/assessments/{id_or_slug}/copies", &["post"]),
+    ("/api/1/assessments/{id_or_slug}/comparison", &["get"]),
+    ("/api/1/assessments/{id_or_slug}/report.md", &["get"]),
+    (
+        "/api/1/assessments/{id_or_slug}/questions/{question}",
+        &["patch"],
+    ),
+    (
+        "/api/1/assessments/{id_or_slug}/dimensions/{dimension}",
+        &["patch"],
+    ),
+    (
+        "/api/1/assessments/{id_or_slug}/questions/{question}/evidence",
+        &["post"],
+    ),
+    (
+        "/api/1/assessments/{id_or_slug}/evidence/{evidence_id}",
+        &["delete"],
+    ),
+    ("/api/1/assessments/{id_or_slug}/live-figures", &["post"]),
+    ("/api/1/action-plans", &["get"]),
+    ("/api/1/action-plans/{id_or_slug}", &["get", "patch"]),
+    (
+        "/api/1/action-plans/{id_or_slug}/items/{item_id}",
+        &["patch"],
+    ),
+    ("/api/1/action-plans/{id_or_slug}/gantt.svg", &["get"]),
 ];
 
 #[tokio::test]

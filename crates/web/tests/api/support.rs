@@ -103,7 +103,14 @@ pub const TOKEN_KEYS: &[&str] = &[
 ];
 
 /// Keys of a user.
-pub const USER_KEYS: &[&str] = &["id", "email", "display_name", "is_sysadmin", "created_at"];
+pub const USER_KEYS: &[&str] = &[
+    "id",
+    "email",
+    "display_name",
+    "is_sysadmin",
+    "is_odtf",
+    "created_at",
+];
 
 /// Keys of an event of the history.
 pub const EVENT_KEYS: &[&str] = &[
