@@ -2,7 +2,8 @@
 //
 // Starts `dulieu serve --demo` on a free loopback port with a temporary data directory, drives
 // Debian's Chromium (/usr/bin/chromium) through playwright-core, and checks:
-//   - a visitor's flow: search from the home page without diacritics, filter by organization,
+//   - a visitor's flow: suggestions under the search box (listbox, keyboard), search from the
+//     home page without diacritics, filter by organization,
 //     open a dataset, download a distribution through the page's link (bytes compared);
 //   - accounts: a wrong password refused, sign in through the form (back to `next`, session
 //     cookie HttpOnly and SameSite=Lax), the password page, the publisher workspace listing the
@@ -266,6 +267,22 @@ async function visitorFlow(page, base, upload) {
     await page.goto('/');
     const box = page.locator('main input[type=search]');
     assert((await box.count()) >= 1, 'no search box on /');
+  });
+  await check('visitor: the search box suggests datasets as one types, and the keyboard opens one', async () => {
+    const box = page.locator('main input[type=search]').first();
+    await box.pressSequentially('ngan s', { delay: 40 });
+    const options = page.locator('main [role=listbox] [role=option]');
+    await options.first().waitFor({ state: 'visible', timeout: 5000 });
+    assert((await box.getAttribute('aria-expanded')) === 'true', 'combobox not expanded');
+    const texts = await options.allInnerTexts();
+    assert(texts.some((t) => /ngân sách/i.test(t)), `no suggestion with "ngân sách": ${texts.join(' | ')}`);
+    await runAxe(page);
+    await box.press('ArrowDown');
+    const activeId = await box.getAttribute('aria-activedescendant');
+    assert(activeId && (await page.locator(`#${activeId}`).getAttribute('aria-selected')) === 'true', 'no active option');
+    const href = await page.locator(`#${activeId}`).getAttribute('data-href');
+    await Promise.all([page.waitForURL((url) => url.pathname + url.search === href), box.press('Enter')]);
+    await page.goto('/');
   });
   await check('visitor: search "ngan sach" from the home page lists Ministry of Finance datasets', async () => {
     await page.locator('main input[type=search]').first().fill('ngan sach');

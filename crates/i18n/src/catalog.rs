@@ -582,6 +582,19 @@ pub(crate) const CATALOG: &[Entry] = &[
         "You may type without diacritics, for example: ngan sach.",
     ),
     ("portal.search.button", "Tìm", "Search"),
+    (
+        "portal.suggest.label",
+        "Gợi ý tìm kiếm",
+        "Search suggestions",
+    ),
+    ("portal.suggest.datasets", "Bộ dữ liệu", "Datasets"),
+    ("portal.suggest.organizations", "Tổ chức", "Organizations"),
+    ("portal.suggest.keywords", "Từ khóa", "Keywords"),
+    (
+        "portal.suggest.count",
+        "{count} gợi ý; dùng phím mũi tên để chọn.",
+        "{count} suggestions; use the arrow keys to choose.",
+    ),
     ("portal.search.title", "Tìm kiếm dữ liệu", "Search data"),
     (
         "portal.search.results",

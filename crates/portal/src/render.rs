@@ -96,6 +96,7 @@ fn environment() -> &'static Environment<'static> {
         }
         env.set_formatter(formatter);
         env.add_function("t", translate);
+        env.add_global("script_href", crate::assets::script_href());
         env
     })
 }

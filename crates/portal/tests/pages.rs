@@ -104,6 +104,12 @@ async fn home_in_both_languages() {
     assert!(vi.contains("href=\"/search?f=theme%3A"), "theme links");
     assert_eq!(vi.matches("<li class=\"hit\">").count(), 6, "six newest");
     assert!(vi.contains("href=\"/assets/portal.css\""));
+    // The search box offers suggestions through the script (labels in the page's language).
+    assert!(vi.contains("<script src=\"/assets/portal.js?v="), "{vi}");
+    assert!(vi.contains("data-suggest=\"/api/1/suggest\" data-prefix=\"\" data-lang=\"vi\""));
+    assert!(vi.contains("data-label-datasets=\"Bộ dữ liệu\""));
+    assert!(en.contains("data-prefix=\"/en\" data-lang=\"en\""));
+    assert!(en.contains("data-label-datasets=\"Datasets\""));
     assert!(vi.contains("class=\"skip-link\" href=\"#main\""));
     // `/en` alone is the English home too.
     let bare = html(&t.get("/en", None).await, 200);
@@ -238,12 +244,10 @@ async fn hostile_titles_are_escaped() {
 
 /// The page without its JSON-LD script element.
 fn without_json_ld(body: &str) -> String {
-    match (
-        body.find("<script type=\"application/ld+json\">"),
-        body.find("</script>"),
-    ) {
-        (Some(start), Some(end)) => format!("{}{}", &body[..start], &body[end..]),
-        _ => body.to_string(),
+    let start = body.find("<script type=\"application/ld+json\">");
+    match start.and_then(|start| Some((start, start + body[start..].find("</script>")?))) {
+        Some((start, end)) => format!("{}{}", &body[..start], &body[end..]),
+        None => body.to_string(),
     }
 }
 

@@ -63,7 +63,6 @@ pub(crate) struct FilesPanel {
     max_size: String,
     link: LinkValues,
     link_errors: BTreeMap<String, Vec<String>>,
-    script: &'static str,
 }
 
 /// One distribution in the panel.
@@ -107,7 +106,6 @@ impl FilesPanel {
             max_size,
             link: state.link,
             link_errors: state.link_errors,
-            script: crate::assets::script_href(),
         }
     }
 }
