@@ -1,191 +1,16 @@
 //! The real `dulieu` binary: its command-line contract, and that a SIGKILL at any moment of an
 //! upload or of a burst of dataset writes leaves either the old or the new state, never a mix.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-
-const BIN: &str = env!("CARGO_BIN_EXE_dulieu");
-
-fn dulieu(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        // Messages in the default language, whatever this machine's locale.
-        .env_remove("DULIEU_LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LANG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run dulieu");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "dulieu {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(data_dir: &Path) -> Server {
-        Self::start_with(data_dir, &[])
-    }
-
-    fn start_with(data_dir: &Path, extra: &[&str]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(BIN)
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-            ])
-            .arg(data_dir)
-            .args(extra)
-            .env("DULIEU_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start server");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Server { child, port }
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn request(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        body: Option<&Value>,
-    ) -> (u16, Vec<u8>) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let auth = if token.is_empty() {
-            String::new()
-        } else {
-            format!("authorization: Bearer {token}\r\n")
-        };
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nhost: localhost\r\n{auth}connection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        );
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body.as_bytes()).unwrap();
-        read_response(stream)
-    }
-
-    fn json(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-        let (status, bytes) = self.request(method, path, token, body.as_ref());
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn read_response(mut stream: TcpStream) -> (u16, Vec<u8>) {
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("header end");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let mut body = raw[split + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body);
-    }
-    (status, body)
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16)
-                .unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
-        data = &data[line_end + 2 + size + 2..];
-    }
-}
-
-/// Creates a sysadmin through the CLI and returns its token (the last line of create-token).
-fn admin_token(data_dir: &Path) -> String {
-    let created = dulieu(
-        data_dir,
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "root@example.vn",
-            "--password-stdin",
-            "--sysadmin",
-        ],
-        Some("a long enough password\n"),
-    );
-    assert!(created.contains("root@example.vn"), "{created}");
-    let out = dulieu(
-        data_dir,
-        &["admin", "create-token", "--email", "root@example.vn"],
-        None,
-    );
-    let token = out.lines().last().unwrap().trim().to_string();
-    assert!(
-        token.starts_with("dl_") && token.len() > 40,
-        "last line is the token: {out:?}"
-    );
-    token
-}
+use support::{BIN, Server, admin_token, ok, read_response, with_catalog};
 
 fn setup_dataset(server: &Server, token: &str) -> String {
     let (status, _) = server.json(
@@ -233,18 +58,12 @@ fn upload(server: &Server, path: &str, token: &str, bytes: &[u8]) -> (u16, Value
 #[test]
 fn cli_contract() {
     let dir = tempfile::tempdir().unwrap();
-    let migrated = dulieu(dir.path(), &["migrate"], None);
+    let migrated = ok(dir.path(), &["migrate"], None, None);
     assert!(
         migrated.contains("lược đồ mới nhất"),
         "Vietnamese by default: {migrated}"
     );
-    let english = Command::new(BIN)
-        .args(["migrate", "--data-dir"])
-        .arg(dir.path())
-        .env("DULIEU_LANG", "en")
-        .output()
-        .unwrap();
-    let english = String::from_utf8(english.stdout).unwrap();
+    let english = ok(dir.path(), &["migrate"], Some("en"), None);
     assert!(english.contains("latest schema"), "{english}");
     let output = Command::new(BIN)
         .args(["config", "example"])
@@ -472,14 +291,8 @@ fn a_separate_worker_process_runs_the_jobs_serve_left() {
     );
     assert_eq!(status, 201);
     let jobs = |dir: &Path| -> Vec<(String, i64)> {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async {
-            let url = format!("sqlite://{}?mode=rwc", dir.join("dulieu.db").display());
-            let store = dulieu_store::Store::connect(&url, &Default::default())
-                .await
-                .unwrap();
-            let mut conn = store.conn().await.unwrap();
-            dulieu_store::jobs::counts(&mut conn).await.unwrap()
+        with_catalog(dir, async |conn| {
+            dulieu_store::jobs::counts(conn).await.unwrap()
         })
     };
     assert_eq!(

@@ -3,57 +3,30 @@
 //! refresh` runs, and a broken framework file in the frameworks folder stops the binary with the
 //! file and the field named.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use std::io::Write;
+use support::with_catalog;
 
-const BIN: &str = env!("CARGO_BIN_EXE_dulieu");
+/// Messages in English.
+const EN: Option<&str> = Some("en");
 
 /// Runs `dulieu ARGS --data-dir DIR` in English.
 fn run(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("DULIEU_LANG", "en")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run dulieu");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    support::run(data_dir, args, EN, stdin)
 }
 
+/// Like [`run`], asserting success; returns standard output.
 fn ok(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let output = run(data_dir, args, stdin);
-    assert!(
-        output.status.success(),
-        "dulieu {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    support::ok(data_dir, args, EN, stdin)
 }
 
 /// Whether the user with `email` is in the portal team, read from the SQLite catalog.
 fn is_odtf(data_dir: &Path, email: &str) -> bool {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let url = format!("sqlite://{}?mode=rwc", data_dir.join("dulieu.db").display());
-        let store = dulieu_store::Store::connect(&url, &Default::default())
-            .await
-            .unwrap();
-        let mut conn = store.conn().await.unwrap();
-        let (user, _) = dulieu_store::accounts::user_by_email(&mut conn, email)
+    with_catalog(data_dir, async |conn| {
+        let (user, _) = dulieu_store::accounts::user_by_email(conn, email)
             .await
             .unwrap()
             .unwrap();

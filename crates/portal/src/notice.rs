@@ -2,8 +2,12 @@
 //! `?problem=too_large` (it did not). Only codes of fixed lists are shown, with their text from the
 //! catalog in the page's language, so a link cannot put words of its own on a page.
 
+use axum::response::Response;
 use dulieu_i18n::{Locale, message};
 use serde::Deserialize;
+
+use crate::lang::Lang;
+use crate::pages::account::see_other;
 
 /// Codes of success messages (`portal.notice.{code}`).
 const NOTICES: &[&str] = &[
@@ -59,6 +63,29 @@ pub fn with_notice(path: &str, code: &'static str, anchor: &str) -> String {
 pub fn with_problem(path: &str, code: &'static str, anchor: &str) -> String {
     debug_assert!(PROBLEMS.contains(&code), "unknown problem {code}");
     with_code(path, "problem", code, anchor)
+}
+
+/// A 303 redirect to page `path` (without the language prefix) with `?notice=code`, then
+/// `#anchor` (when not empty).
+pub fn redirect_with_notice(lang: &Lang, path: &str, code: &'static str, anchor: &str) -> Response {
+    see_other(
+        &with_notice(&format!("{}{path}", lang.prefix()), code, anchor),
+        &[],
+    )
+}
+
+/// A 303 redirect to page `path` (without the language prefix) with `?problem=code`, then
+/// `#anchor` (when not empty).
+pub fn redirect_with_problem(
+    lang: &Lang,
+    path: &str,
+    code: &'static str,
+    anchor: &str,
+) -> Response {
+    see_other(
+        &with_problem(&format!("{}{path}", lang.prefix()), code, anchor),
+        &[],
+    )
 }
 
 fn with_code(path: &str, name: &str, code: &str, anchor: &str) -> String {

@@ -50,6 +50,13 @@ impl Visitor {
     pub fn csrf_binding(&self) -> Option<&str> {
         self.session_token.as_deref().or(self.presession.as_deref())
     }
+
+    /// The CSRF token of the forms shown to this visitor (empty when nothing binds one).
+    pub fn csrf_token(&self) -> String {
+        self.csrf_binding()
+            .map(dulieu_app::csrf_token)
+            .unwrap_or_default()
+    }
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.

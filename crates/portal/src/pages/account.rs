@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use dulieu_app::App;
+use dulieu_app::{App, SignedIn};
 use dulieu_core::account::{NewUser, PASSWORD_MIN};
 use dulieu_core::{Error, FieldErrors};
 use dulieu_i18n::{Locale, message};
@@ -46,6 +46,30 @@ struct FormPage {
     errors: BTreeMap<String, Vec<String>>,
 }
 
+/// An account form: its template and the catalog key of its title.
+struct AccountForm {
+    template: &'static str,
+    title_key: &'static str,
+}
+
+const SIGN_IN: AccountForm = AccountForm {
+    template: "sign_in.html",
+    title_key: "portal.account.sign_in",
+};
+
+const SIGN_UP: AccountForm = AccountForm {
+    template: "sign_up.html",
+    title_key: "portal.account.sign_up",
+};
+
+/// Path of the password form, without the language prefix.
+const PASSWORD_PATH: &str = "/account/password";
+
+const PASSWORD: AccountForm = AccountForm {
+    template: "password.html",
+    title_key: "portal.account.password_page",
+};
+
 /// Field errors as the templates show them: translated texts by field.
 pub(crate) fn field_messages(
     errors: &FieldErrors,
@@ -68,14 +92,22 @@ pub(crate) fn field_messages(
         .collect()
 }
 
+/// The message above a form whose inputs have errors (`errors` by input), or `None` when they
+/// have none.
+pub(crate) fn errors_summary(
+    errors: &BTreeMap<String, Vec<String>>,
+    locale: Locale,
+) -> Option<String> {
+    (!errors.is_empty()).then(|| message(locale, "portal.account.errors_summary", &[]))
+}
+
 /// Renders a form page with a CSRF token bound to the visitor's session, or to a pre-session
 /// cookie made now when the visitor has neither.
 fn form_page(
     app: &App,
     lang: &Lang,
     visitor: &Visitor,
-    template: &str,
-    title_key: &str,
+    form: &AccountForm,
     status: StatusCode,
     mut page: FormPage,
 ) -> Answer {
@@ -86,13 +118,10 @@ fn form_page(
         new_cookie = Some(presession_cookie(app, &value));
         visitor.presession = Some(value);
     }
-    page.csrf = visitor
-        .csrf_binding()
-        .map(dulieu_app::csrf_token)
-        .unwrap_or_default();
+    page.csrf = visitor.csrf_token();
     page.password_min = PASSWORD_MIN;
-    let title = message(lang.locale, title_key, &[]);
-    let html = render(template, lang, &visitor, &title, page).map_err(|error| PageError {
+    let title = message(lang.locale, form.title_key, &[]);
+    let html = render(form.template, lang, &visitor, &title, page).map_err(|error| PageError {
         lang: lang.clone(),
         error,
     })?;
@@ -131,6 +160,33 @@ pub(crate) fn checked(lang: &Lang, visitor: &Visitor, body: &Bytes) -> Result<Fi
     Ok(fields)
 }
 
+/// A form posted from a page for signed-in users: its fields once the CSRF check passed (the 403
+/// page otherwise) and the session of who sent it, or `None` when the visitor is not signed in
+/// (send them to sign in with [`to_sign_in`]).
+pub(crate) fn signed_in_post<'v>(
+    lang: &Lang,
+    visitor: &'v Visitor,
+    body: &Bytes,
+) -> Result<Option<(Fields, &'v SignedIn)>, PageError> {
+    let fields = checked(lang, visitor, body)?;
+    Ok(visitor
+        .signed_in
+        .as_ref()
+        .map(|signed_in| (fields, signed_in)))
+}
+
+/// The answer once a session is opened: to `next`, with the session's cookie, the pre-session
+/// cookie removed.
+fn into_session(app: &App, next: &str, token: &str) -> Response {
+    see_other(
+        next,
+        &[
+            session_cookie(app, token),
+            removal_cookie(app, PRESESSION_COOKIE),
+        ],
+    )
+}
+
 fn home(lang: &Lang) -> String {
     format!("{}/", lang.prefix())
 }
@@ -150,15 +206,7 @@ pub async fn sign_in_form(
         next,
         ..FormPage::default()
     };
-    form_page(
-        &app,
-        &lang,
-        &visitor,
-        "sign_in.html",
-        "portal.account.sign_in",
-        StatusCode::OK,
-        page,
-    )
+    form_page(&app, &lang, &visitor, &SIGN_IN, StatusCode::OK, page)
 }
 
 /// `POST /sign-in`: opens a session and goes to `next`; a wrong e-mail or password shows the
@@ -171,13 +219,7 @@ pub async fn sign_in(State(app): State<App>, lang: Lang, visitor: Visitor, body:
         .sign_in(&email, fields.get("password"), &visitor.client)
         .await
     {
-        Ok(opened) => Ok(see_other(
-            &next,
-            &[
-                session_cookie(&app, &opened.token),
-                removal_cookie(&app, PRESESSION_COOKIE),
-            ],
-        )),
+        Ok(opened) => Ok(into_session(&app, &next, &opened.token)),
         Err(Error::BadCredentials { .. }) => {
             let page = FormPage {
                 next,
@@ -193,8 +235,7 @@ pub async fn sign_in(State(app): State<App>, lang: Lang, visitor: Visitor, body:
                 &app,
                 &lang,
                 &visitor,
-                "sign_in.html",
-                "portal.account.sign_in",
+                &SIGN_IN,
                 StatusCode::UNAUTHORIZED,
                 page,
             )
@@ -229,15 +270,7 @@ pub async fn sign_up_form(
         next: local_next(&query.next, &home(&lang)),
         ..FormPage::default()
     };
-    form_page(
-        &app,
-        &lang,
-        &visitor,
-        "sign_up.html",
-        "portal.account.sign_up",
-        StatusCode::OK,
-        page,
-    )
+    form_page(&app, &lang, &visitor, &SIGN_UP, StatusCode::OK, page)
 }
 
 /// `POST /sign-up`: creates the account (rules of `NewUser`), signs it in, goes to `next`.
@@ -264,15 +297,7 @@ pub async fn sign_up(State(app): State<App>, lang: Lang, visitor: Visitor, body:
     };
     let failed = match result {
         Ok(user) => match app.sign_in(&user.email, &password, &visitor.client).await {
-            Ok(opened) => {
-                return Ok(see_other(
-                    &next,
-                    &[
-                        session_cookie(&app, &opened.token),
-                        removal_cookie(&app, PRESESSION_COOKIE),
-                    ],
-                ));
-            }
+            Ok(opened) => return Ok(into_session(&app, &next, &opened.token)),
             Err(error) => return Err(PageError { lang, error }),
         },
         Err(Error::Invalid(errors)) => errors,
@@ -298,8 +323,7 @@ pub async fn sign_up(State(app): State<App>, lang: Lang, visitor: Visitor, body:
         &app,
         &lang,
         &visitor,
-        "sign_up.html",
-        "portal.account.sign_up",
+        &SIGN_UP,
         StatusCode::UNPROCESSABLE_ENTITY,
         page,
     )
@@ -330,21 +354,13 @@ pub async fn password_form(
     Query(query): Query<DoneQuery>,
 ) -> Answer {
     if visitor.signed_in.is_none() {
-        return Ok(to_sign_in(&lang, "/account/password"));
+        return Ok(to_sign_in(&lang, PASSWORD_PATH));
     }
     let page = FormPage {
         done: query.done.is_some(),
         ..FormPage::default()
     };
-    form_page(
-        &app,
-        &lang,
-        &visitor,
-        "password.html",
-        "portal.account.password_page",
-        StatusCode::OK,
-        page,
-    )
+    form_page(&app, &lang, &visitor, &PASSWORD, StatusCode::OK, page)
 }
 
 /// `POST /account/password`: checks the current password, sets the new one, ends the user's
@@ -355,9 +371,8 @@ pub async fn change_password(
     visitor: Visitor,
     body: Bytes,
 ) -> Answer {
-    let fields = checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
-        return Ok(to_sign_in(&lang, "/account/password"));
+    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
+        return Ok(to_sign_in(&lang, PASSWORD_PATH));
     };
     let new_password = fields.get("new_password").to_string();
     let result = if new_password == fields.get("new_password_confirm") {
@@ -371,7 +386,7 @@ pub async fn change_password(
     let errors = match result {
         Ok(()) => {
             return Ok(see_other(
-                &format!("{}/account/password?done=1", lang.prefix()),
+                &format!("{}{PASSWORD_PATH}?done=1", lang.prefix()),
                 &[],
             ));
         }
@@ -387,8 +402,7 @@ pub async fn change_password(
         &app,
         &lang,
         &visitor,
-        "password.html",
-        "portal.account.password_page",
+        &PASSWORD,
         StatusCode::UNPROCESSABLE_ENTITY,
         page,
     )

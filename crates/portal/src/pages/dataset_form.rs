@@ -19,7 +19,7 @@ use dulieu_core::{Error, FieldErrors, Result};
 use dulieu_i18n::{Locale, message};
 use serde::Serialize;
 
-use super::account::{checked, field_messages, see_other, to_sign_in};
+use super::account::{errors_summary, field_messages, see_other, signed_in_post, to_sign_in};
 use super::files::{FilesPanel, FilesState};
 use super::text_in;
 use crate::error::PageError;
@@ -329,8 +329,7 @@ fn errors_by_input(errors: &FieldErrors, locale: Locale) -> BTreeMap<String, Vec
 /// Renders the form.
 async fn show(app: &App, lang: &Lang, visitor: &Visitor, form: FormState) -> Result<Response> {
     let locale = lang.locale;
-    let form_error =
-        (!form.errors.is_empty()).then(|| message(locale, "portal.account.errors_summary", &[]));
+    let form_error = errors_summary(&form.errors, locale);
     let action = format!("{}{}", lang.prefix(), form.mode.path());
     let (title_key, files) = match form.mode {
         Mode::New => ("portal.workspace.new_dataset", None),
@@ -340,10 +339,7 @@ async fn show(app: &App, lang: &Lang, visitor: &Visitor, form: FormState) -> Res
         ),
     };
     let page = FormPage {
-        csrf: visitor
-            .csrf_binding()
-            .map(dulieu_app::csrf_token)
-            .unwrap_or_default(),
+        csrf: visitor.csrf_token(),
         action,
         editing: files.is_some(),
         values: form.values,
@@ -434,8 +430,7 @@ pub async fn create(
     visitor: Visitor,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    let fields = checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, NEW_PATH));
     };
     let values = Values::from_fields(&fields);
@@ -512,8 +507,7 @@ pub async fn update(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    let fields = checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, &edit_path(&slug)));
     };
     let actor = &signed_in.actor;

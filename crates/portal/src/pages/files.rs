@@ -19,14 +19,14 @@ use dulieu_i18n::Locale;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::account::{checked, field_messages, see_other, to_sign_in};
+use super::account::{field_messages, signed_in_post, to_sign_in};
 use super::dataset::{distribution_title, download_path};
 use super::dataset_form::{edit_page, edit_path, editable};
 use crate::error::PageError;
 use crate::form::CSRF_FIELD;
 use crate::format;
 use crate::lang::Lang;
-use crate::notice::{NoticeQuery, with_notice, with_problem};
+use crate::notice::{NoticeQuery, redirect_with_notice, redirect_with_problem};
 use crate::session::Visitor;
 
 /// Largest text part (CSRF token, title) read from an upload form, in bytes.
@@ -211,10 +211,11 @@ pub async fn upload(
     if !form.csrf_ok {
         return Err(fail(Error::Forbidden { action: "csrf" }));
     }
-    let back = format!("{}{}", lang.prefix(), edit_path(&slug));
-    Ok(see_other(
-        &with_problem(&back, "missing_file", "upload"),
-        &[],
+    Ok(redirect_with_problem(
+        &lang,
+        &edit_path(&slug),
+        "missing_file",
+        "upload",
     ))
 }
 
@@ -238,11 +239,12 @@ async fn receive(
     let Some(signed_in) = &visitor.signed_in else {
         return Ok(to_sign_in(lang, &edit_path(slug)));
     };
-    let back = format!("{}{}", lang.prefix(), edit_path(slug));
+    let back = edit_path(slug);
+    let problem = |code| Ok(redirect_with_problem(lang, &back, code, "upload"));
     let limit = app.config().max_upload_bytes;
     let meta = UploadMeta::from_part(field.file_name(), field.content_type());
-    let location = if meta.filename.is_none() {
-        Ok(with_problem(&back, "missing_file", "upload"))
+    let answer = if meta.filename.is_none() {
+        problem("missing_file")
     } else {
         let input = DistributionInput {
             title: titled(&form.title, lang.locale),
@@ -252,20 +254,20 @@ async fn receive(
             .add_upload(&signed_in.actor, slug, input, meta, &mut field)
             .await
         {
-            Ok(_) => Ok(with_notice(&back, "file_added", "files")),
-            Err(Error::TooLarge { .. }) => Ok(with_problem(&back, "too_large", "upload")),
+            Ok(_) => Ok(redirect_with_notice(lang, &back, "file_added", "files")),
+            Err(Error::TooLarge { .. }) => problem("too_large"),
             // The title is the only field the form sends.
-            Err(Error::Invalid(_)) => Ok(with_problem(&back, "title_too_long", "upload")),
+            Err(Error::Invalid(_)) => problem("title_too_long"),
             Err(Error::BadRequest {
                 code: "upload_interrupted",
                 ..
-            }) => Ok(with_problem(&back, "upload_interrupted", "upload")),
+            }) => problem("upload_interrupted"),
             Err(error) => Err(fail(error)),
         }
     };
     // What a refusal left unread (nothing after a stored file).
     drain(&mut field, limit).await;
-    location.map(|location| see_other(&location, &[]))
+    answer
 }
 
 /// The link-form input that shows the error of core field path `field`.
@@ -287,8 +289,7 @@ pub async fn add_link(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    let fields = checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, &edit_path(&slug)));
     };
     let actor = &signed_in.actor;
@@ -305,8 +306,12 @@ pub async fn add_link(
     };
     let errors = match app.add_link(actor, &slug, input).await {
         Ok(_) => {
-            let back = format!("{}{}", lang.prefix(), edit_path(&slug));
-            return Ok(see_other(&with_notice(&back, "link_added", "files"), &[]));
+            return Ok(redirect_with_notice(
+                &lang,
+                &edit_path(&slug),
+                "link_added",
+                "files",
+            ));
         }
         Err(Error::Invalid(errors)) => errors,
         Err(error) => return Err(PageError { lang, error }),
@@ -344,8 +349,7 @@ pub async fn remove(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((_, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, &edit_path(&slug)));
     };
     let actor = &signed_in.actor;
@@ -358,10 +362,12 @@ pub async fn remove(
         app.delete_distribution(actor, id).await
     };
     match removed.await {
-        Ok(()) => {
-            let back = format!("{}{}", lang.prefix(), edit_path(&slug));
-            Ok(see_other(&with_notice(&back, "file_removed", "files"), &[]))
-        }
+        Ok(()) => Ok(redirect_with_notice(
+            &lang,
+            &edit_path(&slug),
+            "file_removed",
+            "files",
+        )),
         Err(error) => Err(PageError { lang, error }),
     }
 }

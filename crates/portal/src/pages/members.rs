@@ -19,12 +19,12 @@ use dulieu_i18n::{Locale, message};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::account::{checked, field_messages, see_other, to_sign_in};
+use super::account::{errors_summary, field_messages, see_other, signed_in_post, to_sign_in};
 use super::text_in;
 use crate::error::PageError;
 use crate::format;
 use crate::lang::Lang;
-use crate::notice::{NoticeQuery, with_notice, with_problem};
+use crate::notice::{NoticeQuery, redirect_with_notice, redirect_with_problem};
 use crate::render::render;
 use crate::session::Visitor;
 
@@ -112,10 +112,7 @@ async fn show(
     let page = MembersPage {
         organization: text_in(&organization.name, locale),
         organization_href: format!("{}/organization/{}", lang.prefix(), organization.slug),
-        csrf: visitor
-            .csrf_binding()
-            .map(dulieu_app::csrf_token)
-            .unwrap_or_default(),
+        csrf: visitor.csrf_token(),
         members: members
             .into_iter()
             .map(|m| MemberRow {
@@ -134,8 +131,7 @@ async fn show(
                 label: message(locale, &format!("ui.role.{}", r.as_str()), &[]),
             })
             .collect(),
-        form_error: (!shown.errors.is_empty())
-            .then(|| message(locale, "portal.account.errors_summary", &[])),
+        form_error: errors_summary(&shown.errors, locale),
         values: shown.values,
         errors: shown.errors,
         notice: shown.notice.notice(locale),
@@ -197,8 +193,7 @@ pub async fn save(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    let fields = checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, &members_path(&slug)));
     };
     let values = AddValues {
@@ -212,8 +207,12 @@ pub async fn save(
     let mut shown = Shown::default();
     match saved {
         Ok(_) => {
-            let back = format!("{}{}", lang.prefix(), members_path(&slug));
-            return Ok(see_other(&with_notice(&back, "member_saved", ""), &[]));
+            return Ok(redirect_with_notice(
+                &lang,
+                &members_path(&slug),
+                "member_saved",
+                "",
+            ));
         }
         Err(Error::Invalid(errors)) => shown.errors = field_messages(&errors, lang.locale),
         Err(Error::Conflict {
@@ -236,8 +235,7 @@ pub async fn remove(
     Path((slug, user_id)): Path<(String, String)>,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((_, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, &members_path(&slug)));
     };
     let fail = |error| PageError {
@@ -246,15 +244,15 @@ pub async fn remove(
     };
     let user_id =
         Uuid::parse_str(&user_id).map_err(|_| fail(Error::not_found("membership", &user_id)))?;
-    let back = format!("{}{}", lang.prefix(), members_path(&slug));
+    let back = members_path(&slug);
     match app.remove_member(&signed_in.actor, &slug, user_id).await {
         Ok(()) if signed_in.actor.user_id == Some(user_id) => {
             Ok(see_other(&format!("{}/workspace", lang.prefix()), &[]))
         }
-        Ok(()) => Ok(see_other(&with_notice(&back, "member_removed", ""), &[])),
+        Ok(()) => Ok(redirect_with_notice(&lang, &back, "member_removed", "")),
         Err(Error::Conflict {
             code: "last_admin", ..
-        }) => Ok(see_other(&with_problem(&back, "last_admin", ""), &[])),
+        }) => Ok(redirect_with_problem(&lang, &back, "last_admin", "")),
         Err(error) => Err(fail(error)),
     }
 }

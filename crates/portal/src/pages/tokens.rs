@@ -15,11 +15,11 @@ use dulieu_i18n::message;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::account::{checked, field_messages, see_other, to_sign_in};
+use super::account::{errors_summary, field_messages, signed_in_post, to_sign_in};
 use crate::error::PageError;
 use crate::format;
 use crate::lang::Lang;
-use crate::notice::{NoticeQuery, with_notice};
+use crate::notice::{NoticeQuery, redirect_with_notice};
 use crate::render::render;
 use crate::session::Visitor;
 
@@ -85,15 +85,11 @@ async fn show(app: &App, lang: &Lang, visitor: &Visitor, shown: Shown) -> Result
     };
     let secret_shown = shown.created.is_some();
     let page = TokensPage {
-        csrf: visitor
-            .csrf_binding()
-            .map(dulieu_app::csrf_token)
-            .unwrap_or_default(),
+        csrf: visitor.csrf_token(),
         action,
         tokens,
         name: shown.name,
-        form_error: (!shown.errors.is_empty())
-            .then(|| message(locale, "portal.account.errors_summary", &[])),
+        form_error: errors_summary(&shown.errors, locale),
         errors: shown.errors,
         notice: shown.notice.notice(locale),
         created: shown.created.map(|t| CreatedToken {
@@ -139,8 +135,7 @@ pub async fn create(
     visitor: Visitor,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    let fields = checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, TOKENS_PATH));
     };
     let name = fields.get("name").to_string();
@@ -175,8 +170,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    checked(&lang, &visitor, &body)?;
-    let Some(signed_in) = &visitor.signed_in else {
+    let Some((_, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
         return Ok(to_sign_in(&lang, TOKENS_PATH));
     };
     let revoked = match Uuid::parse_str(&id) {
@@ -184,10 +178,12 @@ pub async fn revoke(
         Err(_) => Err(Error::not_found("token", &id)),
     };
     match revoked {
-        Ok(()) => {
-            let back = format!("{}{TOKENS_PATH}", lang.prefix());
-            Ok(see_other(&with_notice(&back, "token_revoked", ""), &[]))
-        }
+        Ok(()) => Ok(redirect_with_notice(
+            &lang,
+            TOKENS_PATH,
+            "token_revoked",
+            "",
+        )),
         Err(error) => Err(PageError { lang, error }),
     }
 }
