@@ -6,8 +6,10 @@
 // screenshots in both languages, and the language switch. Then a portal team (`odtf`) member,
 // made with `dulieu admin create-user` and `dulieu admin grant-odtf`, signs in through the form,
 // marks the first action item done with a note and sees it done in the table and the chart,
-// starts a re-assessment, changes one rating and sees exactly that change in the comparison;
-// the team's forms get axe-core and screenshots too.
+// starts a re-assessment, changes one rating and sees exactly that change in the comparison,
+// starts an action plan, adds two items (one the other's prerequisite), removes one and
+// publishes the plan; the team's forms get axe-core and screenshots too. The OD4B 2019 report
+// is checked like the ODRA's.
 
 import { execFileSync } from 'node:child_process';
 
@@ -54,6 +56,13 @@ export async function readinessFlow(ctx) {
     assert(questions === 43, `${questions} questions, expected 43`);
   });
   await checkPageType(page, 'assessment', ODRA);
+  await check('readiness: the OD4B 2019 report shows its 11 questions and 40 findings', async () => {
+    await page.goto('/en/readiness/assessments/viet-nam-2019-od4b');
+    const questions = await page.locator('section.question').count();
+    assert(questions === 11, `${questions} questions, expected 11`);
+    const findings = await page.locator('li.evidence').count();
+    assert(findings === 40, `${findings} findings, expected 40`);
+  });
   await check('readiness: the action plan shows its Gantt chart with a title and late items', async () => {
     await page.goto(`/en${ODRA_PLAN}`);
     const svg = page.locator('svg.gantt');
@@ -131,6 +140,42 @@ export async function readinessFlow(ctx) {
     assert((await link.getAttribute('aria-invalid')) === 'true', 'the link is not marked invalid');
     await runAxe(page);
   });
+  await check('readiness: the team starts an action plan, adds two items and removes one', async () => {
+    await page.goto('/en/readiness');
+    await Promise.all([page.waitForURL(/\/new-plan$/), page.getByRole('link', { name: 'Start an action plan' }).click()]);
+    await page.getByLabel('Title (Vietnamese)', { exact: true }).fill('Kế hoạch thử nghiệm trình duyệt');
+    await page.getByLabel('Title (English)', { exact: true }).fill('Browser test plan');
+    await page.getByLabel('Short name in links', { exact: true }).fill('browser-plan');
+    await page.getByLabel('Framework', { exact: true }).selectOption('odra');
+    await page.getByLabel('Assessment', { exact: true }).selectOption('viet-nam-2019-odra');
+    await page.getByLabel('First month of the plan', { exact: true }).fill('2027-03-01');
+    await Promise.all([page.waitForURL(/\/plans\/browser-plan/), page.getByRole('button', { name: 'Start an action plan' }).click()]);
+    const addItem = async (title, prerequisite) => {
+      await Promise.all([page.waitForURL(/\/new-item$/), page.getByRole('link', { name: 'Add an item' }).click()]);
+      await page.getByLabel('Dimension', { exact: true }).selectOption('4');
+      await page.getByLabel('Action', { exact: true }).fill(title);
+      await page.getByLabel('Responsible', { exact: true }).fill('ODTF, MIC');
+      await page.getByLabel('First month', { exact: true }).fill('1');
+      await page.getByLabel('Last month', { exact: true }).fill('3');
+      if (prerequisite) await page.getByLabel(prerequisite, { exact: true }).check();
+      await Promise.all([page.waitForURL(/\/plans\/browser-plan\?saved=1/), page.getByRole('button', { name: 'Add an item' }).click()]);
+    };
+    await addItem('Publish the data inventory');
+    await addItem('Train the data managers', 'Publish the data inventory');
+    let rows = await page.locator('table.plan-table tbody tr').count();
+    assert(rows === 2, `${rows} items, expected 2`);
+    const prerequisite = await page.locator('details.item-details').nth(1).locator('a[href^="#item-"]').textContent();
+    assert(prerequisite === 'Publish the data inventory', `prerequisite: ${prerequisite}`);
+    await Promise.all([page.waitForURL(/\/items\//), page.getByRole('link', { name: /^Update progress.*Publish the data inventory$/ }).click()]);
+    await Promise.all([page.waitForURL(/removed=1/), page.getByRole('button', { name: /^Remove the item/ }).click()]);
+    assert((await page.getByText('The item was removed.').count()) === 1, 'no notice of the removal');
+    rows = await page.locator('table.plan-table tbody tr').count();
+    assert(rows === 1, `${rows} items after the removal, expected 1`);
+    await Promise.all([page.waitForURL(/saved=1/), page.getByRole('button', { name: 'Publish the plan' }).click()]);
+    assert((await page.locator('.draft-note').count()) === 0, 'still a draft');
+  });
+  await checkPageType(page, 'readiness-new-plan', '/readiness/new-plan');
+  await checkPageType(page, 'readiness-new-item', '/readiness/plans/browser-plan/new-item');
   await check('readiness: the team member signs out', async () => {
     await page.goto('/en/readiness');
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign out' }).click()]);

@@ -17,12 +17,15 @@
 //     token's secret shown once); the 403 page for a user without a role;
 //   - the language switch on every page type (same page, other language);
 //   - axe-core on every page type in both languages (fails on serious/critical violations);
-//   - screenshots of every page type at desktop and phone widths, in both languages.
+//   - screenshots of every page type at desktop and phone widths, in both languages;
+//   - the readiness pages (readiness.mjs) and the data request workflow (requests.mjs), whose
+//     e-mails are read from the server's file outbox.
 //
 // Environment:
 //   DULIEU_BIN           the dulieu binary (default: $CARGO_TARGET_DIR or ../../target, debug)
 //   DULIEU_SCREENSHOTS   where screenshots go (default: <target dir>/browser-screenshots)
 //   CHROMIUM             the browser (default /usr/bin/chromium)
+//   DULIEU_MAIL_OUTBOX_DIR  where the server writes its e-mails (default: <temp dir>/outbox)
 //
 // Exits non-zero on any failure; always stops the server and the browser.
 
@@ -35,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import axe from 'axe-core';
 import { readinessFlow } from './readiness.mjs';
+import { requestsFlow } from './requests.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -44,6 +48,8 @@ const targetDir = process.env.CARGO_TARGET_DIR
 const dulieuBin = resolve(process.env.DULIEU_BIN || join(targetDir, 'debug', 'dulieu'));
 const shotsDir = resolve(process.env.DULIEU_SCREENSHOTS || join(targetDir, 'browser-screenshots'));
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+// The server's e-mail outbox (one .eml file per message); set in main() under the temp dir.
+let outboxDir = process.env.DULIEU_MAIL_OUTBOX_DIR ? resolve(process.env.DULIEU_MAIL_OUTBOX_DIR) : null;
 
 const started = Date.now();
 let passed = 0;
@@ -105,7 +111,10 @@ async function startServer(dataDir, port) {
   server = spawn(
     dulieuBin,
     ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', DULIEU_MAIL_OUTBOX_DIR: outboxDir },
+    },
   );
   server.stdout.pipe(out);
   server.stderr.pipe(out);
@@ -424,6 +433,21 @@ async function accountFlow(page, upload) {
     assert(links.some((h) => h.startsWith('/en/organization/')), `the workspace misses the organization: ${links.join(', ')}`);
   });
   await checkPageType(page, 'workspace', '/workspace');
+  // The ticket pages of a signed-in editor: the organization's inbox, notifications, my requests,
+  // a dataset's feedback tab, and a ticket reported through it.
+  await checkPageType(page, 'inbox', `/workspace/organization/${upload ? upload.org : 'mof'}/inbox`);
+  await checkPageType(page, 'notifications', '/notifications');
+  await checkPageType(page, 'notification-settings', '/notifications/settings');
+  await checkPageType(page, 'my-requests', '/requests/mine');
+  let ticketPath = null;
+  await check('feedback: report a problem through the dataset feedback tab', async () => {
+    await page.goto(`/en/dataset/${upload.slug}/feedback`);
+    await page.getByLabel('Kind of problem', { exact: true }).selectOption('outdated');
+    await page.getByLabel('What is wrong', { exact: true }).fill('The figures stop in 2023.');
+    await Promise.all([page.waitForURL(/\/en\/feedback\//), page.getByRole('button', { name: 'Send the report' }).click()]);
+    ticketPath = pathOf(page.url()).replace(/^\/en/, '');
+  });
+  if (ticketPath) await checkPageType(page, 'feedback-ticket', ticketPath);
   await checkPageType(page, 'dataset-new', '/workspace/datasets/new');
   await check('workspace: a missing title is shown next to its field', async () => {
     await page.goto('/en/workspace/datasets/new');
@@ -583,6 +607,7 @@ async function main() {
   tmp = mkdtempSync(join(tmpdir(), 'dulieu-browser-'));
   const dataDir = join(tmp, 'data');
   mkdirSync(dataDir);
+  outboxDir = outboxDir || join(tmp, 'outbox');
   const port = await freePort();
   log(`starting ${dulieuBin} serve --demo on 127.0.0.1:${port}`);
   const base = await startServer(dataDir, port);
@@ -627,7 +652,8 @@ async function main() {
     ['home', '/'],
     ['search', found.filteredPath || '/search?q=ngan+sach'],
     ['search-empty', '/search?q=zzqxj+wvkkq'],
-    ...(datasetPath ? [['dataset', datasetPath]] : []),
+    ...(datasetPath ? [['dataset', datasetPath], ['dataset-feedback', `${datasetPath}/feedback`]] : []),
+    ['request-form-anonymous', '/requests/new'],
     ['organizations', '/organizations'],
     ['organization', orgPath],
     ['not-found', '/khong-co-trang-nay', { status: 404 }],
@@ -653,6 +679,7 @@ async function main() {
   }
   await accountFlow(page, upload);
   await readinessFlow({ page, dataDir, dulieuBin, check, runAxe, screenshots, checkPageType, log });
+  await requestsFlow({ page, base, outboxDir, check, runAxe, checkPageType, log });
   await forbiddenFlow(page, dataDir, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));

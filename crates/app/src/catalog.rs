@@ -15,6 +15,7 @@ use dulieu_store::datasets::{DatasetFilter, Viewer};
 use dulieu_store::{Conn, accounts, datasets, events, organizations, registers};
 use uuid::Uuid;
 
+use crate::followers::DatasetChange;
 use crate::paging::{Page, PageRequest};
 use crate::{App, Subject, deny, require_signed_in, snapshot};
 
@@ -520,6 +521,8 @@ impl App {
                 .await?
                 .ok_or_else(|| Error::Internal("dataset vanished".into()))?,
         );
+        self.notify_dataset_followers(&mut tx, actor, before.id, DatasetChange::Updated)
+            .await?;
         self.commit_change(
             tx,
             actor,

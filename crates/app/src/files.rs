@@ -16,6 +16,7 @@ use futures::Stream;
 use uuid::Uuid;
 
 use crate::catalog::patched;
+use crate::followers::DatasetChange;
 use crate::usage::{Counting, count_download};
 use crate::worker::VERIFY_BLOB;
 use crate::{App, BlobRead, Subject, snapshot};
@@ -185,6 +186,8 @@ impl App {
         let now = Utc::now();
         add_file_version(&mut tx, actor, id, dataset_id, &file, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
+        self.notify_dataset_followers(&mut tx, actor, dataset_id, DatasetChange::FileReplaced)
+            .await?;
         self.commit_change(
             tx,
             actor,
@@ -215,6 +218,8 @@ impl App {
             None => datasets::touch(&mut tx, dataset_id, now).await?,
         }
         let created = self.distribution_in(&mut tx, id).await?;
+        self.notify_dataset_followers(&mut tx, actor, dataset_id, DatasetChange::FileAdded)
+            .await?;
         self.commit_change(
             tx,
             actor,
@@ -302,6 +307,8 @@ impl App {
         distributions::update(&mut tx, id, &input, now).await?;
         datasets::touch(&mut tx, before.dataset_id, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
+        self.notify_dataset_followers(&mut tx, actor, before.dataset_id, DatasetChange::Updated)
+            .await?;
         self.commit_change(
             tx,
             actor,
@@ -322,6 +329,13 @@ impl App {
             .await?;
         distributions::delete(&mut tx, id).await?;
         datasets::touch(&mut tx, before.dataset_id, Utc::now()).await?;
+        self.notify_dataset_followers(
+            &mut tx,
+            actor,
+            before.dataset_id,
+            DatasetChange::FileRemoved,
+        )
+        .await?;
         self.commit_change(
             tx,
             actor,
@@ -360,6 +374,17 @@ impl App {
         let (distribution, _) = self
             .distribution_for_change(&mut conn, actor, id, |_, _| true)
             .await?;
+        // A file hidden pending review (personal data exposed) is served to nobody.
+        if dulieu_store::feedback::hidden_at(&mut conn, id)
+            .await?
+            .is_some()
+        {
+            return Err(Error::Conflict {
+                code: "hidden_pending_review",
+                field: "distribution",
+                value: id.to_string(),
+            });
+        }
         let target = match &distribution.remote_url {
             Some(url) => Err(url.clone()),
             None => {

@@ -2,14 +2,24 @@
 //! validation, transaction and event. Knows nothing of HTTP.
 
 mod accounts;
+pub mod attachments;
 pub mod cache;
 mod catalog;
+pub mod deadlines;
+pub mod feedback;
 mod files;
+pub mod followers;
 pub mod login_limit;
+pub mod mail;
+pub mod notification_center;
+mod notify;
 pub mod paging;
 pub mod readiness;
+pub mod requests;
 pub mod search;
 mod sessions;
+pub mod ticket_rules;
+pub mod ticket_views;
 mod usage;
 pub mod worker;
 
@@ -47,6 +57,8 @@ struct Inner {
     public_url: String,
     logins: login_limit::LoginLimiter,
     frameworks: dulieu_readiness::Frameworks,
+    tickets: ticket_rules::TicketRules,
+    mailer: mail::Mailer,
 }
 
 impl App {
@@ -66,6 +78,8 @@ impl App {
         // The frameworks first: a broken framework file stops the start before anything opens.
         let frameworks =
             dulieu_readiness::Frameworks::load(Some(&config.effective_frameworks_dir()))?;
+        let tickets = ticket_rules::TicketRules::from_config(&config.tickets)?;
+        let mailer = mail::Mailer::new(&config.mail, config.effective_outbox_dir())?;
         let store = Store::connect(&config.effective_database_url(), &options).await?;
         store.migrate().await?;
         let blobs = match config.blobs.backend.as_str() {
@@ -92,6 +106,8 @@ impl App {
                 public_url: config.effective_public_url(),
                 logins: login_limit::LoginLimiter::default(),
                 frameworks,
+                tickets,
+                mailer,
             }),
         })
     }
@@ -109,6 +125,11 @@ impl App {
     /// The settings in effect.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The legal clock and deadlines in force.
+    pub fn ticket_rules(&self) -> &ticket_rules::TicketRules {
+        &self.inner.tickets
     }
 
     /// True when the database answers (readiness).

@@ -16,7 +16,8 @@ use dulieu_readiness::framework::{Framework, Frameworks};
 use dulieu_readiness::import;
 use dulieu_readiness::indicators::{self, Figure, INDICATORS, Indicator, PortalFacts};
 use dulieu_readiness::plan::{ActionItem, ActionPlan, ItemUpdate, PlanHeader, ProgressNote};
-use dulieu_store::{Conn, accounts, readiness};
+use dulieu_readiness::plan_input::{NewItem, NewPlan};
+use dulieu_store::{Conn, Tx, accounts, readiness};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -87,6 +88,33 @@ impl App {
             .ok_or_else(|| Error::Internal(format!("framework {id}@{version} is not installed")))
     }
 
+    /// The framework a new assessment or plan names (the newest version when `version` is
+    /// absent); an `invalid_value` of `framework` when it is not installed.
+    fn framework_named(&self, id: &str, version: Option<&str>) -> Result<&Framework> {
+        match version {
+            Some(version) => self.frameworks().get(id, version),
+            None => self.frameworks().latest(id),
+        }
+        .ok_or_else(|| {
+            let known = Framework::codes(self.frameworks().all(), |f| &f.id);
+            let mut errors = FieldErrors::new();
+            errors.add_with(
+                "framework",
+                "invalid_value",
+                "detail",
+                format!("{id} ({known})"),
+            );
+            Error::Invalid(errors)
+        })
+    }
+
+    /// The framework of a plan's dimensions.
+    fn plan_framework(&self, plan: &ActionPlan) -> Result<&Framework> {
+        self.frameworks().latest(&plan.framework).ok_or_else(|| {
+            Error::Internal(format!("framework {} is not installed", plan.framework))
+        })
+    }
+
     /// Assessments the caller may see (drafts for the portal team), newest first.
     pub async fn list_assessments(&self, actor: &Actor) -> Result<Vec<AssessmentHeader>> {
         let mut conn = self.store().conn().await?;
@@ -112,21 +140,7 @@ impl App {
         input: NewAssessment,
     ) -> Result<Assessment> {
         require_team(actor, "assessment.create")?;
-        let framework = match &input.version {
-            Some(version) => self.frameworks().get(&input.framework, version),
-            None => self.frameworks().latest(&input.framework),
-        }
-        .ok_or_else(|| {
-            let known = Framework::codes(self.frameworks().all(), |f| &f.id);
-            let mut errors = FieldErrors::new();
-            errors.add_with(
-                "framework",
-                "invalid_value",
-                "detail",
-                format!("{} ({known})", input.framework),
-            );
-            Error::Invalid(errors)
-        })?;
+        let framework = self.framework_named(&input.framework, input.version.as_deref())?;
         let meta = AssessmentMeta {
             title: input.title,
             subject: input.subject,
@@ -377,7 +391,57 @@ impl App {
         let mut tx = self.store().begin().await?;
         let assessment = team_assessment(&mut tx, actor, id_or_slug, "assessment.update").await?;
         let facts = readiness::portal_facts(&mut tx, dulieu_store_now()).await?;
-        let refreshed = refresh_figures(&mut tx, &assessment, &facts).await?;
+        self.store_fresh_figures(tx, actor, &assessment, &facts)
+            .await
+    }
+
+    /// Recomputes the live figures of every assessment that has some, drafts included, from one
+    /// snapshot of the portal, each assessment in its own transaction (the CLI, the worker's
+    /// schedule); the number refreshed. Every figure carries the date of the snapshot.
+    pub async fn refresh_all_live_evidence(&self, actor: &Actor) -> Result<usize> {
+        require_team(actor, "assessment.update")?;
+        let (facts, ids) = {
+            let mut conn = self.store().conn().await?;
+            let facts = readiness::portal_facts(&mut conn, dulieu_store_now()).await?;
+            (
+                facts,
+                readiness::assessments_with_live_evidence(&mut conn).await?,
+            )
+        };
+        let mut total = 0;
+        for id in ids {
+            let mut tx = self.store().begin().await?;
+            // Read again inside the transaction: it may have changed since the list was taken.
+            let Some(assessment) = readiness::assessment(&mut tx, &id.to_string()).await? else {
+                continue;
+            };
+            total += self
+                .store_fresh_figures(tx, actor, &assessment, &facts)
+                .await?;
+        }
+        Ok(total)
+    }
+
+    /// The worker's scheduled refresh of every live figure (`readiness.refresh_interval_minutes`);
+    /// failures are logged and retried at the next turn.
+    pub async fn refresh_live_evidence_on_schedule(&self) {
+        match self.refresh_all_live_evidence(&Actor::system()).await {
+            Ok(0) => {}
+            Ok(figures) => tracing::info!(figures, "live figures refreshed"),
+            Err(e) => tracing::warn!(error = %e, "live figures could not be refreshed"),
+        }
+    }
+
+    /// Stores a figure from `facts` for every live evidence item of `assessment` and commits
+    /// with the event; nothing when it has none.
+    async fn store_fresh_figures(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        assessment: &Assessment,
+        facts: &PortalFacts,
+    ) -> Result<usize> {
+        let refreshed = refresh_figures(&mut tx, assessment, facts).await?;
         if refreshed == 0 {
             return Ok(0);
         }
@@ -392,18 +456,6 @@ impl App {
         )
         .await?;
         Ok(refreshed)
-    }
-
-    /// Recomputes the live figures of every assessment (the CLI, the demo); the number refreshed.
-    pub async fn refresh_all_live_evidence(&self, actor: &Actor) -> Result<usize> {
-        require_team(actor, "assessment.update")?;
-        let mut total = 0;
-        for header in self.list_assessments(actor).await? {
-            total += self
-                .refresh_live_evidence(actor, &header.id.to_string())
-                .await?;
-        }
-        Ok(total)
     }
 
     /// The live indicators with their figures now.
@@ -506,10 +558,109 @@ impl App {
     ) -> Result<(ActionPlan, &Framework)> {
         let mut conn = self.store().conn().await?;
         let plan = visible_plan(&mut conn, actor, id_or_slug).await?;
-        let framework = self.frameworks().latest(&plan.framework).ok_or_else(|| {
-            Error::Internal(format!("framework {} is not installed", plan.framework))
-        })?;
+        let framework = self.plan_framework(&plan)?;
         Ok((plan, framework))
+    }
+
+    /// Starts an empty action plan of a framework, as a draft (the portal team); it may name the
+    /// assessment it answers, which must be of the same framework.
+    pub async fn create_plan(&self, actor: &Actor, input: NewPlan) -> Result<ActionPlan> {
+        require_team(actor, "action_plan.create")?;
+        let framework = self.framework_named(&input.framework, None)?;
+        let mut tx = self.store().begin().await?;
+        // Problems with the assessment are reported with those of the other fields.
+        let mut errors = FieldErrors::new();
+        let assessment = match input.assessment.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(key) => match visible_assessment(&mut tx, actor, key).await {
+                Ok(a) if a.framework == framework.id => Some(a.id),
+                Ok(_) => {
+                    errors.add("assessment", "framework_mismatch");
+                    None
+                }
+                Err(Error::NotFound { .. }) => {
+                    errors.add("assessment", "unknown_assessment");
+                    None
+                }
+                Err(other) => return Err(other),
+            },
+        };
+        let plan = match input.validate(framework, assessment, dulieu_store_now()) {
+            Ok(plan) if errors.is_empty() => plan,
+            Ok(_) => return Err(Error::Invalid(errors)),
+            Err(mut more) => {
+                more.0.append(&mut errors.0);
+                return Err(Error::Invalid(more));
+            }
+        };
+        readiness::insert_plan(&mut tx, &plan).await?;
+        let after = serde_json::json!({"slug": plan.slug, "title": plan.title, "framework": plan.framework, "starts_on": plan.starts_on});
+        self.commit_change(
+            tx,
+            actor,
+            Subject::new("action_plan", plan.id, plan.assessment),
+            "created",
+            None,
+            Some(after),
+        )
+        .await?;
+        Ok(plan)
+    }
+
+    /// Adds an item at the end of a plan (the portal team); its prerequisites must be items of
+    /// the same plan.
+    pub async fn add_action_item(
+        &self,
+        actor: &Actor,
+        plan: &str,
+        input: NewItem,
+    ) -> Result<ActionItem> {
+        let mut tx = self.store().begin().await?;
+        let plan = visible_plan(&mut tx, actor, plan).await?;
+        require_team(actor, "action_plan.update")?;
+        let item = input.validate(&plan, self.plan_framework(&plan)?, dulieu_store_now())?;
+        let position = readiness::next_item_position(&mut tx, plan.id).await?;
+        readiness::insert_item(&mut tx, plan.id, position, &item).await?;
+        readiness::touch_plan(&mut tx, plan.id, item.updated_at).await?;
+        self.commit_change(
+            tx,
+            actor,
+            Subject::new("action_plan", plan.id, plan.assessment),
+            "item_added",
+            None,
+            Some(serde_json::json!({ "item": item })),
+        )
+        .await?;
+        Ok(item)
+    }
+
+    /// Removes an item of a plan with its progress notes (the portal team); the items that
+    /// named it as a prerequisite no longer do.
+    pub async fn remove_action_item(&self, actor: &Actor, plan: &str, item: Uuid) -> Result<()> {
+        let mut tx = self.store().begin().await?;
+        let plan = visible_plan(&mut tx, actor, plan).await?;
+        require_team(actor, "action_plan.update")?;
+        let removed = plan
+            .item(item)
+            .ok_or_else(|| Error::not_found("action_item", item))?;
+        let prerequisite_of: Vec<Uuid> = plan
+            .items
+            .iter()
+            .filter(|i| i.prerequisites.contains(&item))
+            .map(|i| i.id)
+            .collect();
+        let before = serde_json::json!({"item": removed, "prerequisite_of": prerequisite_of});
+        readiness::delete_item(&mut tx, plan.id, item).await?;
+        readiness::touch_plan(&mut tx, plan.id, dulieu_store_now()).await?;
+        self.commit_change(
+            tx,
+            actor,
+            Subject::new("action_plan", plan.id, plan.assessment),
+            "item_removed",
+            Some(before),
+            None,
+        )
+        .await
     }
 
     /// Sets the status of an action item and/or adds a progress note, or moves its months (the
@@ -528,12 +679,15 @@ impl App {
             .item(item)
             .ok_or_else(|| Error::not_found("action_item", item))?
             .clone();
-        let update = update.validate(&before)?;
+        let update = update.validate(&plan, &before)?;
         let now = dulieu_store_now();
         let mut after = before.clone();
         after.status = update.status.unwrap_or(before.status);
         after.start_month = update.start_month.unwrap_or(before.start_month);
         after.end_month = update.end_month.unwrap_or(before.end_month);
+        if let Some(prerequisites) = update.prerequisites {
+            after.prerequisites = prerequisites;
+        }
         readiness::update_item(&mut tx, plan.id, &after, now).await?;
         if update.note.is_some() || after.status != before.status {
             let author = match actor.user_id {

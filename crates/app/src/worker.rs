@@ -26,9 +26,34 @@ impl App {
             Err(e) => tracing::warn!(error = %e, "could not sweep temporary uploads"),
         }
         let idle = Duration::from_millis(self.config().worker.poll_interval_ms.max(10));
+        let deadline_every =
+            Duration::from_secs(self.config().tickets.check_interval_minutes.max(1) * 60);
+        let mut next_deadline_check = std::time::Instant::now();
+        // Live figures of the readiness assessments: at start, then every interval (0: never).
+        let refresh_every = self.config().readiness.refresh_interval_minutes;
+        let mut next_refresh = (refresh_every > 0).then(std::time::Instant::now);
         loop {
             if *shutdown.borrow() {
                 return;
+            }
+            if next_refresh.is_some_and(|at| std::time::Instant::now() >= at) {
+                next_refresh =
+                    Some(std::time::Instant::now() + Duration::from_secs(refresh_every * 60));
+                self.refresh_live_evidence_on_schedule().await;
+            }
+            if std::time::Instant::now() >= next_deadline_check {
+                next_deadline_check = std::time::Instant::now() + deadline_every;
+                match self.check_deadlines(Utc::now()).await {
+                    Ok(run) if run != crate::deadlines::DeadlineRun::default() => {
+                        tracing::info!(
+                            reminded = run.reminded,
+                            overdue = run.overdue,
+                            "deadline notices sent"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "deadline check failed"),
+                }
             }
             let ran = match self.run_next_job().await {
                 Ok(ran) => ran,
@@ -80,6 +105,13 @@ impl App {
                     anyhow::bail!("stored bytes of blob {sha256} no longer match their checksum");
                 }
                 Ok(())
+            }
+            crate::mail::SEND_MAIL => {
+                let mail: crate::mail::Mail = serde_json::from_value(job.payload.clone())?;
+                self.inner
+                    .mailer
+                    .send(&self.config().mail.from, &mail)
+                    .await
             }
             other => anyhow::bail!("unknown job kind {other:?}"),
         }

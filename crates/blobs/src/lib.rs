@@ -110,6 +110,12 @@ impl BlobStore {
         )))
     }
 
+    /// The object key under which the blob `sha256` is stored (e.g.
+    /// `blobs/sha256/ab/cd/abcd…`).
+    pub fn object_key(sha256: &str) -> Result<String> {
+        Ok(Self::key(sha256)?.to_string())
+    }
+
     /// Stores a stream of bytes. Fails with [`Error::TooLarge`] (nothing stored) past the limit,
     /// and with the stream's error (nothing stored) when the stream breaks.
     pub async fn put_stream<S, E>(&self, stream: S) -> Result<StoredBlob>
@@ -117,6 +123,17 @@ impl BlobStore {
         S: Stream<Item = std::result::Result<Bytes, E>> + Send,
         E: std::fmt::Display,
     {
+        self.put_stream_limited(stream, self.max_bytes).await
+    }
+
+    /// Stores a stream of bytes under a limit of its own (at most the store's upload limit),
+    /// like [`BlobStore::put_stream`].
+    pub async fn put_stream_limited<S, E>(&self, stream: S, max_bytes: u64) -> Result<StoredBlob>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        let max_bytes = max_bytes.min(self.max_bytes);
         let temp = Path::from(format!("tmp/uploads/{}", uuid::Uuid::new_v4()));
         let upload = self
             .store
@@ -139,11 +156,9 @@ impl BlobStore {
                 }
             };
             size += chunk.len() as u64;
-            if size > self.max_bytes {
+            if size > max_bytes {
                 let _ = writer.abort().await;
-                return Err(Error::TooLarge {
-                    limit: self.max_bytes,
-                });
+                return Err(Error::TooLarge { limit: max_bytes });
             }
             hasher.update(&chunk);
             if let Err(e) = writer.wait_for_capacity(4).await {
@@ -352,6 +367,30 @@ mod tests {
         ));
         let files: Vec<_> = walk(dir.path());
         assert!(files.is_empty(), "left behind: {files:?}");
+    }
+
+    #[tokio::test]
+    async fn a_limit_per_call_never_exceeds_the_store_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = BlobStore::local(dir.path(), 8).unwrap();
+        let err = blobs
+            .put_stream_limited(chunks(&[b"1234"]), 3)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::TooLarge { limit: 3 }));
+        let err = blobs
+            .put_stream_limited(chunks(&[b"123456789"]), 100)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::TooLarge { limit: 8 }));
+        let stored = blobs
+            .put_stream_limited(chunks(&[b"123"]), 3)
+            .await
+            .unwrap();
+        let key = BlobStore::object_key(&stored.sha256).unwrap();
+        assert!(dir.path().join(&key).is_file(), "{key}");
+        assert!(key.ends_with(&stored.sha256) && key.starts_with("blobs/sha256/"));
+        assert!(BlobStore::object_key("../etc/passwd").is_err());
     }
 
     fn walk(dir: &FsPath) -> Vec<std::path::PathBuf> {

@@ -297,6 +297,22 @@ pub async fn demo_load(state: StateArgs) -> anyhow::Result<()> {
         )
     );
     print_readiness_import(report.assessments, report.action_plans);
+    let tickets = [
+        report.accounts.to_string(),
+        report.requests.to_string(),
+        report.feedback.to_string(),
+    ];
+    println!(
+        "{}",
+        say(
+            "cli.demo_tickets_loaded",
+            &[
+                ("accounts", &tickets[0]),
+                ("requests", &tickets[1]),
+                ("feedback", &tickets[2]),
+            ],
+        )
+    );
     app.store().close().await;
     Ok(())
 }

@@ -148,7 +148,7 @@ enum AdminCommand {
 
 #[derive(Subcommand, Debug)]
 enum ReadinessCommand {
-    /// Import the Vietnam 2019 DGRA and ODRA with both action plans (idempotent).
+    /// Import the Vietnam 2019 DGRA and ODRA with both action plans, and the OD4B (idempotent).
     Import {
         #[command(flatten)]
         state: StateArgs,

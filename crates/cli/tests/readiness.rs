@@ -40,7 +40,7 @@ fn import_grant_and_refresh_through_the_command_line() {
     let first = ok(dir.path(), &["readiness", "import"], None);
     assert_eq!(
         first.trim(),
-        "Readiness: 2 assessments and 2 action plans imported."
+        "Readiness: 3 assessments and 2 action plans imported."
     );
     let again = ok(dir.path(), &["readiness", "import"], None);
     assert_eq!(

@@ -54,6 +54,10 @@ pub struct Config {
     pub search: SearchConfig,
     /// Readiness assessment settings.
     pub readiness: ReadinessConfig,
+    /// Data request and feedback deadlines (the legal clock).
+    pub tickets: TicketsConfig,
+    /// Outgoing e-mail.
+    pub mail: MailConfig,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -138,12 +142,111 @@ impl Default for SearchConfig {
 }
 
 /// Readiness assessment settings.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReadinessConfig {
     /// Folder of framework files (`*.toml`) added to the built-in ones;
     /// `{data_dir}/frameworks` when empty (read when it exists).
     pub frameworks_dir: String,
+    /// Minutes between the worker's refreshes of the live figures (0: only on demand).
+    pub refresh_interval_minutes: u64,
+}
+
+impl Default for ReadinessConfig {
+    fn default() -> Self {
+        Self {
+            frameworks_dir: String::new(),
+            refresh_interval_minutes: 24 * 60,
+        }
+    }
+}
+
+/// Deadlines of data requests and feedback, in working days. The defaults follow the EU Open
+/// Data Directive (20 + 20 working days); an operator applying a national rule sets the numbers
+/// here and lists the year's lunar-calendar holidays (Tết, Hùng Kings) in `holidays`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TicketsConfig {
+    /// Working days an organization has to answer a data request.
+    pub response_days: u32,
+    /// Working days added by an extension announced before the deadline (0: none).
+    pub extension_days: u32,
+    /// Working days after the deadline from which a request is long overdue.
+    pub long_overdue_days: u32,
+    /// Working days to answer feedback on a dataset.
+    pub feedback_days: u32,
+    /// Working days to answer urgent feedback (personal data exposed).
+    pub feedback_urgent_days: u32,
+    /// Working days before a deadline when the organization is reminded.
+    pub reminder_days: u32,
+    /// Offset of the portal's time zone from UTC (`+07:00`: Asia/Ho_Chi_Minh, no DST).
+    pub utc_offset: String,
+    /// Holidays on the same date every year, `MM-DD` comma list (Vietnam's fixed holidays).
+    pub fixed_holidays: String,
+    /// Extra holidays, `YYYY-MM-DD` comma list (Tết and other lunar dates, compensatory days).
+    pub holidays: String,
+    /// Minutes between runs of the deadline job (reminders and overdue notices).
+    pub check_interval_minutes: u64,
+    /// Largest file attached to a message or a feedback ticket, in bytes.
+    pub attachment_max_bytes: u64,
+    /// Most files attached to one message or feedback ticket.
+    pub attachments_per_message: u32,
+}
+
+impl Default for TicketsConfig {
+    fn default() -> Self {
+        Self {
+            response_days: 20,
+            extension_days: 20,
+            long_overdue_days: 20,
+            feedback_days: 10,
+            feedback_urgent_days: 1,
+            reminder_days: 3,
+            utc_offset: "+07:00".into(),
+            fixed_holidays: "01-01,04-30,05-01,09-02".into(),
+            holidays: String::new(),
+            check_interval_minutes: 60,
+            attachment_max_bytes: 20_000_000,
+            attachments_per_message: 5,
+        }
+    }
+}
+
+/// Outgoing e-mail: a file outbox (default, for development) or an SMTP server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// `outbox` (one .eml file per message) or `smtp`.
+    pub transport: String,
+    /// Sender address.
+    pub from: String,
+    /// Folder of the outbox; `{data_dir}/outbox` when empty.
+    pub outbox_dir: String,
+    /// SMTP server host.
+    pub smtp_host: String,
+    /// SMTP server port.
+    pub smtp_port: u16,
+    /// `starttls`, `tls` or `none` (test servers only).
+    pub smtp_security: String,
+    /// SMTP user name (empty: no authentication).
+    pub smtp_username: String,
+    /// SMTP password (prefer the environment over the file).
+    pub smtp_password: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            transport: "outbox".into(),
+            from: "dulieu <noreply@dulieu.invalid>".into(),
+            outbox_dir: String::new(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+        }
+    }
 }
 
 /// Background worker settings.
@@ -172,6 +275,8 @@ impl Default for Config {
             cache: CacheConfig::default(),
             search: SearchConfig::default(),
             readiness: ReadinessConfig::default(),
+            tickets: TicketsConfig::default(),
+            mail: MailConfig::default(),
             log: "info".into(),
         }
     }
@@ -360,6 +465,111 @@ pub const SETTINGS: &[Setting] = &[
         env: "DULIEU_READINESS_FRAMEWORKS_DIR",
         doc: "Folder of readiness framework files (*.toml) added to the built-in DGRA, ODRA and OD4B, checked at start (empty: {data_dir}/frameworks, when it exists).",
     },
+    Setting {
+        path: "readiness.refresh_interval_minutes",
+        env: "DULIEU_READINESS_REFRESH_INTERVAL_MINUTES",
+        doc: "Minutes between the worker's refreshes of the live figures attached to assessments (0: only on demand).",
+    },
+    Setting {
+        path: "tickets.response_days",
+        env: "DULIEU_TICKETS_RESPONSE_DAYS",
+        doc: "Working days an organization has to answer a data request (EU Open Data Directive: 20; set your national rule).",
+    },
+    Setting {
+        path: "tickets.extension_days",
+        env: "DULIEU_TICKETS_EXTENSION_DAYS",
+        doc: "Working days added when an extension is announced, with a reason, before the deadline (0: no extension).",
+    },
+    Setting {
+        path: "tickets.long_overdue_days",
+        env: "DULIEU_TICKETS_LONG_OVERDUE_DAYS",
+        doc: "Working days after the deadline from which a request is long overdue.",
+    },
+    Setting {
+        path: "tickets.feedback_days",
+        env: "DULIEU_TICKETS_FEEDBACK_DAYS",
+        doc: "Working days to answer feedback on a dataset.",
+    },
+    Setting {
+        path: "tickets.feedback_urgent_days",
+        env: "DULIEU_TICKETS_FEEDBACK_URGENT_DAYS",
+        doc: "Working days to answer urgent feedback (personal data exposed).",
+    },
+    Setting {
+        path: "tickets.reminder_days",
+        env: "DULIEU_TICKETS_REMINDER_DAYS",
+        doc: "Working days before a deadline when the organization is reminded.",
+    },
+    Setting {
+        path: "tickets.utc_offset",
+        env: "DULIEU_TICKETS_UTC_OFFSET",
+        doc: "Offset of the portal's time zone from UTC, e.g. +07:00 (Asia/Ho_Chi_Minh has no daylight saving time).",
+    },
+    Setting {
+        path: "tickets.fixed_holidays",
+        env: "DULIEU_TICKETS_FIXED_HOLIDAYS",
+        doc: "Public holidays on the same date every year, comma-separated MM-DD (Vietnam: 01-01,04-30,05-01,09-02).",
+    },
+    Setting {
+        path: "tickets.holidays",
+        env: "DULIEU_TICKETS_HOLIDAYS",
+        doc: "Other days off, comma-separated YYYY-MM-DD: list each year's Tết, Hùng Kings' day, the second National Day holiday and compensatory days.",
+    },
+    Setting {
+        path: "tickets.check_interval_minutes",
+        env: "DULIEU_TICKETS_CHECK_INTERVAL_MINUTES",
+        doc: "Minutes between runs of the deadline job that sends reminders and overdue notices.",
+    },
+    Setting {
+        path: "tickets.attachment_max_bytes",
+        env: "DULIEU_TICKETS_ATTACHMENT_MAX_BYTES",
+        doc: "Largest file attached to a request message or a feedback ticket, in bytes (default 20 MB; never more than max_upload_bytes).",
+    },
+    Setting {
+        path: "tickets.attachments_per_message",
+        env: "DULIEU_TICKETS_ATTACHMENTS_PER_MESSAGE",
+        doc: "Most files attached to one request message or feedback ticket (0: no attachments).",
+    },
+    Setting {
+        path: "mail.transport",
+        env: "DULIEU_MAIL_TRANSPORT",
+        doc: "How e-mail is sent: outbox (one .eml file per message in mail.outbox_dir, for development) or smtp.",
+    },
+    Setting {
+        path: "mail.from",
+        env: "DULIEU_MAIL_FROM",
+        doc: "Sender address of e-mails, e.g. Cổng dữ liệu <noreply@data.example.vn>.",
+    },
+    Setting {
+        path: "mail.outbox_dir",
+        env: "DULIEU_MAIL_OUTBOX_DIR",
+        doc: "Folder of the e-mail outbox (empty: {data_dir}/outbox).",
+    },
+    Setting {
+        path: "mail.smtp_host",
+        env: "DULIEU_MAIL_SMTP_HOST",
+        doc: "SMTP server host.",
+    },
+    Setting {
+        path: "mail.smtp_port",
+        env: "DULIEU_MAIL_SMTP_PORT",
+        doc: "SMTP server port.",
+    },
+    Setting {
+        path: "mail.smtp_security",
+        env: "DULIEU_MAIL_SMTP_SECURITY",
+        doc: "SMTP connection security: starttls, tls or none (test servers only).",
+    },
+    Setting {
+        path: "mail.smtp_username",
+        env: "DULIEU_MAIL_SMTP_USERNAME",
+        doc: "SMTP user name (empty: no authentication).",
+    },
+    Setting {
+        path: "mail.smtp_password",
+        env: "DULIEU_MAIL_SMTP_PASSWORD",
+        doc: "SMTP password (prefer the environment over the file).",
+    },
 ];
 
 impl Config {
@@ -449,6 +659,33 @@ impl Config {
         if self.max_upload_bytes == 0 {
             return Err(invalid("max_upload_bytes", "must be at least 1"));
         }
+        if !matches!(self.mail.transport.as_str(), "outbox" | "smtp") {
+            return Err(invalid("mail.transport", "must be outbox or smtp"));
+        }
+        if self.mail.transport == "smtp" && self.mail.smtp_host.is_empty() {
+            return Err(invalid(
+                "mail.smtp_host",
+                "is required when mail.transport is smtp",
+            ));
+        }
+        if !matches!(
+            self.mail.smtp_security.as_str(),
+            "starttls" | "tls" | "none"
+        ) {
+            return Err(invalid(
+                "mail.smtp_security",
+                "must be starttls, tls or none",
+            ));
+        }
+        if self.tickets.attachment_max_bytes == 0 {
+            return Err(invalid(
+                "tickets.attachment_max_bytes",
+                "must be at least 1",
+            ));
+        }
+        if self.tickets.response_days == 0 {
+            return Err(invalid("tickets.response_days", "must be at least 1"));
+        }
         if self.search.writer_threads == 0 {
             return Err(invalid("search.writer_threads", "must be at least 1"));
         }
@@ -491,6 +728,15 @@ impl Config {
             self.data_dir.join("frameworks")
         } else {
             PathBuf::from(&self.readiness.frameworks_dir)
+        }
+    }
+
+    /// The e-mail outbox folder in effect.
+    pub fn effective_outbox_dir(&self) -> PathBuf {
+        if self.mail.outbox_dir.is_empty() {
+            self.data_dir.join("outbox")
+        } else {
+            PathBuf::from(&self.mail.outbox_dir)
         }
     }
 
@@ -646,6 +892,20 @@ mod tests {
         let env = vec![("DULIEU_SEARCH_WRITER_THREADS".to_string(), "0".to_string())];
         let err = Config::load(None, Some(dir.path().join("none").as_path()), env).unwrap_err();
         assert!(err.to_string().contains("search.writer_threads"), "{err}");
+    }
+
+    #[test]
+    fn live_figures_refresh_daily_unless_told_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("none");
+        let config = Config::load(None, Some(none.as_path()), vec![]).unwrap();
+        assert_eq!(config.readiness.refresh_interval_minutes, 24 * 60);
+        let env = vec![(
+            "DULIEU_READINESS_REFRESH_INTERVAL_MINUTES".to_string(),
+            "15".to_string(),
+        )];
+        let config = Config::load(None, Some(none.as_path()), env).unwrap();
+        assert_eq!(config.readiness.refresh_interval_minutes, 15);
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! Demo catalog: the ministries and agencies named in the World Bank's 2019 readiness assessment of
 //! Vietnam, one dataset per row of its Annex C ("datasets available"), with the original links,
-//! and the assessment itself (its DGRA and ODRA with both action plans, from `dulieu-readiness`).
+//! and the assessment itself (its DGRA and ODRA with both action plans, and its OD4B, from
+//! `dulieu-readiness`); then demo accounts (a citizen, a portal team member and an editor of the
+//! General Statistics Office, see [`accounts`]) with data requests and feedback tickets in
+//! varied states ([`tickets`]).
 //! Loading is idempotent: what already exists is left as it is.
+
+pub mod accounts;
+mod tickets;
 
 use dulieu_app::App;
 use dulieu_core::account::Actor;
@@ -56,9 +62,15 @@ pub struct LoadReport {
     pub assessments: usize,
     /// Action plans created now.
     pub action_plans: usize,
+    /// Demo accounts created now.
+    pub accounts: usize,
+    /// Data requests filed now.
+    pub requests: usize,
+    /// Feedback tickets reported now.
+    pub feedback: usize,
 }
 
-fn bad_data(err: serde_json::Error) -> Error {
+pub(crate) fn bad_data(err: serde_json::Error) -> Error {
     Error::Internal(format!("demo data is malformed: {err}"))
 }
 
@@ -138,6 +150,10 @@ pub async fn load(app: &App) -> Result<LoadReport> {
     let readiness = app.import_vietnam_2019(&actor).await?;
     report.assessments = readiness.assessments;
     report.action_plans = readiness.plans;
+    let (accounts, cast) = accounts::ensure(app).await?;
+    report.accounts = accounts;
+    report.requests = tickets::load_requests(app, &cast).await?;
+    report.feedback = tickets::load_feedback(app, &cast).await?;
     Ok(report)
 }
 

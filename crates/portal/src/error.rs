@@ -36,6 +36,7 @@ fn status_of(err: &Error) -> StatusCode {
         Error::NotFound { .. } => StatusCode::NOT_FOUND,
         Error::BadRequest { .. } | Error::Invalid(_) => StatusCode::BAD_REQUEST,
         Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+        Error::Conflict { .. } => StatusCode::CONFLICT,
         Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -68,6 +69,11 @@ impl IntoResponse for PageError {
                 self.lang.locale,
                 &format!("error.{code}"),
                 &[("detail", detail)],
+            )),
+            Error::Conflict { code, value, .. } => Some(message(
+                self.lang.locale,
+                &format!("error.{code}"),
+                &[("value", value)],
             )),
             _ => None,
         };

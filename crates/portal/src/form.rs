@@ -40,6 +40,14 @@ impl Fields {
     }
 }
 
+impl FromIterator<(String, String)> for Fields {
+    /// Fields from name–value pairs (the last value of a name), e.g. the text parts of a
+    /// multipart form.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        Self(pairs.into_iter().collect())
+    }
+}
+
 /// `next` when it is a path of this site (`/…`, not `//host` or `/\host`), else `fallback`.
 pub fn local_next(next: &str, fallback: &str) -> String {
     let local = next.starts_with('/')

@@ -134,12 +134,32 @@ pub fn router(app: &App) -> Router<App> {
         .merge(english)
         .merge(pages::readiness::routes(""))
         .merge(pages::readiness::routes("/en"))
+        .merge(pages::requests::routes(""))
+        .merge(pages::requests::routes("/en"))
+        .merge(ticket_routes(""))
+        .merge(ticket_routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,
         ))
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
         .route(assets::SCRIPT_PATH, get(assets::script))
+}
+
+/// The pages of the ticket module beside the request pages' own, under `prefix` (`""` or
+/// `"/en"`): dataset feedback, my requests, an organization's inbox, notifications.
+fn ticket_routes(prefix: &str) -> Router<App> {
+    Router::new()
+        .merge(pages::feedback::routes(prefix))
+        .merge(pages::notifications::routes(prefix))
+        .route(
+            &format!("{prefix}/requests/mine"),
+            get(pages::my_requests::page),
+        )
+        .route(
+            &format!("{prefix}/workspace/organization/{{slug}}/inbox"),
+            get(pages::inbox::page),
+        )
 }
 
 /// The upload form's route: uploads stream to the blob store, which enforces the upload limit

@@ -17,6 +17,8 @@ const NOTICES: &[&str] = &[
     "member_saved",
     "member_removed",
     "token_revoked",
+    "notifications_read",
+    "notifications_saved",
 ];
 
 /// Codes of problem messages (`portal.problem.{code}`).

@@ -50,6 +50,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/readiness_item.html"),
     ),
     (
+        "readiness_new_plan.html",
+        include_str!("../templates/readiness_new_plan.html"),
+    ),
+    (
+        "readiness_new_item.html",
+        include_str!("../templates/readiness_new_item.html"),
+    ),
+    (
         "_search_form.html",
         include_str!("../templates/_search_form.html"),
     ),
@@ -82,6 +90,54 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("_files.html", include_str!("../templates/_files.html")),
     ("members.html", include_str!("../templates/members.html")),
     ("tokens.html", include_str!("../templates/tokens.html")),
+    ("requests.html", include_str!("../templates/requests.html")),
+    (
+        "request_form.html",
+        include_str!("../templates/request_form.html"),
+    ),
+    ("request.html", include_str!("../templates/request.html")),
+    (
+        "request_stats.html",
+        include_str!("../templates/request_stats.html"),
+    ),
+    (
+        "request_sent.html",
+        include_str!("../templates/request_sent.html"),
+    ),
+    (
+        "_request_table.html",
+        include_str!("../templates/_request_table.html"),
+    ),
+    (
+        "my_requests.html",
+        include_str!("../templates/my_requests.html"),
+    ),
+    (
+        "_dataset_tabs.html",
+        include_str!("../templates/_dataset_tabs.html"),
+    ),
+    (
+        "_feedback_table.html",
+        include_str!("../templates/_feedback_table.html"),
+    ),
+    (
+        "_follow_form.html",
+        include_str!("../templates/_follow_form.html"),
+    ),
+    (
+        "dataset_feedback.html",
+        include_str!("../templates/dataset_feedback.html"),
+    ),
+    ("feedback.html", include_str!("../templates/feedback.html")),
+    ("inbox.html", include_str!("../templates/inbox.html")),
+    (
+        "notifications.html",
+        include_str!("../templates/notifications.html"),
+    ),
+    (
+        "notification_settings.html",
+        include_str!("../templates/notification_settings.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -146,11 +202,14 @@ fn translate(
     Ok(message(locale, key, &pairs))
 }
 
-/// The signed-in user as the header shows them, with the sign-out form's CSRF token.
+/// The signed-in user as the header shows them, with the sign-out form's CSRF token and their
+/// unread notification count.
 #[derive(Serialize)]
 struct HeaderUser {
     name: String,
     csrf: String,
+    /// Unread notifications.
+    unread: i64,
 }
 
 /// Renders `template` with `data`, the page's `title`, its language fields and the visitor (the
@@ -173,6 +232,7 @@ pub fn render(
                 signed_in.user.display_name.clone()
             },
             csrf: dulieu_app::csrf_token(token),
+            unread: visitor.unread,
         });
     let template = environment()
         .get_template(template)

@@ -36,6 +36,8 @@ pub struct Visitor {
     pub presession: Option<String>,
     /// The peer address (`unknown` when the server does not record it).
     pub client: String,
+    /// How many of the signed-in user's notifications are unread (0 for anonymous visitors).
+    pub unread: i64,
 }
 
 impl Visitor {
@@ -97,13 +99,21 @@ pub async fn resolve(State(app): State<App>, mut request: Request, next: Next) -
         ..Visitor::default()
     };
     if let Some(token) = cookie(&parts, SESSION_COOKIE) {
-        match app.actor_for_session(&token).await {
-            Ok(found) => {
-                visitor.signed_in = found;
-                if visitor.signed_in.is_some() {
-                    visitor.session_token = Some(token);
-                }
+        let found = match app.actor_for_session(&token).await {
+            Ok(Some(signed_in)) => app
+                .unread_notifications(&signed_in.actor)
+                .await
+                .map(|unread| Some((signed_in, unread))),
+            Ok(None) => Ok(None),
+            Err(error) => Err(error),
+        };
+        match found {
+            Ok(Some((signed_in, unread))) => {
+                visitor.signed_in = Some(signed_in);
+                visitor.session_token = Some(token);
+                visitor.unread = unread;
             }
+            Ok(None) => {}
             Err(error) => {
                 let lang = Lang::from_path(parts.uri.path());
                 return PageError { lang, error }.into_response();

@@ -419,3 +419,346 @@ async fn the_action_plan_shows_its_gantt_and_an_item_marked_done() {
     assert!(english.contains("— 1–1 — Done</title>"));
     assert!(english.contains("<span class=\"status status-done\">Done</span>"));
 }
+
+#[tokio::test]
+async fn the_od4b_findings_render_like_the_other_reports() {
+    let t = world().await;
+    let mut visitor = Browser::default();
+    let list = text(&visitor.get(&t, "/readiness").await);
+    assert!(
+        list.contains("href=\"/readiness/assessments/viet-nam-2019-od4b\""),
+        "{list}"
+    );
+    assert!(
+        list.contains("0/11 câu hỏi đã xếp hạng · 40 bằng chứng"),
+        "{list}"
+    );
+    let page = text(
+        &visitor
+            .get(&t, "/readiness/assessments/viet-nam-2019-od4b")
+            .await,
+    );
+    assert!(
+        page.contains("Dữ liệu của chính phủ được quan tâm nhất"),
+        "questions in Vietnamese"
+    );
+    assert_eq!(
+        page.matches("<li class=\"evidence stance-neutral\">")
+            .count(),
+        40
+    );
+    assert!(
+        page.contains("Demographic/Census, Economic data, Finance data, GIS, national statistics"),
+        "the summary of findings"
+    );
+    assert!(
+        page.contains("lang=\"en\""),
+        "English findings marked on the Vietnamese page"
+    );
+    assert!(!page.contains("portal.readiness."), "untranslated key");
+    let english = text(
+        &visitor
+            .get(&t, "/en/readiness/assessments/viet-nam-2019-od4b")
+            .await,
+    );
+    assert!(english.contains("Vietnam Open Data for Business Assessment 2019 (OD4B)"));
+    assert!(english.contains("Most effective outreach and feedback channels"));
+    assert!(english.contains(
+        "Emails is considered as the most effective engagement channel by 65% of the respondents."
+    ));
+}
+
+#[tokio::test]
+async fn the_team_starts_a_plan_adds_and_removes_items_through_its_forms() {
+    let t = world().await;
+    let new_plan = "/readiness/new-plan";
+    let mut anonymous = Browser::default();
+    let form = anonymous.get(&t, new_plan).await;
+    assert_eq!(form.status.as_u16(), 303, "to sign in");
+    let mut guest = Browser::default();
+    guest.sign_in(&t, "khach@example.vn", PASSWORD).await;
+    assert_eq!(guest.get(&t, new_plan).await.status.as_u16(), 403);
+    assert!(!text(&guest.get(&t, "/readiness").await).contains(new_plan));
+
+    let mut team = Browser::default();
+    team.sign_in(&t, TEAM, PASSWORD).await;
+    assert!(text(&team.get(&t, "/readiness").await).contains(&format!("href=\"{new_plan}\"")));
+    let csrf = team.csrf(&t, new_plan).await;
+    let forged = team
+        .post(
+            &t,
+            new_plan,
+            &[("csrf", "forged"), ("title_vi", "Kế hoạch")],
+        )
+        .await;
+    assert_eq!(forged.status.as_u16(), 403, "the CSRF check comes first");
+    let refused = team
+        .post(
+            &t,
+            new_plan,
+            &[
+                ("csrf", &csrf),
+                ("framework", "odra"),
+                ("assessment", "viet-nam-2019-dgra"),
+                ("starts_on", "tháng ba"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 422);
+    let page = text(&refused);
+    assert!(page.contains("id=\"f-starts_on-error-1\""), "{page}");
+    let refused = team
+        .post(
+            &t,
+            new_plan,
+            &[
+                ("csrf", &csrf),
+                ("framework", "odra"),
+                ("assessment", "viet-nam-2019-dgra"),
+                ("starts_on", "2027-03-15"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 422);
+    let page = text(&refused);
+    assert!(
+        page.contains("id=\"f-title_vi-error-1\""),
+        "title next to its input"
+    );
+    assert!(
+        page.contains("id=\"f-assessment-error-1\""),
+        "another framework's assessment"
+    );
+    assert!(
+        page.contains("value=\"2027-03-15\""),
+        "what was typed is kept"
+    );
+    let created = team
+        .post(
+            &t,
+            new_plan,
+            &[
+                ("csrf", &csrf),
+                ("title_vi", "Kế hoạch 2027 <b>mới</b>"),
+                ("slug", "ke-hoach-2027"),
+                ("framework", "odra"),
+                ("assessment", "viet-nam-2019-odra"),
+                ("starts_on", "2027-03-15"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 303, "{}", text(&created));
+    let plan = "/readiness/plans/ke-hoach-2027";
+    assert_eq!(created.headers["location"], format!("{plan}?saved=1"));
+    assert_eq!(
+        anonymous.get(&t, plan).await.status.as_u16(),
+        404,
+        "a draft"
+    );
+    let page = text(&team.get(&t, plan).await);
+    assert!(
+        page.contains("Kế hoạch 2027 &lt;b&gt;mới&lt;/b&gt;"),
+        "escaped"
+    );
+    assert!(page.contains("Kế hoạch chưa có hạng mục nào khác."));
+    assert!(page.contains(&format!("href=\"{plan}/new-item\"")));
+
+    let new_item = format!("{plan}/new-item");
+    let csrf = team.csrf(&t, &new_item).await;
+    let not_a_number = team
+        .post(
+            &t,
+            &new_item,
+            &[
+                ("csrf", &csrf),
+                ("dimension", "4"),
+                ("title", "X"),
+                ("start_month", "1"),
+                ("end_month", "2"),
+                ("cost_min", "nhiều"),
+            ],
+        )
+        .await;
+    assert_eq!(not_a_number.status.as_u16(), 422);
+    assert!(text(&not_a_number).contains("id=\"f-cost_min-error-1\""));
+    let refused = team
+        .post(
+            &t,
+            &new_item,
+            &[
+                ("csrf", &csrf),
+                ("dimension", "9"),
+                ("title", " "),
+                ("start_month", "5"),
+                ("end_month", "2"),
+                ("cost_min", "100"),
+                ("cost_currency", "đồng"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 422);
+    let page = text(&refused);
+    for input in ["dimension", "title", "end_month", "cost_currency"] {
+        assert!(
+            page.contains(&format!("id=\"f-{input}-error-1\"")),
+            "{input}: {page}"
+        );
+    }
+    let added = team
+        .post(
+            &t,
+            &new_item,
+            &[
+                ("csrf", &csrf),
+                ("dimension", "4"),
+                ("title", "Công bố danh mục dữ liệu"),
+                ("lang", "vi"),
+                ("term", "short"),
+                ("responsible", "ODTF, MIC"),
+                ("start_month", "1"),
+                ("end_month", "3"),
+                ("cost_min", "40.000"),
+                ("cost_max", "70.000"),
+                ("cost_currency", "USD"),
+                (
+                    "references",
+                    "Bộ công cụ dữ liệu mở https://opendatatoolkit.worldbank.org/",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(added.status.as_u16(), 303, "{}", text(&added));
+    let token = team_token(&t).await;
+    let doc = t
+        .get("/api/1/action-plans/ke-hoach-2027", Some(&token))
+        .await
+        .json();
+    let first = &doc["items"][0];
+    let first_id = first["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        added.headers["location"],
+        format!("{plan}?saved=1#item-{first_id}")
+    );
+    assert_eq!(first["responsible"], serde_json::json!(["ODTF", "MIC"]));
+    assert_eq!(
+        (first["cost"]["min"].as_u64(), first["cost"]["max"].as_u64()),
+        (Some(40_000), Some(70_000))
+    );
+    assert_eq!(
+        first["references"][0]["url"],
+        "https://opendatatoolkit.worldbank.org/"
+    );
+    let form = text(&team.get(&t, &new_item).await);
+    assert!(
+        form.contains(&format!("name=\"prerequisite-{first_id}\"")),
+        "items offered as prerequisites"
+    );
+    let second = team
+        .post(
+            &t,
+            &new_item,
+            &[
+                ("csrf", &csrf),
+                ("dimension", "5"),
+                ("title", "Đào tạo cán bộ quản lý dữ liệu"),
+                ("start_month", "4"),
+                ("end_month", "9"),
+                (&format!("prerequisite-{first_id}"), "1"),
+            ],
+        )
+        .await;
+    assert_eq!(second.status.as_u16(), 303, "{}", text(&second));
+    let page = text(&team.get(&t, plan).await);
+    assert_eq!(page.matches("<tr id=\"item-").count(), 2);
+    assert!(
+        page.contains(&format!("<a href=\"#item-{first_id}\"")),
+        "the prerequisite links to its item"
+    );
+
+    // Prerequisites are edited on the item's page; a cycle is refused next to its input.
+    let doc = t
+        .get("/api/1/action-plans/ke-hoach-2027", Some(&token))
+        .await
+        .json();
+    let second_id = doc["items"][1]["id"].as_str().unwrap().to_string();
+    let item = format!("{plan}/items/{first_id}");
+    let form = text(&team.get(&t, &item).await);
+    assert!(form.contains(&format!("name=\"prerequisite-{second_id}\"")));
+    assert!(
+        !form.contains(&format!("name=\"prerequisite-{first_id}\"")),
+        "an item is not offered as its own prerequisite"
+    );
+    let looped = team
+        .post(
+            &t,
+            &item,
+            &[
+                ("csrf", &csrf),
+                ("status", "not_started"),
+                (&format!("prerequisite-{second_id}"), "1"),
+            ],
+        )
+        .await;
+    assert_eq!(looped.status.as_u16(), 422);
+    assert!(text(&looped).contains("id=\"f-prerequisites-error-1\""));
+    let second_item = format!("{plan}/items/{second_id}");
+    let form = text(&team.get(&t, &second_item).await);
+    assert!(
+        form.contains(&format!(
+            "name=\"prerequisite-{first_id}\" value=\"1\" checked"
+        )),
+        "the current prerequisite is ticked"
+    );
+    let cleared = team
+        .post(
+            &t,
+            &second_item,
+            &[("csrf", &csrf), ("status", "not_started")],
+        )
+        .await;
+    assert_eq!(cleared.status.as_u16(), 303, "{}", text(&cleared));
+    let page = text(&team.get(&t, plan).await);
+    assert!(
+        !page.contains(&format!("<a href=\"#item-{first_id}\"")),
+        "the prerequisite is gone"
+    );
+
+    let csrf = team.csrf(&t, &item).await;
+    let removed = team
+        .post(&t, &format!("{item}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(removed.status.as_u16(), 303);
+    assert_eq!(removed.headers["location"], format!("{plan}?removed=1"));
+    let page = text(&team.get(&t, &format!("{plan}?removed=1")).await);
+    assert!(page.contains("Đã xoá hạng mục."));
+    assert_eq!(page.matches("<tr id=\"item-").count(), 1);
+    assert!(
+        !page.contains(&format!("#item-{first_id}")),
+        "no prerequisite left"
+    );
+    assert_eq!(team.get(&t, &item).await.status.as_u16(), 404);
+
+    let published = team
+        .post(
+            &t,
+            &format!("{plan}/status"),
+            &[("csrf", &csrf), ("status", "published")],
+        )
+        .await;
+    assert_eq!(published.status.as_u16(), 303);
+    assert_eq!(
+        anonymous.get(&t, plan).await.status.as_u16(),
+        200,
+        "published"
+    );
+}
+
+/// An API token of the portal team member.
+async fn team_token(t: &TestApp) -> String {
+    let (_, token) = t.user("odtf-api@example.vn", false).await;
+    t.app
+        .set_portal_team(&Actor::system(), "odtf-api@example.vn", true)
+        .await
+        .expect("portal team");
+    token
+}

@@ -1,6 +1,7 @@
 //! The Vietnam 2019 assessment (World Bank, February 2019) as the first assessments of the
 //! portal: its DGRA (chapter 2) and ODRA (chapter 3) with every rated question and evidence item
-//! as extracted from the report (`seed/*.json`, see `seed/README.md`), and both action plans.
+//! as extracted from the report (`seed/*.json`, see `seed/README.md`), both action plans, and
+//! the OD4B business survey of Annex B (`od4b`).
 //!
 //! Texts are kept as written (English, except the Vietnamese evidence of ODRA 3.1); footnotes
 //! become the source of an evidence item, their first link its URL. Months of the action items
@@ -23,6 +24,10 @@ use crate::assessment::{
 use crate::framework::{Framework, Frameworks};
 use crate::plan::{ActionItem, ActionPlan, Cost, Reference, parse_month_range};
 use crate::vocab::{ContentLang, ItemStatus, PublicationStatus, Term};
+
+mod od4b;
+
+pub use od4b::OD4B_SLUG;
 
 const DGRA_SEED: &str = include_str!("../seed/dgra_vietnam_2019.json");
 const ODRA_SEED: &str = include_str!("../seed/odra_vietnam_2019.json");
@@ -154,7 +159,7 @@ struct SeedTabular {
 /// What the import creates.
 #[derive(Debug, Clone)]
 pub struct Imported {
-    /// The DGRA and the ODRA.
+    /// The DGRA, the ODRA and the OD4B.
     pub assessments: Vec<Assessment>,
     /// Their action plans.
     pub plans: Vec<ActionPlan>,
@@ -572,7 +577,7 @@ fn plan_of(
     Ok(plan)
 }
 
-/// The Vietnam 2019 DGRA and ODRA with their action plans, published, as `now`.
+/// The Vietnam 2019 DGRA and ODRA with their action plans, and the OD4B, published, as `now`.
 pub fn vietnam_2019(frameworks: &Frameworks, now: DateTime<Utc>) -> Result<Imported> {
     let dgra_seed: Seed = serde_json::from_str(DGRA_SEED).map_err(bad_seed)?;
     let odra_seed: Seed = serde_json::from_str(ODRA_SEED).map_err(bad_seed)?;
@@ -582,6 +587,9 @@ pub fn vietnam_2019(frameworks: &Frameworks, now: DateTime<Utc>) -> Result<Impor
     let odra = frameworks
         .get("odra", "3.1")
         .ok_or_else(|| bad_seed("the ODRA framework (version 3.1) is missing"))?;
+    let od4b = frameworks
+        .get("od4b", "2.8")
+        .ok_or_else(|| bad_seed("the OD4B framework (version 2.8) is missing"))?;
     let published = NaiveDate::from_ymd_opt(2019, 2, 1);
     let meta = |title: LangText, source: &str, started, finished| AssessmentMeta {
         title,
@@ -649,7 +657,11 @@ pub fn vietnam_2019(frameworks: &Frameworks, now: DateTime<Utc>) -> Result<Impor
         )?,
     ];
     Ok(Imported {
-        assessments: vec![dgra_assessment, odra_assessment],
+        assessments: vec![
+            dgra_assessment,
+            odra_assessment,
+            od4b::assessment(od4b, now)?,
+        ],
         plans,
     })
 }

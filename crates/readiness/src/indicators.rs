@@ -1,11 +1,14 @@
 //! Live indicators: figures the portal computes about itself (datasets published per
-//! organization, the share openly licensed, the share in machine-readable formats), attached to
+//! organization, the share openly licensed, the share in machine-readable formats, the time to
+//! answer data requests and the share answered on time), attached to
 //! assessment questions as evidence items that are refreshed with the date of the figure.
 //!
 //! Each indicator is one declaration in [`INDICATORS`]: its id, titles, unit, the questions it
-//! speaks to and a pure function over [`PortalFacts`]. An indicator that needs facts the portal
-//! does not gather yet (data request response times, star levels, inventory timeliness) adds them
-//! to [`PortalFacts`] first.
+//! speaks to and a pure function over [`PortalFacts`] (built from [`share`], [`median`] or a
+//! count). Every unit the coming indicators need is here (days for request response times, the
+//! 5-star level for the median openness, percent for inventory items published on time), so
+//! adding one is its declaration plus, when it needs facts the portal does not gather yet, a
+//! field of [`PortalFacts`] filled by the store (`store::readiness::portal_facts`).
 
 use std::collections::BTreeMap;
 
@@ -23,6 +26,21 @@ pub struct PortalFacts {
     pub as_of: DateTime<Utc>,
     /// Every published, public dataset.
     pub datasets: Vec<DatasetFact>,
+    /// Every data request that has had its first answer (accepted, fulfilled or refused).
+    pub answered_requests: Vec<AnsweredRequestFact>,
+}
+
+/// What the indicators need to know of one answered data request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnsweredRequestFact {
+    /// Slug of the organization that answered.
+    pub organization: String,
+    /// Name of that organization.
+    pub organization_name: LangText,
+    /// Working days from the start of the legal clock to the first answer.
+    pub working_days: i64,
+    /// The answer came by its deadline (with any announced extension).
+    pub on_time: bool,
 }
 
 /// What the indicators need to know of one published dataset.
@@ -45,6 +63,10 @@ string_enum! {
         Count = "count",
         /// A share, in percent.
         Percent = "percent",
+        /// A duration in days (such as a median response time).
+        Days = "days",
+        /// A level of the 5-star open data scale (1 to 5).
+        Stars = "stars",
     }
 }
 
@@ -139,6 +161,22 @@ pub const INDICATORS: &[Indicator] = &[
         questions: &[("odra", "4.3"), ("odra", "4.5"), ("dgra", "6.7")],
         compute: machine_readable_share,
     },
+    Indicator {
+        id: "request_response_days",
+        title_vi: "Thời gian trả lời yêu cầu dữ liệu (trung vị, ngày làm việc)",
+        title_en: "Time to answer data requests (median, working days)",
+        unit: Unit::Days,
+        questions: &[("odra", "5.3"), ("odra", "5.4"), ("od4b", "4.1")],
+        compute: request_response_days,
+    },
+    Indicator {
+        id: "requests_answered_on_time",
+        title_vi: "Tỷ lệ yêu cầu dữ liệu được trả lời đúng hạn",
+        title_en: "Share of data requests answered on time",
+        unit: Unit::Percent,
+        questions: &[("odra", "5.3"), ("odra", "5.4"), ("od4b", "4.1")],
+        compute: requests_answered_on_time,
+    },
 ];
 
 /// The indicator with `id`.
@@ -186,8 +224,8 @@ impl Indicator {
 }
 
 impl Figure {
-    /// The value as people read it: `48`, or `12,5% (6/48)` in Vietnamese and `12.5% (6/48)` in
-    /// English.
+    /// The value as people read it: `48`; `12,5% (6/48)` in Vietnamese and `12.5% (6/48)` in
+    /// English; `4,5 ngày` / `4.5 days`; `3/5 ★`.
     pub fn value_text(&self, locale: Locale) -> String {
         match self.unit {
             Unit::Count => format!("{}", self.value.round() as i64),
@@ -201,39 +239,120 @@ impl Figure {
                     _ => text,
                 }
             }
+            Unit::Days => {
+                let days = decimal(self.value, locale);
+                match locale {
+                    Locale::Vi => format!("{days} ngày"),
+                    Locale::En if self.value == 1.0 => format!("{days} day"),
+                    Locale::En => format!("{days} days"),
+                }
+            }
+            Unit::Stars => format!("{}/5 ★", decimal(self.value, locale)),
         }
     }
 }
 
-fn datasets_published(facts: &PortalFacts) -> Measure {
-    let mut per_publisher: BTreeMap<&str, (LangText, f64)> = BTreeMap::new();
-    for dataset in &facts.datasets {
-        per_publisher
-            .entry(&dataset.publisher)
-            .or_insert_with(|| (dataset.publisher_name.clone(), 0.0))
-            .1 += 1.0;
+/// `value` with one decimal, none when it is whole, with a decimal comma in Vietnamese.
+fn decimal(value: f64, locale: Locale) -> String {
+    let mut text = if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    if locale == Locale::Vi {
+        text = text.replace('.', ",");
     }
-    let mut breakdown: Vec<FigurePart> = per_publisher
+    text
+}
+
+/// The median of `values` (the mean of the middle two for an even count), rounded to one
+/// decimal, with how many values it is taken over; 0 over none.
+pub fn median(mut values: Vec<f64>) -> Measure {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let value = match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => values[n / 2],
+        _ => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    };
+    Measure {
+        value: (value * 10.0).round() / 10.0,
+        out_of: Some(n as u64),
+        part: None,
+        breakdown: Vec::new(),
+    }
+}
+
+/// The values of `things` grouped by organization (key and name), folded per group by `fold`,
+/// largest first; equal values stay in key order (the sort is stable).
+fn per_organization<'a, T>(
+    things: &'a [T],
+    organization: impl Fn(&'a T) -> (&'a str, &'a LangText),
+    fold: impl Fn(&[&'a T]) -> f64,
+) -> Vec<FigurePart> {
+    let mut groups: BTreeMap<&str, (&LangText, Vec<&T>)> = BTreeMap::new();
+    for thing in things {
+        let (key, label) = organization(thing);
+        groups
+            .entry(key)
+            .or_insert_with(|| (label, Vec::new()))
+            .1
+            .push(thing);
+    }
+    let mut breakdown: Vec<FigurePart> = groups
         .into_iter()
-        .map(|(key, (label, value))| FigurePart {
+        .map(|(key, (label, members))| FigurePart {
             key: key.to_string(),
-            label,
-            value,
+            label: label.clone(),
+            value: fold(&members),
         })
         .collect();
-    // Largest first; equal counts stay in slug order (the sort is stable).
     breakdown.sort_by(|a, b| b.value.total_cmp(&a.value));
+    breakdown
+}
+
+fn datasets_published(facts: &PortalFacts) -> Measure {
     Measure {
         value: facts.datasets.len() as f64,
-        breakdown,
+        breakdown: per_organization(
+            &facts.datasets,
+            |d| (&d.publisher, &d.publisher_name),
+            |members| members.len() as f64,
+        ),
         ..Measure::default()
     }
 }
 
-/// The share of datasets for which `counts` holds, in percent with one decimal.
-fn share(facts: &PortalFacts, counts: impl Fn(&DatasetFact) -> bool) -> Measure {
-    let whole = facts.datasets.len() as u64;
-    let part = facts.datasets.iter().filter(|d| counts(d)).count() as u64;
+fn request_organization(r: &AnsweredRequestFact) -> (&str, &LangText) {
+    (&r.organization, &r.organization_name)
+}
+
+fn request_response_days(facts: &PortalFacts) -> Measure {
+    let days = |requests: &[&AnsweredRequestFact]| -> Vec<f64> {
+        requests.iter().map(|r| r.working_days as f64).collect()
+    };
+    let all: Vec<&AnsweredRequestFact> = facts.answered_requests.iter().collect();
+    Measure {
+        breakdown: per_organization(&facts.answered_requests, request_organization, |members| {
+            median(days(members)).value
+        }),
+        ..median(days(&all))
+    }
+}
+
+fn requests_answered_on_time(facts: &PortalFacts) -> Measure {
+    Measure {
+        breakdown: per_organization(&facts.answered_requests, request_organization, |members| {
+            share(members, |r| r.on_time).value
+        }),
+        ..share(&facts.answered_requests, |r| r.on_time)
+    }
+}
+
+/// The share of `things` for which `counts` holds, in percent with one decimal.
+pub fn share<T>(things: &[T], counts: impl Fn(&T) -> bool) -> Measure {
+    let whole = things.len() as u64;
+    let part = things.iter().filter(|t| counts(t)).count() as u64;
     let value = if whole == 0 {
         0.0
     } else {
@@ -248,11 +367,13 @@ fn share(facts: &PortalFacts, counts: impl Fn(&DatasetFact) -> bool) -> Measure 
 }
 
 fn open_license_share(facts: &PortalFacts) -> Measure {
-    share(facts, |d| d.license_open)
+    share(&facts.datasets, |d| d.license_open)
 }
 
 fn machine_readable_share(facts: &PortalFacts) -> Measure {
-    share(facts, |d| d.formats.iter().any(|f| is_machine_readable(f)))
+    share(&facts.datasets, |d| {
+        d.formats.iter().any(|f| is_machine_readable(f))
+    })
 }
 
 #[cfg(test)]
@@ -271,6 +392,18 @@ mod tests {
         }
     }
 
+    fn answered(organization: &str, working_days: i64, on_time: bool) -> AnsweredRequestFact {
+        AnsweredRequestFact {
+            organization: organization.into(),
+            organization_name: LangText::new(
+                format!("Bộ {organization}"),
+                format!("Ministry {organization}"),
+            ),
+            working_days,
+            on_time,
+        }
+    }
+
     fn facts() -> PortalFacts {
         PortalFacts {
             as_of: "2026-11-30T08:00:00Z".parse().unwrap(),
@@ -280,7 +413,41 @@ mod tests {
                 fact("gso", true, &["XLSX", "PDF"]),
                 fact("mof", false, &[]),
             ],
+            answered_requests: vec![
+                answered("mof", 4, true),
+                answered("mof", 25, false),
+                answered("gso", 10, true),
+                answered("mof", 30, false),
+            ],
         }
+    }
+
+    #[test]
+    fn request_response_times_per_organization() {
+        let days = find("request_response_days").unwrap().figure(&facts());
+        assert_eq!((days.value, days.out_of), (17.5, Some(4)));
+        let parts: Vec<(&str, f64)> = days
+            .breakdown
+            .iter()
+            .map(|p| (p.key.as_str(), p.value))
+            .collect();
+        assert_eq!(parts, [("mof", 25.0), ("gso", 10.0)]);
+        assert_eq!(days.value_text(Locale::En), "17.5 days");
+        let on_time = find("requests_answered_on_time").unwrap().figure(&facts());
+        assert_eq!(
+            (on_time.value, on_time.part, on_time.out_of),
+            (50.0, Some(2), Some(4))
+        );
+        let parts: Vec<(&str, f64)> = on_time
+            .breakdown
+            .iter()
+            .map(|p| (p.key.as_str(), p.value))
+            .collect();
+        assert_eq!(parts, [("gso", 100.0), ("mof", 33.3)]);
+        let none = find("request_response_days")
+            .unwrap()
+            .figure(&PortalFacts::default());
+        assert_eq!((none.value, none.out_of), (0.0, Some(0)));
     }
 
     #[test]
@@ -307,14 +474,11 @@ mod tests {
         let readable = find("machine_readable_share").unwrap().figure(&facts());
         assert_eq!(readable.value, 50.0);
         let third = share(
-            &PortalFacts {
-                datasets: vec![
-                    fact("a", true, &[]),
-                    fact("a", false, &[]),
-                    fact("a", false, &[]),
-                ],
-                ..PortalFacts::default()
-            },
+            &[
+                fact("a", true, &[]),
+                fact("a", false, &[]),
+                fact("a", false, &[]),
+            ],
             |d| d.license_open,
         );
         assert_eq!(third.value, 33.3);
@@ -324,6 +488,30 @@ mod tests {
             .unwrap()
             .figure(&PortalFacts::default());
         assert_eq!((empty.value, empty.out_of), (0.0, Some(0)));
+    }
+
+    #[test]
+    fn medians_and_every_unit_read_well() {
+        let odd = median(vec![9.0, 2.0, 4.0]);
+        assert_eq!((odd.value, odd.out_of), (4.0, Some(3)));
+        assert_eq!(median(vec![1.0, 2.0, 4.0, 8.0]).value, 3.0);
+        assert_eq!(median(vec![3.0, 4.0]).value, 3.5);
+        assert_eq!(median(Vec::new()).out_of, Some(0));
+        let figure = |value: f64, unit: Unit| Figure {
+            value,
+            unit,
+            out_of: None,
+            part: None,
+            breakdown: Vec::new(),
+            as_of: Utc::now(),
+        };
+        assert_eq!(figure(4.5, Unit::Days).value_text(Locale::Vi), "4,5 ngày");
+        assert_eq!(figure(12.0, Unit::Days).value_text(Locale::En), "12 days");
+        assert_eq!(figure(1.0, Unit::Days).value_text(Locale::En), "1 day");
+        assert_eq!(figure(3.0, Unit::Stars).value_text(Locale::En), "3/5 ★");
+        assert_eq!(figure(2.5, Unit::Stars).value_text(Locale::Vi), "2,5/5 ★");
+        assert_eq!(figure(48.0, Unit::Count).value_text(Locale::Vi), "48");
+        assert_eq!(figure(50.0, Unit::Percent).value_text(Locale::Vi), "50,0%");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod gantt;
 pub mod import;
 pub mod indicators;
 pub mod plan;
+pub mod plan_input;
 pub mod report;
 pub mod vocab;
 

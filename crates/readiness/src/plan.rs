@@ -202,7 +202,8 @@ pub struct ProgressNote {
     pub text: Option<String>,
 }
 
-/// A change of an item by the portal team: a new status and/or a note, or new months.
+/// A change of an item by the portal team: a new status and/or a note, new months, or new
+/// prerequisites.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -219,12 +220,20 @@ pub struct ItemUpdate {
     /// New last month.
     #[serde(default)]
     pub end_month: Option<u32>,
+    /// New prerequisites, replacing the old ones (empty for none).
+    #[serde(default)]
+    pub prerequisites: Option<Vec<Uuid>>,
 }
 
 impl ItemUpdate {
-    /// Checks the update against `item`: something must change, months stay in order within
-    /// ten years, a note is at most [`NOTE_MAX`] characters.
-    pub fn validate(self, item: &ActionItem) -> std::result::Result<Self, FieldErrors> {
+    /// Checks the update against `item` of `plan`: something must change, months stay in order
+    /// within ten years, a note is at most [`NOTE_MAX`] characters, prerequisites are other
+    /// items of the plan and close no cycle.
+    pub fn validate(
+        self,
+        plan: &ActionPlan,
+        item: &ActionItem,
+    ) -> std::result::Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let note = self
             .note
@@ -246,15 +255,31 @@ impl ItemUpdate {
         if end < start {
             errors.add("end_month", "end_before_start");
         }
+        let prerequisites = self.prerequisites.map(|wanted| {
+            let kept = crate::plan_input::checked_prerequisites(&mut errors, plan, wanted);
+            let mut changed = plan.clone();
+            if let Some(it) = changed.items.iter_mut().find(|i| i.id == item.id) {
+                it.prerequisites = kept.clone();
+            }
+            if kept.contains(&item.id) || changed.is_in_cycle(item.id) {
+                errors.add("prerequisites", "prerequisite_cycle");
+            }
+            kept
+        });
         if self.status.is_none()
             && note.is_none()
             && self.start_month.is_none()
             && self.end_month.is_none()
+            && prerequisites.is_none()
         {
             errors.add("body", "required");
         }
         if errors.is_empty() {
-            Ok(Self { note, ..self })
+            Ok(Self {
+                note,
+                prerequisites,
+                ..self
+            })
         } else {
             Err(errors)
         }
@@ -360,14 +385,14 @@ impl ActionPlan {
                 if *prerequisite == item.id || self.item(*prerequisite).is_none() {
                     errors.add_with(
                         format!("items[{i}].prerequisites"),
-                        "invalid_value",
+                        "unknown_action_item",
                         "detail",
                         prerequisite,
                     );
                 }
             }
-            if self.depends_on(item.id, item.id, &mut Vec::new()) {
-                errors.add(format!("items[{i}].prerequisites"), "parent_cycle");
+            if self.is_in_cycle(item.id) {
+                errors.add(format!("items[{i}].prerequisites"), "prerequisite_cycle");
             }
         }
         if errors.is_empty() {
@@ -375,6 +400,11 @@ impl ActionPlan {
         } else {
             Err(errors)
         }
+    }
+
+    /// True when following prerequisites from item `id` leads back to it.
+    pub fn is_in_cycle(&self, id: Uuid) -> bool {
+        self.depends_on(id, id, &mut Vec::new())
     }
 
     /// True when some prerequisite chain from `from` reaches `target`.
@@ -494,30 +524,60 @@ mod tests {
     #[test]
     fn updates_are_checked() {
         let it = item(2, 4, ItemStatus::NotStarted);
+        let p = plan(vec![it.clone()]);
         let ok = ItemUpdate {
             status: Some(ItemStatus::Done),
             note: Some("  Đã ban hành.  ".into()),
             ..ItemUpdate::default()
         }
-        .validate(&it)
+        .validate(&p, &it)
         .unwrap();
         assert_eq!(ok.note.as_deref(), Some("Đã ban hành."));
         let errors = ItemUpdate {
             end_month: Some(1),
             ..ItemUpdate::default()
         }
-        .validate(&it)
+        .validate(&p, &it)
         .unwrap_err();
         assert_eq!(errors.0["end_month"][0].code, "end_before_start");
-        let nothing = ItemUpdate::default().validate(&it).unwrap_err();
+        let nothing = ItemUpdate::default().validate(&p, &it).unwrap_err();
         assert_eq!(nothing.0["body"][0].code, "required");
         let far = ItemUpdate {
             start_month: Some(0),
             ..ItemUpdate::default()
         }
-        .validate(&it)
+        .validate(&p, &it)
         .unwrap_err();
         assert!(far.0.contains_key("start_month"));
+    }
+
+    #[test]
+    fn changed_prerequisites_are_items_of_the_plan_and_close_no_cycle() {
+        let a = item(1, 2, ItemStatus::NotStarted);
+        let mut b = item(3, 4, ItemStatus::NotStarted);
+        b.prerequisites = vec![a.id];
+        let c = item(5, 6, ItemStatus::NotStarted);
+        let p = plan(vec![a.clone(), b.clone(), c.clone()]);
+        let change = |it: &ActionItem, prerequisites: Vec<Uuid>| {
+            ItemUpdate {
+                prerequisites: Some(prerequisites),
+                ..ItemUpdate::default()
+            }
+            .validate(&p, it)
+        };
+        let kept = change(&c, vec![b.id, a.id, b.id]).unwrap();
+        assert_eq!(
+            kept.prerequisites,
+            Some(vec![b.id, a.id]),
+            "repeats dropped"
+        );
+        assert_eq!(change(&b, vec![]).unwrap().prerequisites, Some(vec![]));
+        let looped = change(&a, vec![b.id]).unwrap_err();
+        assert_eq!(looped.0["prerequisites"][0].code, "prerequisite_cycle");
+        let itself = change(&c, vec![c.id]).unwrap_err();
+        assert_eq!(itself.0["prerequisites"][0].code, "prerequisite_cycle");
+        let unknown = change(&c, vec![Uuid::now_v7()]).unwrap_err();
+        assert_eq!(unknown.0["prerequisites[0]"][0].code, "unknown_action_item");
     }
 
     #[test]
@@ -535,7 +595,7 @@ mod tests {
                 .0
                 .values()
                 .flatten()
-                .any(|v| v.code == "parent_cycle")
+                .any(|v| v.code == "prerequisite_cycle")
         );
     }
 

@@ -184,6 +184,75 @@ fn the_odra_has_the_report_dimensions_questions_importance_and_evidence() {
 }
 
 #[test]
+fn the_od4b_has_the_survey_findings_of_annex_b() {
+    let (frameworks, imported) = imported();
+    assert_eq!(imported.assessments.len(), 3);
+    let od4b = by_slug(&imported, import::OD4B_SLUG);
+    assert_eq!(
+        shape(od4b),
+        expected(&[
+            ("1", 3, 13, ""),
+            ("2", 2, 5, ""),
+            ("3", 4, 16, ""),
+            ("4", 2, 6, "")
+        ]),
+        "the report rates nothing in Annex B"
+    );
+    let framework = frameworks.get("od4b", "2.8").unwrap();
+    let doc = report::document(od4b, framework);
+    assert_eq!(
+        (
+            doc.balance.for_readiness,
+            doc.balance.against,
+            doc.balance.neutral
+        ),
+        (0, 0, 40),
+        "the report marks no sign: every finding is neutral"
+    );
+    let commented = od4b.questions().filter(|q| q.commentary.is_some()).count();
+    assert_eq!(commented, 11, "one summary-of-findings row per question");
+    let q = |id: &str| od4b.question(id).unwrap();
+    assert_eq!(
+        q("4.1").commentary.as_ref().unwrap().text,
+        "3.31/5 - Average on 1 (poor) -5 (excellent) scale"
+    );
+    assert_eq!(
+        q("1.1").evidence.len(),
+        7,
+        "the seven most requested data types"
+    );
+    assert!(
+        q("1.1").evidence[0]
+            .text
+            .starts_with("Demographic and social: Across the economy")
+    );
+    assert_eq!(
+        q("2.1").evidence.len(),
+        5,
+        "seven barriers in five paragraphs"
+    );
+    assert_eq!(
+        q("3.4").evidence.len(),
+        8,
+        "awareness and seven information sources"
+    );
+    assert_eq!(
+        q("3.4").evidence[1].text,
+        "Government web sites: The most used source of information is government web sites, with more than 66% of the interviewees using them."
+    );
+    assert!(q("1.2").evidence.is_empty() && q("2.2").evidence.is_empty());
+    assert!(od4b.questions().all(|q| q.rating.is_none()));
+    assert!(
+        od4b.questions()
+            .flat_map(|q| &q.evidence)
+            .all(|e| e.lang == ContentLang::En)
+    );
+    let source = od4b.meta.source.as_deref().unwrap();
+    assert!(source.contains("Annex B") && source.contains("35 private sector stakeholders"));
+    assert_eq!(od4b.meta.started_on.unwrap().to_string(), "2018-01-15");
+}
+
+#[test]
 fn both_action_plans_are_loaded_with_months_costs_and_prerequisites() {
     let (_, imported) = imported();
     let dgra_plan = imported

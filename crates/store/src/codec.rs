@@ -27,6 +27,11 @@ pub fn date(value: Option<NaiveDate>) -> Option<String> {
     value.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// Parses a stored vocabulary value (`what` names it in the error).
+pub fn vocab<T>(parse: impl Fn(&str) -> Option<T>, what: &str, text: &str) -> Result<T> {
+    parse(text).ok_or_else(|| Error::Internal(format!("unknown {what} {text:?} in database")))
+}
+
 /// Typed column access that turns decoding problems into internal errors.
 pub trait RowExt {
     fn text(&self, col: &str) -> Result<String>;

@@ -292,13 +292,16 @@ pub async fn delete(conn: &mut Conn, id: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// True when some version of some distribution stores the blob `sha256`.
+/// True when some version of some distribution, or some ticket attachment, stores the blob
+/// `sha256`.
 pub async fn blob_is_referenced(conn: &mut Conn, sha256: &str) -> Result<bool> {
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM distribution_versions WHERE sha256 = $1")
-            .bind(sha256)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db_error)?;
+    let count: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM distribution_versions WHERE sha256 = $1)
+              + (SELECT COUNT(*) FROM ticket_attachments WHERE sha256 = $1)",
+    )
+    .bind(sha256)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)?;
     Ok(count > 0)
 }

@@ -5,15 +5,19 @@
 //! run several of them, plus [`events::append`], inside one [`Store::begin`] transaction.
 
 pub mod accounts;
+pub mod attachments;
 mod codec;
 pub mod datasets;
 pub mod distributions;
 pub mod events;
+pub mod feedback;
 pub mod jobs;
 pub mod migrate;
+pub mod notifications;
 pub mod organizations;
 pub mod readiness;
 pub mod registers;
+pub mod requests;
 pub mod sessions;
 pub mod sqlite_reader;
 pub mod usage;

@@ -39,6 +39,11 @@ pub const SQLITE: &[Migration] = &[
         name: "readiness",
         sql: include_str!("../migrations/sqlite/0004_readiness.sql"),
     },
+    Migration {
+        version: 5,
+        name: "tickets",
+        sql: include_str!("../migrations/sqlite/0005_tickets.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -62,6 +67,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "readiness",
         sql: include_str!("../migrations/postgres/0004_readiness.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "tickets",
+        sql: include_str!("../migrations/postgres/0005_tickets.sql"),
     },
 ];
 

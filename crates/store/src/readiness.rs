@@ -10,21 +10,16 @@ use dulieu_readiness::assessment::{
     Assessment, AssessmentHeader, AssessmentMeta, DimensionAssessment, Evidence, Judgement,
     LiveFigure, Passage, QuestionAssessment,
 };
-use dulieu_readiness::indicators::{DatasetFact, Figure, PortalFacts};
+use dulieu_readiness::indicators::{AnsweredRequestFact, DatasetFact, Figure, PortalFacts};
 use dulieu_readiness::plan::{ActionItem, ActionPlan, Cost, PlanHeader, ProgressNote};
 use dulieu_readiness::{ContentLang, ItemStatus, PublicationStatus, Term};
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use crate::codec::{RowExt, date, json_text, ts};
+use crate::codec::{RowExt, date, json_text, ts, vocab};
 use crate::datasets::is_public_sql;
 use crate::organizations::slug_conflict;
 use crate::{Conn, db_error};
-
-/// Parses a stored vocabulary value.
-fn vocab<T>(parse: impl Fn(&str) -> Option<T>, what: &str, text: &str) -> Result<T> {
-    parse(text).ok_or_else(|| Error::Internal(format!("unknown {what} {text:?} in database")))
-}
 
 /// A passage from a text column and its language column.
 fn passage(row: &AnyRow, text: &str, lang: &str) -> Result<Option<Passage>> {
@@ -460,6 +455,19 @@ pub async fn delete_evidence(
     Ok(done.rows_affected() > 0)
 }
 
+/// Ids of the assessments with at least one live evidence item, oldest first.
+pub async fn assessments_with_live_evidence(conn: &mut Conn) -> Result<Vec<Uuid>> {
+    let rows = sqlx::query(
+        "SELECT a.id FROM assessments a WHERE EXISTS
+         (SELECT 1 FROM assessment_evidence e WHERE e.assessment_id = a.id AND e.indicator IS NOT NULL)
+         ORDER BY a.created_at, a.id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    rows.iter().map(|row| row.uuid("id")).collect()
+}
+
 /// Replaces the figure of a live evidence item.
 pub async fn set_figure(conn: &mut Conn, evidence: Uuid, figure: &Figure) -> Result<()> {
     sqlx::query(
@@ -506,45 +514,101 @@ pub async fn insert_plan(conn: &mut Conn, plan: &ActionPlan) -> Result<()> {
     .await
     .map_err(|e| slug_conflict(e, &plan.slug))?;
     for (position, item) in plan.items.iter().enumerate() {
-        let cost = |n: Option<u64>| n.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-        sqlx::query(
-            "INSERT INTO action_items (id, plan_id, position, dimension_id, term, title, description,
-             lang, responsible, prerequisites, prerequisite_note, start_month, end_month,
-             schedule_note, cost_min, cost_max, cost_currency, cost_per, cost_note, refs, status,
-             updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-             $18, $19, $20, $21, $22)",
-        )
-        .bind(item.id.to_string())
-        .bind(plan.id.to_string())
-        .bind(position as i64)
-        .bind(&item.dimension)
-        .bind(item.term.map(|t| t.as_str()))
-        .bind(&item.title)
-        .bind(item.description.clone())
-        .bind(item.lang.as_str())
-        .bind(json_text(&item.responsible)?)
-        .bind(json_text(&item.prerequisites)?)
-        .bind(item.prerequisite_note.clone())
-        .bind(int(item.start_month))
-        .bind(int(item.end_month))
-        .bind(item.schedule_note.clone())
-        .bind(cost(item.cost.min))
-        .bind(cost(item.cost.max))
-        .bind(item.cost.currency.clone())
-        .bind(item.cost.per.clone())
-        .bind(item.cost.note.clone())
-        .bind(json_text(&item.references)?)
-        .bind(item.status.as_str())
-        .bind(ts(item.updated_at))
+        insert_item(conn, plan.id, position, item).await?;
+    }
+    Ok(())
+}
+
+/// Stores one item of plan `plan` at `position` (0 first), with its notes.
+pub async fn insert_item(
+    conn: &mut Conn,
+    plan: Uuid,
+    position: usize,
+    item: &ActionItem,
+) -> Result<()> {
+    let cost = |n: Option<u64>| n.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    sqlx::query(
+        "INSERT INTO action_items (id, plan_id, position, dimension_id, term, title, description,
+         lang, responsible, prerequisites, prerequisite_note, start_month, end_month,
+         schedule_note, cost_min, cost_max, cost_currency, cost_per, cost_note, refs, status,
+         updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+         $18, $19, $20, $21, $22)",
+    )
+    .bind(item.id.to_string())
+    .bind(plan.to_string())
+    .bind(position as i64)
+    .bind(&item.dimension)
+    .bind(item.term.map(|t| t.as_str()))
+    .bind(&item.title)
+    .bind(item.description.clone())
+    .bind(item.lang.as_str())
+    .bind(json_text(&item.responsible)?)
+    .bind(json_text(&item.prerequisites)?)
+    .bind(item.prerequisite_note.clone())
+    .bind(int(item.start_month))
+    .bind(int(item.end_month))
+    .bind(item.schedule_note.clone())
+    .bind(cost(item.cost.min))
+    .bind(cost(item.cost.max))
+    .bind(item.cost.currency.clone())
+    .bind(item.cost.per.clone())
+    .bind(item.cost.note.clone())
+    .bind(json_text(&item.references)?)
+    .bind(item.status.as_str())
+    .bind(ts(item.updated_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    for note in &item.notes {
+        add_note(conn, item.id, note, None).await?;
+    }
+    Ok(())
+}
+
+/// Removes an item (its notes go with it) and takes it out of the prerequisites of the other
+/// items of its plan; false when the plan has no such item.
+pub async fn delete_item(conn: &mut Conn, plan: Uuid, item: Uuid) -> Result<bool> {
+    let removed = sqlx::query("DELETE FROM action_items WHERE plan_id = $1 AND id = $2")
+        .bind(plan.to_string())
+        .bind(item.to_string())
         .execute(&mut *conn)
         .await
         .map_err(db_error)?;
-        for note in &item.notes {
-            add_note(conn, item.id, note, None).await?;
-        }
+    if removed.rows_affected() == 0 {
+        return Ok(false);
     }
-    Ok(())
+    let rows = sqlx::query("SELECT id, prerequisites FROM action_items WHERE plan_id = $1")
+        .bind(plan.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    for row in &rows {
+        let mut prerequisites: Vec<Uuid> = row.json("prerequisites")?;
+        if !prerequisites.contains(&item) {
+            continue;
+        }
+        prerequisites.retain(|p| *p != item);
+        sqlx::query("UPDATE action_items SET prerequisites = $2 WHERE id = $1")
+            .bind(row.text("id")?)
+            .bind(json_text(&prerequisites)?)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(true)
+}
+
+/// The position after the last item of `plan` (0 when it has none).
+pub async fn next_item_position(conn: &mut Conn, plan: Uuid) -> Result<usize> {
+    let row = sqlx::query(
+        "SELECT COALESCE(MAX(position) + 1, 0) AS next FROM action_items WHERE plan_id = $1",
+    )
+    .bind(plan.to_string())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    usize::try_from(row.int("next")?).map_err(|e| Error::Internal(format!("item position: {e}")))
 }
 
 fn item_from_row(row: &AnyRow) -> Result<ActionItem> {
@@ -707,7 +771,8 @@ pub async fn update_item(
     at: DateTime<Utc>,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE action_items SET status = $3, start_month = $4, end_month = $5, updated_at = $6
+        "UPDATE action_items SET status = $3, start_month = $4, end_month = $5,
+             prerequisites = $6, updated_at = $7
          WHERE plan_id = $1 AND id = $2",
     )
     .bind(plan.to_string())
@@ -715,6 +780,7 @@ pub async fn update_item(
     .bind(item.status.as_str())
     .bind(int(item.start_month))
     .bind(int(item.end_month))
+    .bind(json_text(&item.prerequisites)?)
     .bind(ts(at))
     .execute(&mut *conn)
     .await
@@ -824,8 +890,34 @@ pub async fn portal_facts(conn: &mut Conn, now: DateTime<Utc>) -> Result<PortalF
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let answered = sqlx::query(
+        "SELECT o.slug, o.name_vi, o.name_en, r.answer_working_days,
+                CASE WHEN r.answered_at < r.answer_due_at THEN 1 ELSE 0 END AS on_time
+         FROM data_requests r JOIN organizations o ON o.id = r.organization_id
+         WHERE r.answered_at IS NOT NULL AND r.answer_due_at IS NOT NULL
+           AND r.answer_working_days IS NOT NULL
+         ORDER BY r.id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let answered_requests = answered
+        .iter()
+        .map(|row| {
+            Ok(AnsweredRequestFact {
+                organization: row.text("slug")?,
+                organization_name: LangText {
+                    vi: row.opt_text("name_vi")?,
+                    en: row.opt_text("name_en")?,
+                },
+                working_days: row.int("answer_working_days")?,
+                on_time: row.flag("on_time")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(PortalFacts {
         as_of: now,
         datasets,
+        answered_requests,
     })
 }

@@ -110,12 +110,27 @@ conformance!(
     check_readiness_plan_round_trip_items_and_notes,
     check_readiness_portal_facts,
     check_readiness_odtf_flag,
+    check_readiness_items_added_and_removed,
+    check_readiness_assessments_with_live_evidence,
+    check_requests_round_trip_and_transitions,
+    check_requests_visibility_filters_and_deadlines,
+    check_requests_confirmation_thread_votes_followers,
+    check_requests_tied_to_a_user,
+    check_feedback_round_trip_dedup_and_hiding,
+    check_attachments_of_messages_and_feedback,
+    check_feedback_deadline_notices_once_per_deadline,
+    check_notifications_center_and_settings,
 );
 
 // The readiness checks live in their own file.
 #[path = "conformance/readiness.rs"]
 mod readiness;
 use readiness::*;
+
+// The ticket checks (requests, feedback, notifications) live in their own file.
+#[path = "conformance/tickets.rs"]
+mod tickets;
+use tickets::*;
 
 const POSTGRES_URL_VAR: &str = "DULIEU_TEST_POSTGRES_URL";
 

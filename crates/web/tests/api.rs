@@ -7,6 +7,8 @@ mod support;
 
 #[path = "api/accounts.rs"]
 mod accounts;
+#[path = "api/attachments.rs"]
+mod attachments;
 #[path = "api/bad_input.rs"]
 mod bad_input;
 #[path = "api/datasets.rs"]
@@ -15,6 +17,8 @@ mod datasets;
 mod distributions;
 #[path = "api/downloads.rs"]
 mod downloads;
+#[path = "api/followers.rs"]
+mod followers;
 #[path = "api/members.rs"]
 mod members;
 #[path = "api/organizations.rs"]
@@ -27,6 +31,8 @@ mod postgres;
 mod readiness;
 #[path = "api/registers.rs"]
 mod registers;
+#[path = "api/requests.rs"]
+mod requests;
 #[path = "api/search.rs"]
 mod search;
 #[path = "api/usage.rs"]

@@ -111,13 +111,7 @@ fn form_page(
     status: StatusCode,
     mut page: FormPage,
 ) -> Answer {
-    let mut visitor = visitor.clone();
-    let mut new_cookie = None;
-    if visitor.csrf_binding().is_none() {
-        let value = dulieu_app::new_presession();
-        new_cookie = Some(presession_cookie(app, &value));
-        visitor.presession = Some(value);
-    }
+    let (visitor, new_cookie) = csrf_bound(app, visitor);
     page.csrf = visitor.csrf_token();
     page.password_min = PASSWORD_MIN;
     let title = message(lang.locale, form.title_key, &[]);
@@ -125,11 +119,31 @@ fn form_page(
         lang: lang.clone(),
         error,
     })?;
-    let mut response = (status, Html(html)).into_response();
-    if let Some(cookie) = new_cookie {
+    Ok(with_cookie(
+        (status, Html(html)).into_response(),
+        new_cookie,
+    ))
+}
+
+/// The visitor with something to bind a form's CSRF token to: as is when they have a session or
+/// a pre-session cookie, else with a pre-session made now and the `Set-Cookie` value to send.
+pub(crate) fn csrf_bound(app: &App, visitor: &Visitor) -> (Visitor, Option<String>) {
+    let mut visitor = visitor.clone();
+    if visitor.csrf_binding().is_some() {
+        return (visitor, None);
+    }
+    let value = dulieu_app::new_presession();
+    let cookie = presession_cookie(app, &value);
+    visitor.presession = Some(value);
+    (visitor, Some(cookie))
+}
+
+/// Adds the `Set-Cookie` header `cookie` (if any) to a response.
+pub(crate) fn with_cookie(mut response: Response, cookie: Option<String>) -> Response {
+    if let Some(cookie) = cookie {
         add_cookie(&mut response, &cookie);
     }
-    Ok(response)
+    response
 }
 
 /// A 303 redirect to `location`, setting `cookies`.
@@ -339,11 +353,16 @@ pub struct DoneQuery {
 /// Where an anonymous visitor of a signed-in page is sent: the sign-in form, back to `path` (without
 /// the language prefix) after.
 pub(crate) fn to_sign_in(lang: &Lang, path: &str) -> Response {
+    see_other(&sign_in_href(lang, path), &[])
+}
+
+/// The link to the sign-in form that comes back to `path` (without the language prefix).
+pub(crate) fn sign_in_href(lang: &Lang, path: &str) -> String {
     let here = format!("{}{path}", lang.prefix());
     let query: String = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("next", &here)
         .finish();
-    see_other(&format!("{}/sign-in?{query}", lang.prefix()), &[])
+    format!("{}/sign-in?{query}", lang.prefix())
 }
 
 /// `GET /account/password`.

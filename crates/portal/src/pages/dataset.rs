@@ -1,6 +1,6 @@
 //! `/dataset/{slug}`: a dataset with its publisher, license, distributions (and their earlier
 //! file versions), its download count, its latest changes, a citation, the API URL and schema.org
-//! `Dataset` JSON-LD.
+//! `Dataset` JSON-LD; its tabs lead to its feedback (`pages::feedback`).
 
 use axum::extract::{Path, State};
 use chrono::Datelike;
@@ -12,6 +12,7 @@ use dulieu_i18n::{Locale, message};
 use serde::Serialize;
 use serde_json::json;
 
+use super::feedback::DatasetTabs;
 use super::history::HistoryView;
 use super::home::filtered_href;
 use super::text_in;
@@ -37,6 +38,7 @@ struct DatasetPage {
     citation: String,
     api_url: String,
     json_ld: String,
+    tabs: DatasetTabs,
 }
 
 #[derive(Serialize)]
@@ -267,6 +269,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
         history: HistoryView::load(app, &actor, &dataset.slug, locale).await?,
         citation,
         api_url: format!("{base}/api/1/datasets/{}", dataset.slug),
+        tabs: DatasetTabs::for_overview(app, &actor, lang, &dataset.slug).await?,
     };
     render("dataset.html", lang, visitor, &title, page)
 }

@@ -128,13 +128,18 @@ fn bad_form(error: &MultipartError) -> Error {
 
 /// Reads a short text part (at most [`MAX_TEXT_PART`] bytes).
 async fn read_text(field: &mut Field<'_>) -> Result<String> {
+    read_text_up_to(field, MAX_TEXT_PART).await
+}
+
+/// Reads a text part of at most `limit` bytes.
+pub(crate) async fn read_text_up_to(field: &mut Field<'_>, limit: usize) -> Result<String> {
     let name = field.name().unwrap_or_default().to_string();
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(&e))? {
-        if bytes.len() + chunk.len() > MAX_TEXT_PART {
+        if bytes.len() + chunk.len() > limit {
             return Err(Error::BadRequest {
                 code: "bad_request",
-                detail: format!("{name}: longer than {MAX_TEXT_PART} bytes"),
+                detail: format!("{name}: longer than {limit} bytes"),
             });
         }
         bytes.extend_from_slice(&chunk);
@@ -147,7 +152,7 @@ async fn read_text(field: &mut Field<'_>) -> Result<String> {
 
 /// Reads and drops what is left of a refused file (at most `limit` bytes), so that the browser,
 /// still sending, receives the answer instead of a reset connection.
-async fn drain(field: &mut Field<'_>, limit: u64) {
+pub(crate) async fn drain(field: &mut Field<'_>, limit: u64) {
     let mut read: u64 = 0;
     while let Ok(Some(chunk)) = field.chunk().await {
         read += chunk.len() as u64;

@@ -1,14 +1,20 @@
 //! The pages, one module each, and the view of a search result they share.
 
 pub mod account;
+pub mod attached_form;
 pub mod dataset;
 pub mod dataset_form;
+pub mod feedback;
 pub mod files;
 pub mod history;
 pub mod home;
+pub mod inbox;
 pub mod members;
+pub mod my_requests;
+pub mod notifications;
 pub mod organizations;
 pub mod readiness;
+pub mod requests;
 pub mod search;
 pub mod tokens;
 pub mod workspace;

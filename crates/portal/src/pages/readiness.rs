@@ -3,21 +3,28 @@
 //! its questions and evidence; printable), the comparison of a re-assessment with its base, and
 //! an action plan with its Gantt chart. The portal team (`odtf`) also sees drafts and edits:
 //! rates questions and dimensions, adds and removes evidence and live figures, starts a
-//! re-assessment, publishes it, and updates action items.
+//! re-assessment, publishes it; starts action plans, adds, updates and removes their items and
+//! publishes them.
 
 mod compare;
 mod edit;
 mod list;
 mod plan;
+mod plan_edit;
 mod report;
+mod team;
 
 pub use compare::page as compare_page;
 pub use edit::{
-    copy, copy_form, delete_evidence, dimension_form, item_form, publish, question_form, refresh,
-    save_dimension, save_evidence, save_item, save_question,
+    copy, copy_form, delete_evidence, dimension_form, publish, question_form, refresh,
+    save_dimension, save_evidence, save_question,
 };
 pub use list::page as list_page;
 pub use plan::page as plan_page;
+pub use plan_edit::{
+    add_item, create_plan, item_form, new_item_form, new_plan_form, publish_plan, remove_item,
+    save_item,
+};
 pub use report::page as report_page;
 
 use dulieu_core::text::LangText;
@@ -227,9 +234,16 @@ pub(crate) fn routes(prefix: &str) -> axum::Router<dulieu_app::App> {
             &at("/assessments/{slug}/evidence/{evidence}/delete"),
             post(delete_evidence),
         )
+        .route(&at("/new-plan"), get(new_plan_form).post(create_plan))
         .route(&at("/plans/{slug}"), get(plan_page))
+        .route(&at("/plans/{slug}/status"), post(publish_plan))
+        .route(
+            &at("/plans/{slug}/new-item"),
+            get(new_item_form).post(add_item),
+        )
         .route(
             &at("/plans/{slug}/items/{item}"),
             get(item_form).post(save_item),
         )
+        .route(&at("/plans/{slug}/items/{item}/delete"), post(remove_item))
 }

@@ -6,9 +6,11 @@ use dulieu_readiness::assessment::{Assessment, AssessmentMeta, EvidenceInput, Ju
 use dulieu_readiness::framework::Frameworks;
 use dulieu_readiness::import;
 use dulieu_readiness::indicators::{Figure, FigurePart, Unit};
-use dulieu_readiness::plan::ProgressNote;
+use dulieu_readiness::plan::{ActionPlan, ProgressNote};
+use dulieu_readiness::plan_input::{NewItem, NewPlan};
 use dulieu_readiness::{ContentLang, ItemStatus, PublicationStatus};
-use dulieu_store::readiness;
+use dulieu_store::{readiness, requests};
+use dulieu_tickets::request::RequestState;
 
 use super::*;
 
@@ -462,8 +464,34 @@ pub(super) async fn check_readiness_portal_facts(store: &Store) {
     )
     .await;
 
+    // Two answered requests of mof (one in time, one late) and one still waiting.
+    for (title, answered_at, working_days) in [("Kịp", 50, 3), ("Muộn", 150, 25)] {
+        let mut r = super::tickets::request(title, None, true, base());
+        requests::insert(&mut c, &r, None).await.unwrap();
+        r.state = RequestState::Accepted;
+        r.organization_id = Some(mof);
+        r.answered_at = Some(later(answered_at));
+        r.answer_due_at = Some(later(100));
+        r.answer_working_days = Some(working_days);
+        requests::update(&mut c, &r).await.unwrap();
+    }
+    let mut waiting = super::tickets::request("Chờ", None, true, base());
+    waiting.organization_id = Some(gso);
+    requests::insert(&mut c, &waiting, None).await.unwrap();
+
     let facts = readiness::portal_facts(&mut c, later(1)).await.unwrap();
     assert_eq!(facts.as_of, later(1));
+    let mut answered: Vec<(String, i64, bool)> = facts
+        .answered_requests
+        .iter()
+        .map(|r| (r.organization.clone(), r.working_days, r.on_time))
+        .collect();
+    answered.sort();
+    assert_eq!(
+        answered,
+        [("mof".to_string(), 3, true), ("mof".to_string(), 25, false)],
+        "answered requests only, each with its time and whether it was on time"
+    );
     let mut seen: Vec<(String, bool, Vec<String>)> = facts
         .datasets
         .iter()
@@ -536,4 +564,155 @@ pub(super) async fn check_readiness_odtf_flag(store: &Store) {
         accounts::user(&mut c, team.id).await.unwrap().unwrap(),
         team
     );
+}
+
+pub(super) async fn check_readiness_items_added_and_removed(store: &Store) {
+    let frameworks = Frameworks::builtin().unwrap();
+    let odra = frameworks.latest("odra").unwrap();
+    let mut c = conn(store).await;
+    let new_plan = |slug: &str| {
+        NewPlan {
+            slug: Some(slug.into()),
+            title: LangText::new(format!("Kế hoạch {slug}"), format!("Plan {slug}")),
+            framework: "odra".into(),
+            assessment: None,
+            starts_on: day(2027, 3, 1),
+            source: None,
+        }
+        .validate(odra, None, base())
+        .unwrap()
+    };
+    let (mut plan, other) = (new_plan("ke-hoach-a"), new_plan("ke-hoach-b"));
+    readiness::insert_plan(&mut c, &plan).await.unwrap();
+    readiness::insert_plan(&mut c, &other).await.unwrap();
+    assert_eq!(
+        readiness::next_item_position(&mut c, plan.id)
+            .await
+            .unwrap(),
+        0
+    );
+    let item = |plan: &ActionPlan, title: &str, prerequisites: Vec<Uuid>| {
+        NewItem {
+            dimension: "4".into(),
+            title: title.into(),
+            start_month: 1,
+            end_month: 3,
+            responsible: vec!["ODTF".into()],
+            prerequisites,
+            ..NewItem::default()
+        }
+        .validate(plan, odra, base())
+        .unwrap()
+    };
+    let first = item(&plan, "Công bố danh mục dữ liệu", Vec::new());
+    let position = readiness::next_item_position(&mut c, plan.id)
+        .await
+        .unwrap();
+    readiness::insert_item(&mut c, plan.id, position, &first)
+        .await
+        .unwrap();
+    plan.items.push(first.clone());
+    let second = item(&plan, "Đào tạo cán bộ", vec![first.id]);
+    let position = readiness::next_item_position(&mut c, plan.id)
+        .await
+        .unwrap();
+    assert_eq!(position, 1);
+    readiness::insert_item(&mut c, plan.id, position, &second)
+        .await
+        .unwrap();
+    let stored = readiness::plan(&mut c, &plan.slug).await.unwrap().unwrap();
+    assert_eq!(
+        stored.items,
+        vec![first.clone(), second.clone()],
+        "in order"
+    );
+
+    assert!(
+        !readiness::delete_item(&mut c, other.id, first.id)
+            .await
+            .unwrap(),
+        "an item is removed only through its own plan"
+    );
+    assert!(
+        readiness::delete_item(&mut c, plan.id, first.id)
+            .await
+            .unwrap()
+    );
+    let stored = readiness::plan(&mut c, &plan.slug).await.unwrap().unwrap();
+    assert_eq!(stored.items.len(), 1);
+    assert_eq!(stored.items[0].id, second.id);
+    assert!(
+        stored.items[0].prerequisites.is_empty(),
+        "no longer a prerequisite"
+    );
+    assert!(
+        !readiness::delete_item(&mut c, plan.id, first.id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        readiness::next_item_position(&mut c, plan.id)
+            .await
+            .unwrap(),
+        2,
+        "positions keep growing"
+    );
+}
+
+pub(super) async fn check_readiness_assessments_with_live_evidence(store: &Store) {
+    let frameworks = Frameworks::builtin().unwrap();
+    let odra = frameworks.latest("odra").unwrap();
+    let mut c = conn(store).await;
+    let with_live = blank(&frameworks, "co-so-lieu-song", PublicationStatus::Draft);
+    let without = blank(&frameworks, "khong-so-lieu", PublicationStatus::Published);
+    readiness::insert_assessment(&mut c, &with_live)
+        .await
+        .unwrap();
+    readiness::insert_assessment(&mut c, &without)
+        .await
+        .unwrap();
+    assert!(
+        readiness::assessments_with_live_evidence(&mut c)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let finding = EvidenceInput {
+        sign: "+".into(),
+        text: Some("Đã có cổng dữ liệu.".into()),
+        ..EvidenceInput::default()
+    }
+    .validate(odra, |_| None)
+    .unwrap();
+    readiness::add_evidence(&mut c, without.id, "4.5", &finding, later(1))
+        .await
+        .unwrap();
+    let live = EvidenceInput {
+        sign: "o".into(),
+        indicator: Some("datasets_published".into()),
+        ..EvidenceInput::default()
+    }
+    .validate(odra, |_| Some(figure(12.0)))
+    .unwrap();
+    readiness::add_evidence(&mut c, with_live.id, "4.5", &live, later(2))
+        .await
+        .unwrap();
+    readiness::add_evidence(&mut c, with_live.id, "4.2", &live_copy(&live), later(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        readiness::assessments_with_live_evidence(&mut c)
+            .await
+            .unwrap(),
+        vec![with_live.id],
+        "once, however many live items it has"
+    );
+}
+
+/// The same live figure as a new evidence item.
+fn live_copy(evidence: &dulieu_readiness::Evidence) -> dulieu_readiness::Evidence {
+    dulieu_readiness::Evidence {
+        id: Uuid::now_v7(),
+        ..evidence.clone()
+    }
 }

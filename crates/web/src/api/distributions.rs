@@ -21,7 +21,8 @@ use futures::TryStreamExt;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, Downloader, JsonObject, parse_id};
 
-fn is_multipart(request: &Request) -> bool {
+/// True when the request body is `multipart/form-data`.
+pub(crate) fn is_multipart(request: &Request) -> bool {
     request
         .headers()
         .get(CONTENT_TYPE)
@@ -29,7 +30,8 @@ fn is_multipart(request: &Request) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
-fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
+/// A part that cannot be read: 400 `bad_request` with what the parser said.
+pub(crate) fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
     ApiError(Error::BadRequest {
         code: "bad_request",
         detail: err.body_text(),
@@ -79,7 +81,8 @@ fn missing_file() -> ApiError {
     })
 }
 
-async fn open_multipart(request: Request, app: &App) -> ApiResult<Multipart> {
+/// The parts of a `multipart/form-data` request (400 when it is not one).
+pub(crate) async fn open_multipart(request: Request, app: &App) -> ApiResult<Multipart> {
     Multipart::from_request(request, app).await.map_err(|e| {
         ApiError(Error::BadRequest {
             code: "bad_request",
@@ -88,7 +91,8 @@ async fn open_multipart(request: Request, app: &App) -> ApiResult<Multipart> {
     })
 }
 
-fn upload_meta(field: &axum::extract::multipart::Field<'_>) -> UploadMeta {
+/// What a file part says of its file.
+pub(crate) fn upload_meta(field: &axum::extract::multipart::Field<'_>) -> UploadMeta {
     UploadMeta::from_part(field.file_name(), field.content_type())
 }
 
@@ -383,7 +387,7 @@ fn percent_encode_non_ascii(url: &str) -> String {
 }
 
 /// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266 / 5987).
-fn content_disposition(filename: &str) -> String {
+pub(crate) fn content_disposition(filename: &str) -> String {
     let ascii: String = dulieu_core::text::fold_diacritics(filename)
         .chars()
         .map(|c| {

@@ -1,12 +1,16 @@
 //! The native JSON API, `/api/1/`, documented by OpenAPI from the handlers themselves.
 
 pub mod accounts;
+pub mod attachments;
 pub mod datasets;
 pub mod distributions;
+pub mod feedback;
 pub mod health;
+pub mod notifications;
 pub mod organizations;
 pub mod readiness;
 pub mod registers;
+pub mod requests;
 pub mod search;
 
 use dulieu_app::App;
@@ -31,6 +35,10 @@ use utoipa_axum::routes;
         (name = "registers", description = "Licenses and themes"),
         (name = "search", description = "Full-text search with facets, and autocomplete"),
         (name = "readiness", description = "Readiness assessments (DGRA, ODRA, OD4B), live indicators and action plans"),
+        (name = "requests", description = "Data requests: a formal ticket with states, a legal deadline in working days, a public thread, votes and statistics"),
+        (name = "feedback", description = "Feedback on datasets: typed tickets with states and deadlines; hiding a file that exposes personal data"),
+        (name = "notifications", description = "The caller's notification center and e-mail settings"),
+        (name = "attachments", description = "Files attached to request messages and feedback tickets"),
     )
 )]
 struct ApiDoc;
@@ -84,6 +92,39 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(search::search))
         .routes(routes!(search::suggest))
         .merge(readiness_routes())
+        .merge(ticket_routes())
+}
+
+/// The ticket routes: data requests, feedback, notifications.
+fn ticket_routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(requests::list, requests::create))
+        .routes(routes!(requests::confirm))
+        .routes(routes!(requests::statistics))
+        .routes(routes!(requests::statistics_csv))
+        .routes(routes!(requests::get))
+        .routes(routes!(requests::transition))
+        .routes(routes!(requests::vote, requests::unvote))
+        .routes(routes!(requests::follow, requests::unfollow))
+        .merge(
+            // Attachments stream to the blob store, which enforces their limit itself.
+            OpenApiRouter::new()
+                .routes(routes!(requests::post_message))
+                .routes(routes!(feedback::list, feedback::create))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .routes(routes!(attachments::download))
+        .routes(routes!(feedback::inbox))
+        .routes(routes!(feedback::get))
+        .routes(routes!(feedback::transition))
+        .routes(routes!(feedback::hide, feedback::show))
+        .routes(routes!(feedback::follow, feedback::unfollow))
+        .routes(routes!(notifications::center))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(
+            notifications::settings,
+            notifications::save_settings
+        ))
 }
 
 /// The readiness routes: frameworks, indicators, assessments and action plans.
@@ -107,8 +148,9 @@ fn readiness_routes() -> OpenApiRouter<App> {
         .routes(routes!(readiness::add_evidence))
         .routes(routes!(readiness::remove_evidence))
         .routes(routes!(readiness::refresh_live_figures))
-        .routes(routes!(readiness::list_plans))
+        .routes(routes!(readiness::list_plans, readiness::create_plan))
         .routes(routes!(readiness::get_plan, readiness::update_plan))
-        .routes(routes!(readiness::update_item))
+        .routes(routes!(readiness::add_item))
+        .routes(routes!(readiness::update_item, readiness::remove_item))
         .routes(routes!(readiness::gantt_svg))
 }

@@ -17,6 +17,7 @@ use dulieu_readiness::compare::Comparison;
 use dulieu_readiness::framework::Framework;
 use dulieu_readiness::gantt;
 use dulieu_readiness::plan::{ItemDocument, ItemUpdate, PlanDocument, PlanHeader};
+use dulieu_readiness::plan_input::{NewItem, NewPlan};
 use dulieu_readiness::report::{self, AssessmentDocument, DimensionDocument, QuestionDocument};
 use serde::Serialize;
 
@@ -307,6 +308,29 @@ pub async fn list_plans(
     Ok(Json(page_of(app.list_plans(&actor).await?, &query)?))
 }
 
+/// Starts an empty action plan of a framework, as a draft (the portal team): `title`,
+/// `framework`, `starts_on` (moved to the first of its month), and optionally `slug`, the
+/// `assessment` it answers (id or slug, same framework) and `source`.
+#[utoipa::path(post, path = "/api/1/action-plans", tag = "readiness", request_body = NewPlan,
+    security(("bearer" = [])),
+    responses((status = 201, body = PlanDocument), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_plan(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    body: JsonObject,
+) -> ApiResult<(StatusCode, Json<PlanDocument>)> {
+    body.check_create(
+        &["title", "framework", "starts_on"],
+        &["id", "status", "items"],
+    )?;
+    let plan = app.create_plan(&actor, body.decode()?).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(plan.document(Utc::now().date_naive())),
+    ))
+}
+
 /// One action plan with its items, their progress notes and the items late today.
 #[utoipa::path(get, path = "/api/1/action-plans/{id_or_slug}", tag = "readiness",
     params(("id_or_slug" = String, Path, description = "Plan id or slug")),
@@ -361,6 +385,47 @@ pub async fn update_item(
         item: updated,
         late,
     }))
+}
+
+/// Adds an item at the end of a plan (the portal team): `dimension` (of the plan's framework),
+/// `title`, `start_month`, `end_month`, and optionally `term`, `description`, `lang`,
+/// `responsible`, `prerequisites` (ids of items of the same plan), `cost`, `references`,
+/// `status`.
+#[utoipa::path(post, path = "/api/1/action-plans/{id_or_slug}/items", tag = "readiness",
+    params(("id_or_slug" = String, Path, description = "Plan id or slug")),
+    request_body = NewItem, security(("bearer" = [])),
+    responses((status = 201, body = ItemDocument), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_item(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path(key): Path<String>,
+    body: JsonObject,
+) -> ApiResult<(StatusCode, Json<ItemDocument>)> {
+    body.check_create(
+        &["dimension", "title", "start_month", "end_month"],
+        &["id", "notes", "updated_at"],
+    )?;
+    let item = app.add_action_item(&actor, &key, body.decode()?).await?;
+    let (plan, _) = app.get_plan(&actor, &key).await?;
+    let late = plan.is_late(&item, Utc::now().date_naive());
+    Ok((StatusCode::CREATED, Json(ItemDocument { item, late })))
+}
+
+/// Removes an item with its progress notes (the portal team); items that named it as a
+/// prerequisite no longer do.
+#[utoipa::path(delete, path = "/api/1/action-plans/{id_or_slug}/items/{item_id}", tag = "readiness",
+    params(("id_or_slug" = String, Path, description = "Plan id or slug"), ("item_id" = uuid::Uuid, Path, description = "Item id")),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remove_item(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path((key, item)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let item = parse_id("action_item", &item)?;
+    app.remove_action_item(&actor, &key, item).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The Gantt chart of a plan (SVG, by month over Y1–Y3, today's line, late items marked), in the

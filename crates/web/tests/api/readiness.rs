@@ -52,7 +52,7 @@ fn questions(doc: &Value) -> Vec<Value> {
 async fn published_assessments_are_read_by_everyone() {
     let r = readiness().await;
     let list = ok(&r.t.get("/api/1/assessments", None).await, 200);
-    assert_eq!(list["total"], 2);
+    assert_eq!(list["total"], 3, "the DGRA, the ODRA and the OD4B");
     assert_keys(
         &list["results"][0],
         &[
@@ -201,11 +201,11 @@ async fn only_the_portal_team_writes_and_sees_drafts() {
     ok(&r.t.get(path, r.sysadmin.auth()).await, 200);
     assert_eq!(
         ok(&r.t.get("/api/1/assessments", None).await, 200)["total"],
-        2
+        3
     );
     assert_eq!(
         ok(&r.t.get("/api/1/assessments", r.team.auth()).await, 200)["total"],
-        3
+        4
     );
     error(
         &r.t.post("/api/1/assessments", r.team.auth(), new).await,
@@ -497,7 +497,18 @@ async fn live_figures_come_from_the_portal_and_refresh() {
         .find(|i| i["id"] == "open_license_share")
         .unwrap();
     assert_eq!(open["figure"]["value"], 50.0);
-    assert_eq!(indicators.as_array().unwrap().len(), 3);
+    assert_eq!(
+        indicators.as_array().unwrap().len(),
+        dulieu_readiness::indicators::INDICATORS.len()
+    );
+    assert!(
+        indicators
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "request_response_days"),
+        "request response times are offered"
+    );
 
     ok(
         &r.t.post(
@@ -713,6 +724,167 @@ async fn action_plans_track_progress() {
 }
 
 #[tokio::test]
+async fn the_team_starts_plans_and_adds_and_removes_items() {
+    let r = readiness().await;
+    let plans = "/api/1/action-plans";
+    let new = json!({"title": {"vi": "Kế hoạch 2027"}, "framework": "odra", "starts_on": "2027-03-15", "assessment": "viet-nam-2019-odra"});
+    error(
+        &r.t.post(plans, None, new.clone()).await,
+        401,
+        "unauthenticated",
+    );
+    error(
+        &r.t.post(plans, r.user.auth(), new.clone()).await,
+        403,
+        "forbidden",
+    );
+    let bad = error(
+        &r.t.post(
+            plans,
+            r.team.auth(),
+            json!({"title": {}, "framework": "odra", "starts_on": "2027-03-15", "assessment": "viet-nam-2019-dgra"}),
+        )
+        .await,
+        422,
+        "invalid_input",
+    );
+    let fields = &bad["error"]["fields"];
+    assert_eq!(fields["title"][0]["code"], "required_one_language", "{bad}");
+    assert_eq!(
+        fields["assessment"][0]["code"], "framework_mismatch",
+        "{bad}"
+    );
+    let missing = error(
+        &r.t.post(plans, r.team.auth(), json!({})).await,
+        422,
+        "invalid_input",
+    );
+    for field in ["title", "framework", "starts_on"] {
+        assert_eq!(
+            missing["error"]["fields"][field][0]["code"], "required",
+            "{field}"
+        );
+    }
+    let unknown = error(
+        &r.t.post(
+            plans,
+            r.team.auth(),
+            json!({"title": {"en": "Plan"}, "framework": "moon", "starts_on": "2027-01-01"}),
+        )
+        .await,
+        422,
+        "invalid_input",
+    );
+    assert_eq!(
+        unknown["error"]["fields"]["framework"][0]["code"],
+        "invalid_value"
+    );
+    let plan = ok(&r.t.post(plans, r.team.auth(), new.clone()).await, 201);
+    assert_eq!(plan["slug"], "ke-hoach-2027");
+    assert_eq!(plan["status"], "draft");
+    assert_eq!(plan["starts_on"], "2027-03-01");
+    assert_eq!(plan["items"], json!([]));
+    error(
+        &r.t.post(plans, r.team.auth(), new).await,
+        409,
+        "slug_taken",
+    );
+    let path = "/api/1/action-plans/ke-hoach-2027";
+    error(&r.t.get(path, None).await, 404, "not_found");
+    assert_eq!(ok(&r.t.get(plans, r.team.auth()).await, 200)["total"], 3);
+
+    let items = format!("{path}/items");
+    let first = json!({"dimension": "4", "title": "Publish the data inventory", "start_month": 1, "end_month": 3,
+        "responsible": ["ODTF"], "cost": {"min": 40000, "max": 70000, "currency": "USD"}});
+    error(
+        &r.t.post(&items, r.user.auth(), first.clone()).await,
+        404,
+        "not_found",
+    );
+    error(
+        &r.t.post(&format!("{ODRA_PLAN}/items"), None, first.clone())
+            .await,
+        401,
+        "unauthenticated",
+    );
+    error(
+        &r.t.post(&format!("{ODRA_PLAN}/items"), r.user.auth(), first.clone())
+            .await,
+        403,
+        "forbidden",
+    );
+    let odra_plan = ok(&r.t.get(ODRA_PLAN, None).await, 200);
+    let elsewhere = odra_plan["items"][0]["id"].clone();
+    let bad = error(
+        &r.t.post(
+            &items,
+            r.team.auth(),
+            json!({"dimension": "9", "title": " ", "start_month": 3, "end_month": 1, "prerequisites": [elsewhere],
+                "references": [{"title": "Guide", "url": "not a link"}]}),
+        )
+        .await,
+        422,
+        "invalid_input",
+    );
+    let fields = &bad["error"]["fields"];
+    assert_eq!(fields["dimension"][0]["code"], "invalid_value", "{bad}");
+    assert_eq!(fields["title"][0]["code"], "required", "{bad}");
+    assert_eq!(fields["end_month"][0]["code"], "end_before_start", "{bad}");
+    assert_eq!(
+        fields["prerequisites[0]"][0]["code"], "unknown_action_item",
+        "an item of another plan is no prerequisite: {bad}"
+    );
+    assert_eq!(
+        fields["references[0].url"][0]["code"], "invalid_url",
+        "{bad}"
+    );
+    let missing = error(
+        &r.t.post(&items, r.team.auth(), json!({})).await,
+        422,
+        "invalid_input",
+    );
+    for field in ["dimension", "title", "start_month", "end_month"] {
+        assert_eq!(
+            missing["error"]["fields"][field][0]["code"], "required",
+            "{field}"
+        );
+    }
+    let inventory = ok(&r.t.post(&items, r.team.auth(), first).await, 201);
+    assert_eq!(inventory["status"], "not_started");
+    assert_eq!(inventory["late"], false);
+    assert_eq!(inventory["cost"]["max"], 70000);
+    let inventory_id = inventory["id"].as_str().unwrap().to_string();
+    let training = ok(
+        &r.t.post(
+            &items,
+            r.team.auth(),
+            json!({"dimension": "5", "title": "Đào tạo cán bộ quản lý dữ liệu", "start_month": 4, "end_month": 9,
+                "prerequisites": [inventory_id], "term": "short"}),
+        )
+        .await,
+        201,
+    );
+    assert_eq!(training["lang"], "vi");
+    let doc = ok(&r.t.get(path, r.team.auth()).await, 200);
+    assert_eq!(doc["items"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["items"][1]["prerequisites"], json!([inventory_id]));
+
+    let item = format!("{items}/{inventory_id}");
+    error(&r.t.delete(&item, r.user.auth()).await, 404, "not_found");
+    status(&r.t.delete(&item, r.team.auth()).await, 204);
+    error(&r.t.delete(&item, r.team.auth()).await, 404, "not_found");
+    let doc = ok(&r.t.get(path, r.team.auth()).await, 200);
+    let left = doc["items"].as_array().unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["id"], training["id"]);
+    assert_eq!(
+        left[0]["prerequisites"],
+        json!([]),
+        "a removed item is no longer a prerequisite"
+    );
+}
+
+#[tokio::test]
 async fn a_framework_file_in_the_configured_folder_is_usable() {
     let dir = tempfile::tempdir().unwrap();
     let toy = include_str!("../../../readiness/frameworks/od4b-2.8.toml")
@@ -756,6 +928,7 @@ async fn the_openapi_document_describes_readiness() {
         "/api/1/assessments/{id_or_slug}/comparison",
         "/api/1/assessments/{id_or_slug}/questions/{question}",
         "/api/1/action-plans",
+        "/api/1/action-plans/{id_or_slug}/items",
         "/api/1/action-plans/{id_or_slug}/items/{item_id}",
         "/api/1/action-plans/{id_or_slug}/gantt.svg",
         "/api/1/frameworks",
@@ -764,4 +937,6 @@ async fn the_openapi_document_describes_readiness() {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert!(doc["components"]["schemas"]["AssessmentDocument"].is_object());
+    assert!(doc["paths"]["/api/1/action-plans"]["post"].is_object());
+    assert!(doc["paths"]["/api/1/action-plans/{id_or_slug}/items/{item_id}"]["delete"].is_object());
 }

@@ -1,130 +1,43 @@
-//! The portal team's forms: rate a question or a dimension (rating, importance, commentary), add
-//! or remove evidence and live figures, start a re-assessment, publish an assessment, refresh its
-//! live figures, and update an action item (status, progress note). Every form carries the CSRF
-//! token; the rules are the app's (`App::judge_question`, `App::add_evidence`, …) and their field
-//! errors are shown next to the inputs. Anonymous visitors are sent to sign in; others outside
-//! the team get the 403 page.
-
-use std::collections::BTreeMap;
+//! The portal team's forms on assessments: rate a question or a dimension (rating, importance,
+//! commentary), add or remove evidence and live figures, start a re-assessment, publish an
+//! assessment and refresh its live figures. Every form carries the CSRF token; the rules are the
+//! app's (`App::judge_question`, `App::add_evidence`, …) and their field errors are shown next to
+//! the inputs. Anonymous visitors are sent to sign in; others outside the team get the 403 page.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use dulieu_app::App;
-use dulieu_core::account::Actor;
 use dulieu_core::text::LangText;
 use dulieu_core::{Error, FieldErrors, Result};
-use dulieu_i18n::{Locale, message};
+use dulieu_i18n::message;
 use dulieu_readiness::assessment::{CopyRequest, EvidenceInput};
 use dulieu_readiness::indicators::INDICATORS;
-use dulieu_readiness::plan::ItemUpdate;
-use dulieu_readiness::{ContentLang, ItemStatus, PublicationStatus};
+use dulieu_readiness::{ContentLang, PublicationStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::plan::item_anchor;
 use super::report::anchor;
+use super::team::{
+    Answer, Choice, InputErrors, Shown, Team, as_team, language_choices, optional, optional_date,
+    page_error, show_again, team_member,
+};
 use super::{
     EvidenceView, PassageView, RatingView, assessment_path, balance_text, evidence_view,
-    passage_view, plan_path, rating_view, status_label, title_in,
+    passage_view, rating_view, title_in,
 };
-use crate::error::PageError;
 use crate::form::Fields;
 use crate::lang::Lang;
-use crate::pages::account::{checked, field_messages, see_other, to_sign_in};
+use crate::pages::account::{checked, see_other};
 use crate::render::render;
 use crate::session::Visitor;
-
-/// What a form handler answers: a page, a redirect, or an error page.
-type Answer = std::result::Result<Response, PageError>;
-
-/// One option of a select.
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-}
 
 /// `?saved=1` after a change.
 #[derive(Debug, Default, Deserialize)]
 pub struct SavedQuery {
     #[serde(default)]
     saved: Option<String>,
-}
-
-/// The signed-in member of the portal team, or the answer for anyone else: sign-in for
-/// anonymous visitors (back to `path`), 403 for others.
-fn team_member(
-    lang: &Lang,
-    visitor: &Visitor,
-    path: &str,
-) -> std::result::Result<Actor, Box<Response>> {
-    match &visitor.signed_in {
-        None => Err(Box::new(to_sign_in(lang, path))),
-        Some(signed_in) if signed_in.actor.can_manage_portal() => Ok(signed_in.actor.clone()),
-        Some(_) => Err(Box::new(
-            PageError {
-                lang: lang.clone(),
-                error: Error::Forbidden {
-                    action: "readiness.edit",
-                },
-            }
-            .into_response(),
-        )),
-    }
-}
-
-fn page_error(lang: &Lang, error: Error) -> PageError {
-    PageError {
-        lang: lang.clone(),
-        error,
-    }
-}
-
-fn csrf(visitor: &Visitor) -> String {
-    visitor
-        .csrf_binding()
-        .map(dulieu_app::csrf_token)
-        .unwrap_or_default()
-}
-
-/// Field errors by input name, translated; `rename` maps a core field to its input.
-fn errors_by_input(
-    errors: &FieldErrors,
-    locale: Locale,
-    rename: &[(&str, &str)],
-) -> BTreeMap<String, Vec<String>> {
-    let mut by_input: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (field, texts) in field_messages(errors, locale) {
-        let top = field.split(['.', '[']).next().unwrap_or(&field).to_string();
-        let input = rename
-            .iter()
-            .find(|(from, _)| *from == top)
-            .map_or(top, |(_, to)| (*to).to_string());
-        by_input.entry(input).or_default().extend(texts);
-    }
-    by_input
-}
-
-fn language_choices(locale: Locale) -> Vec<Choice> {
-    ContentLang::ALL
-        .iter()
-        .map(|l| Choice {
-            value: l.as_str().to_string(),
-            label: message(
-                locale,
-                &format!("portal.readiness.lang.{}", l.as_str()),
-                &[],
-            ),
-        })
-        .collect()
-}
-
-/// An optional text of a form: trimmed, `None` when empty.
-fn optional(fields: &Fields, name: &str) -> Option<String> {
-    Some(fields.get(name).trim().to_string()).filter(|v| !v.is_empty())
 }
 
 // ---------------------------------------------------------------- question and dimension --
@@ -174,7 +87,13 @@ struct JudgePage {
     evidence: Vec<EvidenceView>,
     notice: Option<String>,
     form_error: Option<String>,
-    errors: BTreeMap<String, Vec<String>>,
+    errors: InputErrors,
+}
+
+/// What was submitted on the judgement page: the judgement, or a new evidence item.
+enum Submitted {
+    Judgement(JudgementValues),
+    Evidence(EvidenceValues),
 }
 
 /// Which judgement form.
@@ -193,23 +112,17 @@ impl Target<'_> {
     }
 }
 
-/// Renders the judgement form of `target` with `status`.
-#[allow(clippy::too_many_arguments)]
+/// Renders the judgement form of `target` (with the notice of a change when `saved`).
 async fn show_judgement(
-    app: &App,
-    lang: &Lang,
-    visitor: &Visitor,
-    actor: &Actor,
+    team: &Team<'_>,
     slug: &str,
     target: Target<'_>,
-    status: StatusCode,
-    submitted: (Option<JudgementValues>, Option<EvidenceValues>),
-    errors: BTreeMap<String, Vec<String>>,
+    shown: Shown<Submitted>,
     saved: bool,
 ) -> Result<Response> {
-    let locale = lang.locale;
-    let prefix = lang.prefix();
-    let (assessment, framework) = app.get_assessment(actor, slug).await?;
+    let locale = team.lang.locale;
+    let prefix = team.lang.prefix();
+    let (assessment, framework) = team.app.get_assessment(team.actor, slug).await?;
     let doc = dulieu_readiness::report::document(&assessment, framework);
     let (id, heading, wording, rating, importance, commentary, balance, evidence) = match target {
         Target::Question(qid) => {
@@ -255,7 +168,13 @@ async fn show_judgement(
             )
         }
     };
-    let values = submitted.0.unwrap_or_else(|| JudgementValues {
+    let form_error = shown.summary(locale);
+    let (judgement_values, evidence_values) = match shown.values {
+        Some(Submitted::Judgement(values)) => (Some(values), None),
+        Some(Submitted::Evidence(values)) => (None, Some(values)),
+        None => (None, None),
+    };
+    let values = judgement_values.unwrap_or_else(|| JudgementValues {
         rating: rating.clone().unwrap_or_default(),
         importance: importance.clone().unwrap_or_default(),
         commentary_lang: commentary
@@ -264,7 +183,7 @@ async fn show_judgement(
             .to_string(),
         commentary: commentary.map(|c| c.text).unwrap_or_default(),
     });
-    let evidence_values = submitted.1.unwrap_or_else(|| EvidenceValues {
+    let evidence_values = evidence_values.unwrap_or_else(|| EvidenceValues {
         sign: framework
             .signs
             .first()
@@ -292,7 +211,7 @@ async fn show_judgement(
         }
     };
     let page = JudgePage {
-        csrf: csrf(visitor),
+        csrf: team.csrf(),
         question: matches!(target, Target::Question(_)),
         id,
         heading: heading.clone(),
@@ -343,9 +262,8 @@ async fn show_judgement(
         evidence_values,
         evidence,
         notice: saved.then(|| message(locale, "portal.readiness.saved", &[])),
-        form_error: (!errors.is_empty())
-            .then(|| message(locale, "portal.account.errors_summary", &[])),
-        errors,
+        form_error,
+        errors: shown.errors,
     };
     let title = match target {
         Target::Question(qid) => message(locale, "portal.readiness.question_title", &[("id", qid)]),
@@ -355,8 +273,14 @@ async fn show_judgement(
             &[("name", &heading)],
         ),
     };
-    let html = render("readiness_judge.html", lang, visitor, &title, page)?;
-    Ok((status, Html(html)).into_response())
+    let html = render(
+        "readiness_judge.html",
+        team.lang,
+        team.visitor,
+        &title,
+        page,
+    )?;
+    Ok((shown.status, Html(html)).into_response())
 }
 
 async fn judgement_form(
@@ -367,24 +291,11 @@ async fn judgement_form(
     target: Target<'_>,
     saved: bool,
 ) -> Answer {
-    let actor = match team_member(&lang, &visitor, &target.path(&slug)) {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(*answer),
-    };
-    show_judgement(
-        &app,
-        &lang,
-        &visitor,
-        &actor,
-        &slug,
-        target,
-        StatusCode::OK,
-        (None, None),
-        BTreeMap::new(),
-        saved,
-    )
-    .await
-    .map_err(|e| page_error(&lang, e))
+    as_team!(app, lang, visitor, target.path(&slug), |team| {
+        show_judgement(&team, &slug, target, Shown::blank(), saved)
+            .await
+            .map_err(|e| team.error(e))
+    })
 }
 
 /// `GET /readiness/assessments/{slug}/questions/{question}`.
@@ -459,40 +370,27 @@ async fn save_judgement(
     body: Bytes,
 ) -> Answer {
     let fields = checked(&lang, &visitor, &body)?;
-    let actor = match team_member(&lang, &visitor, &target.path(&slug)) {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(*answer),
-    };
-    let values = judgement_values(&fields);
-    let patch = judgement_patch(&values);
-    let result = match target {
-        Target::Question(id) => app.judge_question(&actor, &slug, id, &patch).await,
-        Target::Dimension(id) => app.judge_dimension(&actor, &slug, id, &patch).await,
-    };
-    match result {
-        Ok(assessment) => Ok(see_other(
-            &format!("{}{}?saved=1", lang.prefix(), target.path(&assessment.slug)),
-            &[],
-        )),
-        Err(Error::Invalid(errors)) => {
-            let errors = errors_by_input(&errors, lang.locale, &[]);
-            show_judgement(
-                &app,
-                &lang,
-                &visitor,
-                &actor,
-                &slug,
-                target,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                (Some(values), None),
-                errors,
-                false,
-            )
-            .await
-            .map_err(|e| page_error(&lang, e))
+    as_team!(app, lang, visitor, target.path(&slug), |team| {
+        let values = judgement_values(&fields);
+        let patch = judgement_patch(&values);
+        let result = match target {
+            Target::Question(id) => app.judge_question(team.actor, &slug, id, &patch).await,
+            Target::Dimension(id) => app.judge_dimension(team.actor, &slug, id, &patch).await,
+        };
+        match result {
+            Ok(assessment) => Ok(see_other(
+                &format!("{}{}?saved=1", lang.prefix(), target.path(&assessment.slug)),
+                &[],
+            )),
+            Err(error) => {
+                show_again(&team, error, &[], async |errors| {
+                    let shown = Shown::refused(Submitted::Judgement(values), errors);
+                    show_judgement(&team, &slug, target, shown, false).await
+                })
+                .await
+            }
         }
-        Err(error) => Err(page_error(&lang, error)),
-    }
+    })
 }
 
 /// `POST /readiness/assessments/{slug}/questions/{question}`: rates the question.
@@ -568,55 +466,41 @@ pub async fn save_evidence(
 ) -> Answer {
     let fields = checked(&lang, &visitor, &body)?;
     let target = Target::Question(&question);
-    let actor = match team_member(&lang, &visitor, &target.path(&slug)) {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(*answer),
-    };
-    let get = |name: &str| fields.get(name).to_string();
-    let values = EvidenceValues {
-        sign: get("sign"),
-        text: get("text"),
-        lang: get("lang"),
-        source: get("source"),
-        url: get("url"),
-        observed_on: get("observed_on"),
-        indicator: get("indicator"),
-        indicator_sign: get("indicator_sign"),
-    };
-    let live = !values.indicator.trim().is_empty();
-    let result = match evidence_input(&values) {
-        Ok(input) => app.add_evidence(&actor, &slug, &question, input).await,
-        Err(errors) => Err(Error::Invalid(errors)),
-    };
-    match result {
-        Ok(_) => Ok(see_other(
-            &format!("{}{}?saved=1", lang.prefix(), target.path(&slug)),
-            &[],
-        )),
-        Err(Error::Invalid(errors)) => {
-            let rename: &[(&str, &str)] = if live {
-                &[("sign", "indicator_sign")]
-            } else {
-                &[]
-            };
-            let errors = errors_by_input(&errors, lang.locale, rename);
-            show_judgement(
-                &app,
-                &lang,
-                &visitor,
-                &actor,
-                &slug,
-                target,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                (None, Some(values)),
-                errors,
-                false,
-            )
-            .await
-            .map_err(|e| page_error(&lang, e))
+    as_team!(app, lang, visitor, target.path(&slug), |team| {
+        let get = |name: &str| fields.get(name).to_string();
+        let values = EvidenceValues {
+            sign: get("sign"),
+            text: get("text"),
+            lang: get("lang"),
+            source: get("source"),
+            url: get("url"),
+            observed_on: get("observed_on"),
+            indicator: get("indicator"),
+            indicator_sign: get("indicator_sign"),
+        };
+        let rename: &[(&str, &str)] = if values.indicator.trim().is_empty() {
+            &[]
+        } else {
+            &[("sign", "indicator_sign")]
+        };
+        let result = match evidence_input(&values) {
+            Ok(input) => app.add_evidence(team.actor, &slug, &question, input).await,
+            Err(errors) => Err(Error::Invalid(errors)),
+        };
+        match result {
+            Ok(_) => Ok(see_other(
+                &format!("{}{}?saved=1", lang.prefix(), target.path(&slug)),
+                &[],
+            )),
+            Err(error) => {
+                show_again(&team, error, rename, async |errors| {
+                    let shown = Shown::refused(Submitted::Evidence(values), errors);
+                    show_judgement(&team, &slug, target, shown, false).await
+                })
+                .await
+            }
         }
-        Err(error) => Err(page_error(&lang, error)),
-    }
+    })
 }
 
 /// `POST /readiness/assessments/{slug}/evidence/{evidence}/delete`: removes an evidence item,
@@ -666,43 +550,33 @@ struct CopyPage {
     original: String,
     values: CopyValues,
     form_error: Option<String>,
-    errors: BTreeMap<String, Vec<String>>,
+    errors: InputErrors,
 }
 
 fn copy_path(slug: &str) -> String {
     format!("{}/copy", assessment_path(slug))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn show_copy(
-    app: &App,
-    lang: &Lang,
-    visitor: &Visitor,
-    actor: &Actor,
-    slug: &str,
-    status: StatusCode,
-    values: Option<CopyValues>,
-    errors: BTreeMap<String, Vec<String>>,
-) -> Result<Response> {
-    let locale = lang.locale;
-    let (original, _) = app.get_assessment(actor, slug).await?;
-    let values = values.unwrap_or_else(|| CopyValues {
+async fn show_copy(team: &Team<'_>, slug: &str, shown: Shown<CopyValues>) -> Result<Response> {
+    let (lang, locale) = (team.lang, team.lang.locale);
+    let (original, _) = team.app.get_assessment(team.actor, slug).await?;
+    let form_error = shown.summary(locale);
+    let values = shown.values.unwrap_or_else(|| CopyValues {
         started_on: chrono::Utc::now().date_naive().to_string(),
         ..CopyValues::default()
     });
     let page = CopyPage {
-        csrf: csrf(visitor),
+        csrf: team.csrf(),
         action: format!("{}{}", lang.prefix(), copy_path(&original.slug)),
         back_href: format!("{}{}", lang.prefix(), assessment_path(&original.slug)),
         original: title_in(&original.meta.title, locale),
         values,
-        form_error: (!errors.is_empty())
-            .then(|| message(locale, "portal.account.errors_summary", &[])),
-        errors,
+        form_error,
+        errors: shown.errors,
     };
     let title = message(locale, "portal.readiness.copy", &[]);
-    let html = render("readiness_copy.html", lang, visitor, &title, page)?;
-    Ok((status, Html(html)).into_response())
+    let html = render("readiness_copy.html", lang, team.visitor, &title, page)?;
+    Ok((shown.status, Html(html)).into_response())
 }
 
 /// `GET /readiness/assessments/{slug}/copy`: the form that starts a re-assessment.
@@ -712,22 +586,11 @@ pub async fn copy_form(
     visitor: Visitor,
     Path(slug): Path<String>,
 ) -> Answer {
-    let actor = match team_member(&lang, &visitor, &copy_path(&slug)) {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(*answer),
-    };
-    show_copy(
-        &app,
-        &lang,
-        &visitor,
-        &actor,
-        &slug,
-        StatusCode::OK,
-        None,
-        BTreeMap::new(),
-    )
-    .await
-    .map_err(|e| page_error(&lang, e))
+    as_team!(app, lang, visitor, copy_path(&slug), |team| {
+        show_copy(&team, &slug, Shown::blank())
+            .await
+            .map_err(|e| team.error(e))
+    })
 }
 
 /// `POST /readiness/assessments/{slug}/copy`: starts the re-assessment (a draft copy) and opens
@@ -740,81 +603,42 @@ pub async fn copy(
     body: Bytes,
 ) -> Answer {
     let fields = checked(&lang, &visitor, &body)?;
-    let actor = match team_member(&lang, &visitor, &copy_path(&slug)) {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(*answer),
-    };
-    let get = |name: &str| fields.get(name).to_string();
-    let values = CopyValues {
-        title_vi: get("title_vi"),
-        title_en: get("title_en"),
-        slug: get("slug"),
-        started_on: get("started_on"),
-    };
-    let started_on = match optional(&fields, "started_on") {
-        None => Ok(None),
-        Some(day) => NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                let mut errors = FieldErrors::new();
-                errors.add_with("started_on", "invalid_value", "detail", day);
-                Error::Invalid(errors)
-            }),
-    };
-    let result = match started_on {
-        Ok(started_on) => {
-            let request = CopyRequest {
-                slug: optional(&fields, "slug"),
-                title: LangText {
-                    vi: optional(&fields, "title_vi"),
-                    en: optional(&fields, "title_en"),
-                },
-                started_on,
-                assessors: None,
-            };
-            app.copy_assessment(&actor, &slug, request).await
+    as_team!(app, lang, visitor, copy_path(&slug), |team| {
+        let get = |name: &str| fields.get(name).to_string();
+        let values = CopyValues {
+            title_vi: get("title_vi"),
+            title_en: get("title_en"),
+            slug: get("slug"),
+            started_on: get("started_on"),
+        };
+        let result = match optional_date(&fields, "started_on") {
+            Ok(started_on) => {
+                let request = CopyRequest {
+                    slug: optional(&fields, "slug"),
+                    title: LangText {
+                        vi: optional(&fields, "title_vi"),
+                        en: optional(&fields, "title_en"),
+                    },
+                    started_on,
+                    assessors: None,
+                };
+                app.copy_assessment(team.actor, &slug, request).await
+            }
+            Err(error) => Err(error),
+        };
+        match result {
+            Ok(copy) => Ok(see_other(
+                &format!("{}{}?saved=1", lang.prefix(), assessment_path(&copy.slug)),
+                &[],
+            )),
+            Err(error) => {
+                show_again(&team, error, &[("title", "title_vi")], async |errors| {
+                    show_copy(&team, &slug, Shown::refused(values, errors)).await
+                })
+                .await
+            }
         }
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(copy) => Ok(see_other(
-            &format!("{}{}?saved=1", lang.prefix(), assessment_path(&copy.slug)),
-            &[],
-        )),
-        Err(Error::Invalid(errors)) => {
-            let errors = errors_by_input(&errors, lang.locale, &[("title", "title_vi")]);
-            show_copy(
-                &app,
-                &lang,
-                &visitor,
-                &actor,
-                &slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(values),
-                errors,
-            )
-            .await
-            .map_err(|e| page_error(&lang, e))
-        }
-        Err(Error::Conflict { code, .. }) => {
-            let mut errors = FieldErrors::new();
-            errors.add("slug", code);
-            let errors = errors_by_input(&errors, lang.locale, &[]);
-            show_copy(
-                &app,
-                &lang,
-                &visitor,
-                &actor,
-                &slug,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(values),
-                errors,
-            )
-            .await
-            .map_err(|e| page_error(&lang, e))
-        }
-        Err(error) => Err(page_error(&lang, error)),
-    }
+    })
 }
 
 /// `POST /readiness/assessments/{slug}/status`: publishes an assessment (`status=published`) or
@@ -872,208 +696,4 @@ pub async fn refresh(
         ),
         &[],
     ))
-}
-
-// ---------------------------------------------------------------------------- action items --
-
-#[derive(Debug, Default, Serialize)]
-struct ItemValues {
-    status: String,
-    note: String,
-}
-
-#[derive(Serialize)]
-struct NoteView {
-    at: String,
-    author: Option<String>,
-    status_label: String,
-    text: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ItemPage {
-    csrf: String,
-    action: String,
-    back_href: String,
-    plan: String,
-    item_title: String,
-    lang: Option<&'static str>,
-    months: String,
-    current: String,
-    statuses: Vec<Choice>,
-    values: ItemValues,
-    notes: Vec<NoteView>,
-    form_error: Option<String>,
-    errors: BTreeMap<String, Vec<String>>,
-}
-
-fn item_path(slug: &str, item: &str) -> String {
-    format!("{}/items/{item}", plan_path(slug))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn show_item(
-    app: &App,
-    lang: &Lang,
-    visitor: &Visitor,
-    actor: &Actor,
-    slug: &str,
-    item: Uuid,
-    status: StatusCode,
-    values: Option<ItemValues>,
-    errors: BTreeMap<String, Vec<String>>,
-) -> Result<Response> {
-    let locale = lang.locale;
-    let (plan, _) = app.get_plan(actor, slug).await?;
-    let found = plan
-        .item(item)
-        .ok_or_else(|| Error::not_found("action_item", item))?;
-    let page = ItemPage {
-        csrf: csrf(visitor),
-        action: format!(
-            "{}{}",
-            lang.prefix(),
-            item_path(&plan.slug, &item.to_string())
-        ),
-        back_href: format!(
-            "{}{}#{}",
-            lang.prefix(),
-            plan_path(&plan.slug),
-            item_anchor(found)
-        ),
-        plan: title_in(&plan.title, locale),
-        item_title: found.title.clone(),
-        lang: super::foreign(found.lang, locale),
-        months: message(
-            locale,
-            "portal.readiness.month_range",
-            &[
-                ("start", &found.start_month.to_string()),
-                ("end", &found.end_month.to_string()),
-            ],
-        ),
-        current: status_label(found.status, locale),
-        statuses: ItemStatus::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.as_str().to_string(),
-                label: status_label(*s, locale),
-            })
-            .collect(),
-        values: values.unwrap_or_else(|| ItemValues {
-            status: found.status.as_str().to_string(),
-            note: String::new(),
-        }),
-        notes: found
-            .notes
-            .iter()
-            .map(|n| NoteView {
-                at: crate::format::date(n.at.date_naive(), locale),
-                author: n.author.clone(),
-                status_label: status_label(n.status, locale),
-                text: n.text.clone(),
-            })
-            .collect(),
-        form_error: (!errors.is_empty())
-            .then(|| message(locale, "portal.account.errors_summary", &[])),
-        errors,
-    };
-    let title = message(locale, "portal.readiness.update_item", &[]);
-    let html = render("readiness_item.html", lang, visitor, &title, page)?;
-    Ok((status, Html(html)).into_response())
-}
-
-fn item_id(lang: &Lang, raw: &str) -> std::result::Result<Uuid, PageError> {
-    Uuid::parse_str(raw).map_err(|_| page_error(lang, Error::not_found("action_item", raw)))
-}
-
-/// `GET /readiness/plans/{slug}/items/{item}`: the form that updates an action item.
-pub async fn item_form(
-    State(app): State<App>,
-    lang: Lang,
-    visitor: Visitor,
-    Path((slug, item)): Path<(String, String)>,
-) -> Answer {
-    let actor = match team_member(&lang, &visitor, &item_path(&slug, &item)) {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(*answer),
-    };
-    let id = item_id(&lang, &item)?;
-    show_item(
-        &app,
-        &lang,
-        &visitor,
-        &actor,
-        &slug,
-        id,
-        StatusCode::OK,
-        None,
-        BTreeMap::new(),
-    )
-    .await
-    .map_err(|e| page_error(&lang, e))
-}
-
-/// `POST /readiness/plans/{slug}/items/{item}`: sets the item's status and adds the note, then
-/// back to the plan at the item.
-pub async fn save_item(
-    State(app): State<App>,
-    lang: Lang,
-    visitor: Visitor,
-    Path((slug, item)): Path<(String, String)>,
-    body: Bytes,
-) -> Answer {
-    let fields = checked(&lang, &visitor, &body)?;
-    let actor = match team_member(&lang, &visitor, &item_path(&slug, &item)) {
-        Ok(actor) => actor,
-        Err(answer) => return Ok(*answer),
-    };
-    let id = item_id(&lang, &item)?;
-    let values = ItemValues {
-        status: fields.get("status").to_string(),
-        note: fields.get("note").to_string(),
-    };
-    let result = match ItemStatus::parse(&values.status) {
-        Some(status) => {
-            let update = ItemUpdate {
-                status: Some(status),
-                note: optional(&fields, "note"),
-                ..ItemUpdate::default()
-            };
-            app.update_action_item(&actor, &slug, id, update).await
-        }
-        None => {
-            let mut errors = FieldErrors::new();
-            errors.add_with("status", "invalid_value", "detail", &values.status);
-            Err(Error::Invalid(errors))
-        }
-    };
-    match result {
-        Ok(updated) => Ok(see_other(
-            &format!(
-                "{}{}?saved=1#{}",
-                lang.prefix(),
-                plan_path(&slug),
-                item_anchor(&updated)
-            ),
-            &[],
-        )),
-        Err(Error::Invalid(errors)) => {
-            let errors = errors_by_input(&errors, lang.locale, &[]);
-            show_item(
-                &app,
-                &lang,
-                &visitor,
-                &actor,
-                &slug,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(values),
-                errors,
-            )
-            .await
-            .map_err(|e| page_error(&lang, e))
-        }
-        Err(error) => Err(page_error(&lang, error)),
-    }
 }

@@ -1,5 +1,5 @@
 //! `/readiness`: the assessments and action plans the visitor may see, and the live figures of
-//! the portal.
+//! the portal; the portal team also gets the link that starts an action plan.
 
 use axum::extract::State;
 use dulieu_app::App;
@@ -8,7 +8,7 @@ use dulieu_i18n::message;
 use dulieu_readiness::PublicationStatus;
 use serde::Serialize;
 
-use super::{assessment_path, plan_path, title_in};
+use super::{BASE, assessment_path, plan_path, title_in};
 use crate::error::{PageResult, respond};
 use crate::format;
 use crate::lang::Lang;
@@ -20,6 +20,8 @@ struct ListPage {
     assessments: Vec<AssessmentRow>,
     plans: Vec<PlanRow>,
     indicators: Vec<IndicatorRow>,
+    /// For the portal team: where a new action plan is started.
+    new_plan_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +128,9 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor) -> Result<String> {
             assessments,
             plans,
             indicators,
+            new_plan_href: actor
+                .can_manage_portal()
+                .then(|| format!("{prefix}{BASE}/new-plan")),
         },
     )
 }

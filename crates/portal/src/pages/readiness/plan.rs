@@ -1,7 +1,8 @@
 //! `/readiness/plans/{slug}`: an action plan — its Gantt chart by month over Y1–Y3 (SVG, with
 //! today's line and late items marked) and, as its text alternative, the table of items by
 //! dimension: responsible bodies, months, cost, status (late ones flagged), prerequisites,
-//! references and progress notes. The portal team gets an "update" link per item.
+//! references and progress notes. The portal team gets an "update" link per item, a link to add
+//! an item and the button that publishes the plan or takes it back to a draft.
 
 use axum::extract::{Path, Query, State};
 use chrono::{NaiveDate, Utc};
@@ -20,11 +21,13 @@ use crate::markdown;
 use crate::render::render;
 use crate::session::Visitor;
 
-/// `?saved=1` after an item was updated.
+/// `?saved=1` after a change, `?removed=1` after an item was removed.
 #[derive(Debug, Default, Deserialize)]
 pub struct PlanQuery {
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    removed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -39,6 +42,8 @@ struct PlanPage {
     json_href: String,
     groups: Vec<Group>,
     team: bool,
+    csrf: String,
+    edit_base: String,
     notice: Option<String>,
 }
 
@@ -168,10 +173,16 @@ async fn build(
         json_href: format!("/api/1/action-plans/{}", plan.slug),
         groups,
         team: actor.can_manage_portal(),
-        notice: query
-            .saved
-            .as_ref()
-            .map(|_| message(locale, "portal.readiness.saved", &[])),
+        csrf: visitor
+            .csrf_binding()
+            .map(dulieu_app::csrf_token)
+            .unwrap_or_default(),
+        edit_base: format!("{prefix}{}", plan_path(&plan.slug)),
+        notice: match (&query.saved, &query.removed) {
+            (_, Some(_)) => Some(message(locale, "portal.readiness.item_removed", &[])),
+            (Some(_), None) => Some(message(locale, "portal.readiness.saved", &[])),
+            (None, None) => None,
+        },
     };
     render(
         "action_plan.html",

@@ -1,0 +1,124 @@
+//! The query side of `dulieu bench tables`: over a table ingested from
+//! [`dulieu_tables::bench::write_synthetic_csv`], one group-by, `n` filtered row queries and one
+//! SQL query, each timed. The same queries are given as SQLite SQL, to run on Datasette for the
+//! comparison. Nothing here is run by the tests with a timing expectation.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::Engine;
+use crate::aggregate::{AggregateRequest, Metric, MetricFunction};
+use crate::error::Result;
+use crate::filter::{Filter, FilterOp};
+use crate::rows::RowsRequest;
+use crate::tables::{TableMap, TableName};
+
+/// The grouping of the benchmark: per province, rows, sum of `so_lieu`, mean of `ty_le`.
+pub fn group_by_request() -> AggregateRequest {
+    AggregateRequest {
+        group_by: vec!["tinh".into()],
+        metrics: vec![
+            Metric::count(),
+            Metric::of(MetricFunction::Sum, "so_lieu"),
+            Metric::of(MetricFunction::Avg, "ty_le"),
+        ],
+        ..AggregateRequest::default()
+    }
+}
+
+/// The same grouping in SQLite SQL, for a table named `table`.
+pub fn group_by_sqlite(table: &str) -> String {
+    format!(
+        "SELECT tinh, count(*), sum(so_lieu), avg(ty_le) FROM \"{table}\" GROUP BY tinh ORDER BY tinh"
+    )
+}
+
+/// The `i`-th filtered query: rows of one province with `so_lieu` at least a threshold, the
+/// first page of 100 with the total.
+pub fn filtered_request(province: &str, i: usize) -> RowsRequest {
+    RowsRequest {
+        filters: vec![
+            Filter::new("tinh", FilterOp::Eq, province),
+            Filter::new("so_lieu", FilterOp::Gte, threshold(i).to_string()),
+        ],
+        limit: Some(100),
+        ..RowsRequest::default()
+    }
+}
+
+/// The same filtered query in SQLite SQL: the page, then the total.
+pub fn filtered_sqlite(table: &str, province: &str, i: usize) -> [String; 2] {
+    let province = province.replace('\'', "''");
+    let condition = format!("tinh = '{province}' AND so_lieu >= {}", threshold(i));
+    [
+        format!("SELECT * FROM \"{table}\" WHERE {condition} ORDER BY rowid LIMIT 100"),
+        format!("SELECT count(*) FROM \"{table}\" WHERE {condition}"),
+    ]
+}
+
+fn threshold(i: usize) -> u64 {
+    (i as u64 * 104_729) % 900_000
+}
+
+/// The SQL query of the benchmark (portable to SQLite), for a table named `table`.
+pub fn sql_query(table: &str) -> String {
+    format!(
+        "SELECT nganh, count(*) AS n, avg(so_lieu) AS mean FROM \"{table}\" \
+         WHERE chinh_thuc AND ty_le > 50 GROUP BY nganh ORDER BY n DESC, nganh"
+    )
+}
+
+/// Durations of one benchmark run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BenchTimes {
+    /// Each filtered rows query (page and total).
+    pub filtered: Vec<Duration>,
+    /// The group-by.
+    pub group_by: Duration,
+    /// The SQL query.
+    pub sql: Duration,
+    /// Rows matched by the filtered queries, all together (a check that they did work).
+    pub matched: u64,
+    /// Groups of the group-by.
+    pub groups: usize,
+}
+
+/// Runs the benchmark queries on the synthetic table stored at `parquet`.
+pub async fn run(engine: &Engine, parquet: &Path, filtered_queries: usize) -> Result<BenchTimes> {
+    let name = TableName::new(uuid::Uuid::nil());
+    let table = name.to_string();
+    let tables = TableMap::new().with(name, parquet);
+    let mut times = BenchTimes::default();
+
+    let started = Instant::now();
+    let groups = engine
+        .aggregate(&tables, &table, &group_by_request())
+        .await?;
+    times.group_by = started.elapsed();
+    times.groups = groups.result.rows.len();
+    let provinces: Vec<String> = groups
+        .result
+        .rows
+        .iter()
+        .filter_map(|row| row.first().and_then(Value::as_str).map(str::to_owned))
+        .collect();
+
+    for i in 0..filtered_queries {
+        let province = provinces
+            .get(i % provinces.len().max(1))
+            .map_or("", String::as_str);
+        let started = Instant::now();
+        let page = engine
+            .rows(&tables, &table, &filtered_request(province, i))
+            .await?;
+        times.filtered.push(started.elapsed());
+        times.matched += page.total;
+    }
+
+    let started = Instant::now();
+    engine.sql(&tables, &sql_query(&table)).await?;
+    times.sql = started.elapsed();
+    Ok(times)
+}

@@ -1,0 +1,321 @@
+//! Delimited text: the dialect (delimiter and quote) sniffed from a sample, and a record reader
+//! with bounded memory (a record longer than the limit, or with too many fields, is an error at
+//! its line, so a 1 GB single-line file stops after the limit).
+
+use std::io::Read;
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+use crate::error::{ErrorCode, IngestError, Location, Result};
+
+/// Delimiters tried when sniffing, in order of preference on a tie.
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+/// Records looked at when sniffing.
+const SNIFF_RECORDS: usize = 50;
+
+/// How a delimited file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dialect {
+    pub delimiter: u8,
+    pub quote: u8,
+}
+
+fn reader(dialect: Dialect) -> Reader {
+    ReaderBuilder::new()
+        .delimiter(dialect.delimiter)
+        .quote(dialect.quote)
+        .build()
+}
+
+/// Field counts of the first records of `sample` in a dialect.
+fn field_counts(sample: &[u8], dialect: Dialect) -> Vec<usize> {
+    let mut rdr = reader(dialect);
+    let mut output = vec![0u8; sample.len().max(1)];
+    let mut ends = vec![0usize; 4096];
+    let mut input = sample;
+    let mut counts = Vec::new();
+    while counts.len() < SNIFF_RECORDS {
+        let (result, nin, _, nend) = rdr.read_record(input, &mut output, &mut ends);
+        input = &input[nin..];
+        match result {
+            ReadRecordResult::Record => counts.push(nend),
+            // The sample's last record may be cut: leave it out.
+            ReadRecordResult::InputEmpty | ReadRecordResult::End => break,
+            ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull => break,
+        }
+    }
+    counts
+}
+
+/// Picks the delimiter whose records most often have the same number (two or more) of fields;
+/// ties go to the first record agreeing with that number, then to more fields, then to the order
+/// `,` `;` tab `|`. The quote is `"` unless the sample has none and uses `'` around fields.
+pub(crate) fn sniff(sample: &str) -> Dialect {
+    // Only whole lines.
+    let cut = sample.rfind('\n').map_or(sample.len(), |at| at + 1);
+    let sample = &sample.as_bytes()[..cut];
+    let quote = if !sample.contains(&b'"') && single_quoted(sample) {
+        b'\''
+    } else {
+        b'"'
+    };
+    let mut best: Option<((u64, bool, usize), Dialect)> = None;
+    for delimiter in DELIMITERS {
+        let dialect = Dialect { delimiter, quote };
+        let counts = field_counts(sample, dialect);
+        let Some(mode) = mode(&counts) else {
+            continue;
+        };
+        if mode < 2 {
+            continue;
+        }
+        let agreeing = counts.iter().filter(|&&c| c == mode).count();
+        let consistency = (agreeing as u64 * 1000) / counts.len() as u64;
+        let key = (consistency, counts.first() == Some(&mode), mode);
+        if best.as_ref().is_none_or(|(k, _)| key > *k) {
+            best = Some((key, dialect));
+        }
+    }
+    best.map_or(
+        Dialect {
+            delimiter: b',',
+            quote,
+        },
+        |(_, d)| d,
+    )
+}
+
+fn mode(counts: &[usize]) -> Option<usize> {
+    let mut sorted = counts.to_vec();
+    sorted.sort_unstable();
+    let mut best: Option<(usize, usize)> = None;
+    for group in sorted.chunk_by(|a, b| a == b) {
+        if best.is_none_or(|(n, _)| group.len() > n) {
+            best = Some((group.len(), group[0]));
+        }
+    }
+    best.map(|(_, value)| value)
+}
+
+fn single_quoted(sample: &[u8]) -> bool {
+    let openings = sample
+        .windows(2)
+        .filter(|w| matches!(w[0], b',' | b';' | b'\t' | b'\n') && w[1] == b'\'')
+        .count()
+        + usize::from(sample.first() == Some(&b'\''));
+    openings >= 2
+}
+
+/// One record: its fields, the line it starts on and its index (0-based, all records counted).
+pub(crate) struct Record<'a> {
+    pub fields: Vec<&'a [u8]>,
+    pub line: u64,
+    pub index: u64,
+}
+
+/// Reads records from UTF-8 text with bounded buffers.
+pub(crate) struct RecordReader<R> {
+    input: R,
+    rdr: Reader,
+    quote: u8,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    output: Vec<u8>,
+    ends: Vec<usize>,
+    max_record_bytes: usize,
+    max_fields: usize,
+    /// Index of the next record.
+    index: u64,
+    /// Line at the current input position (1-based).
+    line: u64,
+}
+
+impl<R: Read> RecordReader<R> {
+    pub fn new(input: R, dialect: Dialect, max_record_bytes: usize, max_fields: usize) -> Self {
+        Self {
+            input,
+            rdr: reader(dialect),
+            quote: dialect.quote,
+            buf: vec![0; 256 * 1024],
+            pos: 0,
+            len: 0,
+            eof: false,
+            output: vec![0; 64 * 1024],
+            ends: vec![0; 256],
+            max_record_bytes,
+            max_fields,
+            index: 0,
+            line: 1,
+        }
+    }
+
+    /// The reader records are read from.
+    pub fn input(&self) -> &R {
+        &self.input
+    }
+
+    /// Refills the input buffer when it is used up; false at the end.
+    fn fill(&mut self) -> Result<bool> {
+        if self.pos == self.len && !self.eof {
+            self.len = self.input.read(&mut self.buf)?;
+            self.pos = 0;
+            self.eof = self.len == 0;
+        }
+        Ok(self.pos < self.len)
+    }
+
+    /// Moves past empty lines (so a record's line is where its first field starts).
+    fn skip_blank_lines(&mut self) -> Result<()> {
+        while self.fill()? {
+            match self.buf[self.pos] {
+                b'\n' => self.line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    /// The next record, or `None` at the end.
+    pub fn next_record(&mut self) -> Result<Option<Record<'_>>> {
+        self.skip_blank_lines()?;
+        let line = self.line;
+        let (mut out_len, mut end_len) = (0usize, 0usize);
+        let mut quotes = 0u64;
+        loop {
+            self.fill()?;
+            let input = &self.buf[self.pos..self.len];
+            let (result, nin, nout, nend) = self.rdr.read_record(
+                input,
+                &mut self.output[out_len..],
+                &mut self.ends[end_len..],
+            );
+            for &byte in &input[..nin] {
+                quotes += u64::from(byte == self.quote);
+                self.line += u64::from(byte == b'\n');
+            }
+            self.pos += nin;
+            out_len += nout;
+            end_len += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => {
+                    if self.output.len() >= self.max_record_bytes {
+                        return Err(IngestError::new(ErrorCode::RecordTooLarge)
+                            .at(Location::line(line))
+                            .with("max_bytes", self.max_record_bytes));
+                    }
+                    let grown = (self.output.len() * 2).min(self.max_record_bytes);
+                    self.output.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    if self.ends.len() > self.max_fields {
+                        return Err(IngestError::new(ErrorCode::TooManyColumns)
+                            .at(Location::line(line))
+                            .with("max", self.max_fields));
+                    }
+                    let grown = (self.ends.len() * 2).min(self.max_fields + 1);
+                    self.ends.resize(grown, 0);
+                }
+                ReadRecordResult::Record => {
+                    if self.eof && quotes % 2 == 1 {
+                        return Err(
+                            IngestError::new(ErrorCode::UnterminatedQuote).at(Location::line(line))
+                        );
+                    }
+                    if end_len > self.max_fields {
+                        return Err(IngestError::new(ErrorCode::TooManyColumns)
+                            .at(Location::line(line))
+                            .with("columns", end_len)
+                            .with("max", self.max_fields));
+                    }
+                    self.index += 1;
+                    let mut fields = Vec::with_capacity(end_len);
+                    let mut start = 0;
+                    for &end in &self.ends[..end_len] {
+                        fields.push(&self.output[start..end]);
+                        start = end;
+                    }
+                    return Ok(Some(Record {
+                        fields,
+                        line,
+                        index: self.index - 1,
+                    }));
+                }
+                ReadRecordResult::End => return Ok(None),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dialect(sample: &str) -> (char, char) {
+        let d = sniff(sample);
+        (d.delimiter as char, d.quote as char)
+    }
+
+    #[test]
+    fn sniffs_the_delimiter() {
+        assert_eq!(dialect("a,b,c\n1,2,3\n4,5,6\n").0, ',');
+        assert_eq!(dialect("Tỉnh;Dân số\nHà Nội;8.435,7\nHuế;1.160,2\n").0, ';');
+        assert_eq!(dialect("a\tb\n1,5\t2\n").0, '\t');
+        assert_eq!(dialect("a|b|c\n1|2|3\n").0, '|');
+        assert_eq!(dialect("\"x,y\";b\n\"1,2\";3\n").0, ';');
+        assert_eq!(dialect("only\none\ncolumn\n").0, ',');
+        assert_eq!(dialect("'a b',c\n'd, e',f\n"), (',', '\''));
+    }
+
+    fn records(text: &str, max_record: usize) -> Result<Vec<(u64, Vec<String>)>> {
+        let d = Dialect {
+            delimiter: b',',
+            quote: b'"',
+        };
+        let mut reader = RecordReader::new(text.as_bytes(), d, max_record, 10);
+        let mut out = Vec::new();
+        while let Some(record) = reader.next_record()? {
+            let fields = record
+                .fields
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            out.push((record.line, fields));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn reads_records_with_their_lines() {
+        let got = records("a,b\n\"x\ny\",2\n\n3,4", 1 << 20).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (1, vec!["a".into(), "b".into()]),
+                (2, vec!["x\ny".into(), "2".into()]),
+                (5, vec!["3".into(), "4".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn long_records_many_fields_and_open_quotes_are_errors() {
+        let long = format!("a,b\n{}\n", "x".repeat(100_000));
+        let err = records(&long, 64 * 1024).unwrap_err();
+        assert_eq!(err.code, ErrorCode::RecordTooLarge);
+        assert_eq!(err.location.line, Some(2));
+        let wide = format!("{}\n", vec!["1"; 50].join(","));
+        assert_eq!(
+            records(&wide, 1 << 20).unwrap_err().code,
+            ErrorCode::TooManyColumns
+        );
+        let open = "a,b\n1,\"never closed\n2,3\n";
+        let err = records(open, 1 << 20).unwrap_err();
+        assert_eq!(err.code, ErrorCode::UnterminatedQuote);
+        assert_eq!(err.location.line, Some(2));
+    }
+}
