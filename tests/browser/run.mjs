@@ -19,7 +19,9 @@
 //   - axe-core on every page type in both languages (fails on serious/critical violations);
 //   - screenshots of every page type at desktop and phone widths, in both languages;
 //   - the readiness pages (readiness.mjs) and the data request workflow (requests.mjs), whose
-//     e-mails are read from the server's file outbox.
+//     e-mails are read from the server's file outbox;
+//   - the table pages of the demo's tabular files (tables.mjs): sorting, filtering, the chart
+//     builder and the map.
 //
 // Environment:
 //   DULIEU_BIN           the dulieu binary (default: $CARGO_TARGET_DIR or ../../target, debug)
@@ -39,6 +41,7 @@ import { chromium } from 'playwright-core';
 import axe from 'axe-core';
 import { readinessFlow } from './readiness.mjs';
 import { requestsFlow } from './requests.mjs';
+import { tablesFlow } from './tables.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -680,6 +683,7 @@ async function main() {
   await accountFlow(page, upload);
   await readinessFlow({ page, dataDir, dulieuBin, check, runAxe, screenshots, checkPageType, log });
   await requestsFlow({ page, base, outboxDir, check, runAxe, checkPageType, log });
+  await tablesFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
   await forbiddenFlow(page, dataDir, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));

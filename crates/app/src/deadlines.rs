@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use dulieu_core::{Error, Result};
+use dulieu_store::ticket_deadlines::{self, Notice, TicketTable};
 use dulieu_store::{Conn, datasets, feedback, requests};
 use dulieu_tickets::records::{DataRequest, Feedback};
 use uuid::Uuid;
@@ -29,15 +30,6 @@ pub struct DeadlineRun {
 enum Watched {
     Request,
     Feedback,
-}
-
-/// Which notice a ticket is due for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Notice {
-    /// The deadline is near: the organization's editors.
-    Reminder,
-    /// The deadline passed: the organization's admins and the portal team.
-    Overdue,
 }
 
 /// A ticket due for a notice, whatever its kind.
@@ -114,20 +106,14 @@ impl Watched {
     ) -> Result<Vec<Due>> {
         match self {
             Watched::Request => {
-                let found = match notice {
-                    Notice::Reminder => requests::due_for_reminder(conn, at).await?,
-                    Notice::Overdue => requests::overdue_unnotified(conn, at).await?,
-                };
+                let found = requests::due_for(conn, notice, at).await?;
                 Ok(found
                     .iter()
                     .filter_map(|r| Due::of_request(rules, r))
                     .collect())
             }
             Watched::Feedback => {
-                let found = match notice {
-                    Notice::Reminder => feedback::due_for_reminder(conn, at).await?,
-                    Notice::Overdue => feedback::overdue_unnotified(conn, at).await?,
-                };
+                let found = feedback::due_for(conn, notice, at).await?;
                 let mut due = Vec::with_capacity(found.len());
                 for ticket in &found {
                     due.push(Due::of_feedback(rules, conn, ticket).await?);
@@ -145,10 +131,14 @@ impl Watched {
         notice: Notice,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let overdue = notice == Notice::Overdue;
+        ticket_deadlines::mark_notified(conn, self.table(), id, notice, at).await
+    }
+
+    /// The kind's table.
+    fn table(self) -> &'static TicketTable {
         match self {
-            Watched::Request => requests::mark_notified(conn, id, overdue, at).await,
-            Watched::Feedback => feedback::mark_notified(conn, id, overdue, at).await,
+            Watched::Request => &requests::DEADLINES,
+            Watched::Feedback => &feedback::DEADLINES,
         }
     }
 

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::catalog::patched;
 use crate::followers::DatasetChange;
+use crate::ingest::{queue_ingest_if_tabular, remove_tables};
 use crate::usage::{Counting, count_download};
 use crate::worker::VERIFY_BLOB;
 use crate::{App, BlobRead, Subject, snapshot};
@@ -186,6 +187,7 @@ impl App {
         let now = Utc::now();
         add_file_version(&mut tx, actor, id, dataset_id, &file, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
+        queue_ingest_if_tabular(&mut tx, &after, now).await?;
         self.notify_dataset_followers(&mut tx, actor, dataset_id, DatasetChange::FileReplaced)
             .await?;
         self.commit_change(
@@ -218,6 +220,7 @@ impl App {
             None => datasets::touch(&mut tx, dataset_id, now).await?,
         }
         let created = self.distribution_in(&mut tx, id).await?;
+        queue_ingest_if_tabular(&mut tx, &created, now).await?;
         self.notify_dataset_followers(&mut tx, actor, dataset_id, DatasetChange::FileAdded)
             .await?;
         self.commit_change(
@@ -250,7 +253,7 @@ impl App {
     }
 
     /// Loads a distribution, enforcing its dataset's visibility (404) and then `allowed` (403/401).
-    async fn distribution_for_change(
+    pub(crate) async fn distribution_for_change(
         &self,
         conn: &mut Conn,
         actor: &Actor,
@@ -307,6 +310,10 @@ impl App {
         distributions::update(&mut tx, id, &input, now).await?;
         datasets::touch(&mut tx, before.dataset_id, now).await?;
         let after = self.distribution_in(&mut tx, id).await?;
+        // A new remote file, or a format now read as tables: read it (again).
+        if after.remote_url != before.remote_url || after.format != before.format {
+            queue_ingest_if_tabular(&mut tx, &after, now).await?;
+        }
         self.notify_dataset_followers(&mut tx, actor, before.dataset_id, DatasetChange::Updated)
             .await?;
         self.commit_change(
@@ -345,6 +352,7 @@ impl App {
             None,
         )
         .await?;
+        remove_tables(&self.config().effective_tables_dir(), id).await;
         Ok(())
     }
 

@@ -9,6 +9,7 @@ pub mod deadlines;
 pub mod feedback;
 mod files;
 pub mod followers;
+mod ingest;
 pub mod login_limit;
 pub mod mail;
 pub mod notification_center;
@@ -18,6 +19,8 @@ pub mod readiness;
 pub mod requests;
 pub mod search;
 mod sessions;
+pub mod table_params;
+pub mod tables;
 pub mod ticket_rules;
 pub mod ticket_views;
 mod usage;
@@ -35,10 +38,13 @@ use dulieu_store::{Store, StoreOptions, Tx};
 pub use accounts::{MemberRequest, NewToken, TokenRequest};
 pub use dulieu_blobs::BlobRead;
 pub use files::UploadMeta;
+pub use ingest::INGEST_TABLES;
 pub use paging::{Page, PageRequest};
 pub use sessions::{
     NewSession, SESSION_LIFETIME, SignedIn, csrf_matches, csrf_token, new_presession,
 };
+pub use table_params::TableParams;
+pub use tables::TableRef;
 pub use usage::{Counting, DatasetUsage, MOST_USED_DAYS};
 
 /// The application: the store, the blob store, the settings and the projections of the event log
@@ -59,6 +65,8 @@ struct Inner {
     frameworks: dulieu_readiness::Frameworks,
     tickets: ticket_rules::TicketRules,
     mailer: mail::Mailer,
+    tables: tables::TableState,
+    fetcher: dulieu_fetch::Fetcher,
 }
 
 impl App {
@@ -80,6 +88,9 @@ impl App {
             dulieu_readiness::Frameworks::load(Some(&config.effective_frameworks_dir()))?;
         let tickets = ticket_rules::TicketRules::from_config(&config.tickets)?;
         let mailer = mail::Mailer::new(&config.mail, config.effective_outbox_dir())?;
+        let tables = tables::TableState::new(config)?;
+        let fetcher = dulieu_fetch::Fetcher::new(dulieu_fetch::FetchConfig::from(config))
+            .map_err(|e| Error::Internal(format!("outbound fetch settings: {e}")))?;
         let store = Store::connect(&config.effective_database_url(), &options).await?;
         store.migrate().await?;
         let blobs = match config.blobs.backend.as_str() {
@@ -108,6 +119,8 @@ impl App {
                 frameworks,
                 tickets,
                 mailer,
+                tables,
+                fetcher,
             }),
         })
     }
@@ -125,6 +138,11 @@ impl App {
     /// The settings in effect.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The one client for outbound fetches (guarded against requests to internal networks).
+    pub fn fetcher(&self) -> &dulieu_fetch::Fetcher {
+        &self.inner.fetcher
     }
 
     /// The legal clock and deadlines in force.

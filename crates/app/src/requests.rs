@@ -303,25 +303,29 @@ impl App {
         Ok(request)
     }
 
-    /// A request with its timeline, thread and the caller's possible actions.
-    pub async fn get_request(&self, actor: &Actor, id: Uuid) -> Result<RequestView> {
-        let mut conn = self.store().conn().await?;
-        let request = self.visible_request(&mut conn, actor, id).await?;
-        let (events, _) = events::history(&mut conn, id, 0, 1000).await?;
-        let names = self
-            .display_names(&events.iter().filter_map(|e| e.actor_id).collect::<Vec<_>>())
-            .await?;
-        let timeline = events
+    /// The timeline entries of a ticket's `events`, in their order, each with its actor's name.
+    pub(crate) async fn timeline_entries(&self, events: Vec<Event>) -> Result<Vec<TimelineEntry>> {
+        let actors: Vec<Uuid> = events.iter().filter_map(|e| e.actor_id).collect();
+        let names = self.display_names(&actors).await?;
+        Ok(events
             .into_iter()
-            .filter(|e| e.entity_type == REQUEST_ENTITY)
-            .map(|e: Event| TimelineEntry {
+            .map(|e| TimelineEntry {
                 at: e.at,
                 actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
                 actor_id: e.actor_id,
                 action: e.action,
                 details: e.after.unwrap_or(serde_json::Value::Null),
             })
-            .collect();
+            .collect())
+    }
+
+    /// A request with its timeline, thread and the caller's possible actions.
+    pub async fn get_request(&self, actor: &Actor, id: Uuid) -> Result<RequestView> {
+        let mut conn = self.store().conn().await?;
+        let request = self.visible_request(&mut conn, actor, id).await?;
+        let (mut events, _) = events::history(&mut conn, id, 0, 1000).await?;
+        events.retain(|e| e.entity_type == REQUEST_ENTITY);
+        let timeline = self.timeline_entries(events).await?;
         let messages = requests::messages(&mut conn, id).await?;
         let party = Party::of(actor, request.requester_id, request.organization_id);
         let (voted, following) = match actor.user_id {

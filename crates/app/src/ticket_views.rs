@@ -3,7 +3,6 @@
 //! requests a user filed, voted for or follows, and the caller's unread notification count.
 
 use dulieu_core::account::Actor;
-use dulieu_core::event::Event;
 use dulieu_core::{Error, Result};
 use dulieu_store::requests;
 pub use dulieu_store::requests::UserTies;
@@ -52,19 +51,7 @@ impl App {
         }
         drop(conn);
         found.sort_by_key(|e| e.seq);
-        let names = self
-            .display_names(&found.iter().filter_map(|e| e.actor_id).collect::<Vec<_>>())
-            .await?;
-        Ok(found
-            .into_iter()
-            .map(|e: Event| TimelineEntry {
-                at: e.at,
-                actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
-                actor_id: e.actor_id,
-                action: e.action,
-                details: e.after.unwrap_or(serde_json::Value::Null),
-            })
-            .collect())
+        self.timeline_entries(found).await
     }
 
     /// True when the signed-in caller follows the dataset (false for anonymous callers).

@@ -25,6 +25,14 @@ impl App {
             Ok(n) => tracing::info!(removed = n, "removed stale temporary uploads"),
             Err(e) => tracing::warn!(error = %e, "could not sweep temporary uploads"),
         }
+        match self.requeue_missing_tables().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                queued = n,
+                "tables missing from the tables folder queued for ingest"
+            ),
+            Err(e) => tracing::warn!(error = %e, "could not look for missing tables"),
+        }
         let idle = Duration::from_millis(self.config().worker.poll_interval_ms.max(10));
         let deadline_every =
             Duration::from_secs(self.config().tickets.check_interval_minutes.max(1) * 60);
@@ -113,6 +121,7 @@ impl App {
                     .send(&self.config().mail.from, &mail)
                     .await
             }
+            crate::ingest::INGEST_TABLES => self.run_ingest_job(job).await,
             other => anyhow::bail!("unknown job kind {other:?}"),
         }
     }

@@ -13,8 +13,9 @@ async fn upload(test: &TestApp, bytes: &'static [u8]) -> String {
         futures::stream::once(
             async move { Ok::<_, std::io::Error>(bytes::Bytes::from_static(bytes)) },
         );
+    // Not a tabular name: only the fixity check is queued, no table ingest.
     let meta = UploadMeta {
-        filename: Some("data.csv".into()),
+        filename: Some("data.bin".into()),
         content_type: None,
     };
     let created = test

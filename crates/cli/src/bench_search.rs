@@ -621,7 +621,7 @@ fn run_queries(
 }
 
 /// CPU time (user + system) this process has used, in seconds (from /proc/self/stat).
-fn cpu_seconds() -> f64 {
+pub(crate) fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the command name (which ends with ')'): utime and stime are the 12th and 13th.
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);

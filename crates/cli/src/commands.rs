@@ -195,10 +195,7 @@ pub async fn reindex(state: StateArgs) -> anyhow::Result<()> {
     let config = load_config(&state)?;
     let app = open(&config).await?;
     start_search(&app, &config).await?;
-    let bar = indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = crate::progress::bar("{bar:40} {pos}/{len} {per_sec} {eta}", 0);
     let indexed = app
         .rebuild_search(|done, total| {
             bar.set_length(total);

@@ -1,9 +1,12 @@
 //! `dulieu`: the one binary of the portal — serve, worker, migrate, reindex, admin, demo,
-//! readiness, config, bench.
+//! readiness, config, ingest, bench.
 
 mod bench;
 mod bench_search;
+mod bench_tables;
 mod commands;
+mod ingest;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,6 +94,8 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Ingest a local tabular file to Parquet (no server, no database) and print the report.
+    Ingest(ingest::IngestArgs),
     /// Benchmarks (JSON on standard output).
     Bench {
         #[command(subcommand)]
@@ -181,6 +186,9 @@ enum BenchCommand {
     Catalog(bench::CatalogArgs),
     /// Search benchmark: synthetic catalog, index build rate, query latency and throughput.
     Search(bench_search::SearchArgs),
+    /// Tables benchmark: ingest rate, query latency and memory on a synthetic CSV, compared
+    /// with sqlite-utils and Datasette.
+    Tables(bench_tables::TablesArgs),
 }
 
 fn main() -> ExitCode {
@@ -200,7 +208,7 @@ fn main() -> ExitCode {
         Err(e) => {
             let detail = format!("{e:#}");
             eprintln!("{}", commands::say("cli.error", &[("detail", &detail)]));
-            ExitCode::FAILURE
+            ExitCode::from(ingest::exit_code(&e))
         }
     }
 }
@@ -254,5 +262,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Search(args),
         } => tokio::task::spawn_blocking(move || bench_search::search(args)).await?,
+        Command::Bench {
+            command: BenchCommand::Tables(args),
+        } => bench_tables::tables(args).await,
+        Command::Ingest(args) => tokio::task::spawn_blocking(move || ingest::ingest(args)).await?,
     }
 }

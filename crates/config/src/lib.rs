@@ -52,12 +52,16 @@ pub struct Config {
     pub cache: CacheConfig,
     /// Search index settings.
     pub search: SearchConfig,
+    /// Tables read from tabular files and the queries over them.
+    pub tables: TablesConfig,
     /// Readiness assessment settings.
     pub readiness: ReadinessConfig,
     /// Data request and feedback deadlines (the legal clock).
     pub tickets: TicketsConfig,
     /// Outgoing e-mail.
     pub mail: MailConfig,
+    /// Outbound HTTP fetches and their SSRF guard.
+    pub fetch: FetchSettings,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -137,6 +141,42 @@ impl Default for SearchConfig {
             writer_memory_mb: 64,
             writer_threads: 1,
             follow_interval_ms: 250,
+        }
+    }
+}
+
+/// Tables read from tabular files (Parquet) and the queries over them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TablesConfig {
+    /// Directory of the Parquet files; `{data_dir}/tables` when empty. Derived data: each
+    /// server keeps its own and rebuilds what is missing from the stored originals.
+    pub dir: String,
+    /// Longest run of a rows or aggregate query, in seconds.
+    pub query_time_limit_seconds: u64,
+    /// Most memory of one rows or aggregate query, in MiB.
+    pub query_memory_mb: usize,
+    /// Longest run of a query of the SQL sandbox, in seconds.
+    pub sql_time_limit_seconds: u64,
+    /// Most memory of one query of the SQL sandbox, in MiB.
+    pub sql_memory_mb: usize,
+    /// Most rows a query of the SQL sandbox returns.
+    pub sql_max_rows: u64,
+    /// Secret that signs paging cursors (any text; give every server of a portal the same one
+    /// so cursors work across servers and restarts). Random per start when empty.
+    pub cursor_secret: String,
+}
+
+impl Default for TablesConfig {
+    fn default() -> Self {
+        Self {
+            dir: String::new(),
+            query_time_limit_seconds: 30,
+            query_memory_mb: 512,
+            sql_time_limit_seconds: 10,
+            sql_memory_mb: 256,
+            sql_max_rows: 32_000,
+            cursor_secret: String::new(),
         }
     }
 }
@@ -249,6 +289,45 @@ impl Default for MailConfig {
     }
 }
 
+/// Outbound HTTP fetches (remote files, link checks, harvesting) and their SSRF guard. Plain
+/// data: `dulieu-fetch` turns it into its `FetchConfig`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FetchSettings {
+    /// Seconds to establish a connection.
+    pub connect_timeout_seconds: u64,
+    /// Seconds for a whole fetch: redirects, headers and body.
+    pub timeout_seconds: u64,
+    /// Seconds for a whole link check.
+    pub check_timeout_seconds: u64,
+    /// Largest fetched body, in bytes.
+    pub max_bytes: u64,
+    /// Most redirects followed.
+    pub max_redirects: usize,
+    /// Ports that may be connected to.
+    pub allowed_ports: Vec<u16>,
+    /// Networks (CIDR or single addresses) reachable although refused by default (loopback,
+    /// private, link-local …): intranet deployments.
+    pub allow_networks: Vec<String>,
+    /// `User-Agent` sent; `dulieu/<version> (+<public url>)` when empty.
+    pub user_agent: String,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout_seconds: 10,
+            timeout_seconds: 600,
+            check_timeout_seconds: 30,
+            max_bytes: 2 * 1024 * 1024 * 1024,
+            max_redirects: 5,
+            allowed_ports: vec![80, 443, 8080, 8443],
+            allow_networks: Vec::new(),
+            user_agent: String::new(),
+        }
+    }
+}
+
 /// Background worker settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -274,9 +353,11 @@ impl Default for Config {
             worker: WorkerConfig::default(),
             cache: CacheConfig::default(),
             search: SearchConfig::default(),
+            tables: TablesConfig::default(),
             readiness: ReadinessConfig::default(),
             tickets: TicketsConfig::default(),
             mail: MailConfig::default(),
+            fetch: FetchSettings::default(),
             log: "info".into(),
         }
     }
@@ -461,6 +542,41 @@ pub const SETTINGS: &[Setting] = &[
         doc: "Milliseconds between reads of the event log for changes to index made by other dulieu processes (this process's own changes are indexed at once).",
     },
     Setting {
+        path: "tables.dir",
+        env: "DULIEU_TABLES_DIR",
+        doc: "Directory of the Parquet files read from tabular distributions (empty: {data_dir}/tables). Derived data: the worker reads again, at start, every table whose files are missing.",
+    },
+    Setting {
+        path: "tables.query_time_limit_seconds",
+        env: "DULIEU_TABLES_QUERY_TIME_LIMIT_SECONDS",
+        doc: "Longest run of a rows or aggregate query of the tables API, in seconds.",
+    },
+    Setting {
+        path: "tables.query_memory_mb",
+        env: "DULIEU_TABLES_QUERY_MEMORY_MB",
+        doc: "Most memory of one rows or aggregate query, in MiB.",
+    },
+    Setting {
+        path: "tables.sql_time_limit_seconds",
+        env: "DULIEU_TABLES_SQL_TIME_LIMIT_SECONDS",
+        doc: "Longest run of a query of the SQL sandbox (/api/1/sql), in seconds.",
+    },
+    Setting {
+        path: "tables.sql_memory_mb",
+        env: "DULIEU_TABLES_SQL_MEMORY_MB",
+        doc: "Most memory of one query of the SQL sandbox, in MiB.",
+    },
+    Setting {
+        path: "tables.sql_max_rows",
+        env: "DULIEU_TABLES_SQL_MAX_ROWS",
+        doc: "Most rows one query of the SQL sandbox returns.",
+    },
+    Setting {
+        path: "tables.cursor_secret",
+        env: "DULIEU_TABLES_CURSOR_SECRET",
+        doc: "Secret that signs paging cursors; give every server of a portal the same one (empty: random per start).",
+    },
+    Setting {
         path: "readiness.frameworks_dir",
         env: "DULIEU_READINESS_FRAMEWORKS_DIR",
         doc: "Folder of readiness framework files (*.toml) added to the built-in DGRA, ODRA and OD4B, checked at start (empty: {data_dir}/frameworks, when it exists).",
@@ -569,6 +685,46 @@ pub const SETTINGS: &[Setting] = &[
         path: "mail.smtp_password",
         env: "DULIEU_MAIL_SMTP_PASSWORD",
         doc: "SMTP password (prefer the environment over the file).",
+    },
+    Setting {
+        path: "fetch.connect_timeout_seconds",
+        env: "DULIEU_FETCH_CONNECT_TIMEOUT_SECONDS",
+        doc: "Seconds to connect to a remote server (remote files, link checks, harvesting).",
+    },
+    Setting {
+        path: "fetch.timeout_seconds",
+        env: "DULIEU_FETCH_TIMEOUT_SECONDS",
+        doc: "Seconds for a whole remote file fetch, redirects and body included.",
+    },
+    Setting {
+        path: "fetch.check_timeout_seconds",
+        env: "DULIEU_FETCH_CHECK_TIMEOUT_SECONDS",
+        doc: "Seconds for a whole link check.",
+    },
+    Setting {
+        path: "fetch.max_bytes",
+        env: "DULIEU_FETCH_MAX_BYTES",
+        doc: "Largest remote file fetched, in bytes (default 2 GiB).",
+    },
+    Setting {
+        path: "fetch.max_redirects",
+        env: "DULIEU_FETCH_MAX_REDIRECTS",
+        doc: "Most redirects followed; each target is checked like the first URL.",
+    },
+    Setting {
+        path: "fetch.allowed_ports",
+        env: "DULIEU_FETCH_ALLOWED_PORTS",
+        doc: "Ports remote fetches may connect to (environment: comma list).",
+    },
+    Setting {
+        path: "fetch.allow_networks",
+        env: "DULIEU_FETCH_ALLOW_NETWORKS",
+        doc: "Networks fetches may reach although refused by default (loopback, private, link-local, CGNAT …), e.g. [\"10.20.0.0/16\"] for an intranet (environment: comma list).",
+    },
+    Setting {
+        path: "fetch.user_agent",
+        env: "DULIEU_FETCH_USER_AGENT",
+        doc: "User-Agent of outbound requests (empty: dulieu/<version> (+<public_url>)).",
     },
 ];
 
@@ -689,6 +845,28 @@ impl Config {
         if self.search.writer_threads == 0 {
             return Err(invalid("search.writer_threads", "must be at least 1"));
         }
+        for (origin, value) in [
+            (
+                "fetch.connect_timeout_seconds",
+                self.fetch.connect_timeout_seconds,
+            ),
+            ("fetch.timeout_seconds", self.fetch.timeout_seconds),
+            (
+                "fetch.check_timeout_seconds",
+                self.fetch.check_timeout_seconds,
+            ),
+            ("fetch.max_bytes", self.fetch.max_bytes),
+        ] {
+            if value == 0 {
+                return Err(invalid(origin, "must be at least 1"));
+            }
+        }
+        if self.fetch.allowed_ports.is_empty() {
+            return Err(invalid(
+                "fetch.allowed_ports",
+                "must list at least one port",
+            ));
+        }
         Ok(())
     }
 
@@ -719,6 +897,15 @@ impl Config {
             self.data_dir.join("search")
         } else {
             PathBuf::from(&self.search.index_dir)
+        }
+    }
+
+    /// The folder of the tables' Parquet files in effect.
+    pub fn effective_tables_dir(&self) -> PathBuf {
+        if self.tables.dir.is_empty() {
+            self.data_dir.join("tables")
+        } else {
+            PathBuf::from(&self.tables.dir)
         }
     }
 
@@ -814,7 +1001,19 @@ fn set_path(tree: &mut toml::Value, path: &str, value: toml::Value) {
 
 /// Reads an environment value with the type of the default at `path`.
 fn env_value(tree: &toml::Value, path: &str, raw: &str) -> toml::Value {
-    match lookup(tree, path) {
+    typed_value(lookup(tree, path), raw)
+}
+
+/// `raw` read as the type of `default`; a list reads a comma list of its first item's type.
+fn typed_value(default: Option<&toml::Value>, raw: &str) -> toml::Value {
+    match default {
+        Some(toml::Value::Array(items)) => toml::Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| typed_value(items.first(), item))
+                .collect(),
+        ),
         Some(toml::Value::Integer(_)) => raw
             .trim()
             .parse::<i64>()
@@ -892,6 +1091,49 @@ mod tests {
         let env = vec![("DULIEU_SEARCH_WRITER_THREADS".to_string(), "0".to_string())];
         let err = Config::load(None, Some(dir.path().join("none").as_path()), env).unwrap_err();
         assert!(err.to_string().contains("search.writer_threads"), "{err}");
+    }
+
+    #[test]
+    fn fetch_lists_come_from_the_file_or_comma_lists_in_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = dir.path().join("none");
+        let config = Config::load(None, Some(none.as_path()), vec![]).unwrap();
+        assert_eq!(config.fetch, FetchSettings::default());
+        assert_eq!(config.fetch.allowed_ports, vec![80, 443, 8080, 8443]);
+        std::fs::write(
+            dir.path().join("dulieu.toml"),
+            "[fetch]\nallowed_ports = [443]\nallow_networks = [\"10.20.0.0/16\"]\n",
+        )
+        .unwrap();
+        let config = Config::load(None, Some(dir.path()), vec![]).unwrap();
+        assert_eq!(config.fetch.allowed_ports, vec![443]);
+        assert_eq!(config.fetch.allow_networks, vec!["10.20.0.0/16"]);
+        let env = vec![
+            (
+                "DULIEU_FETCH_ALLOWED_PORTS".to_string(),
+                "80, 8081".to_string(),
+            ),
+            (
+                "DULIEU_FETCH_ALLOW_NETWORKS".to_string(),
+                "127.0.0.1/32,fd00::/8".to_string(),
+            ),
+            ("DULIEU_FETCH_MAX_REDIRECTS".to_string(), "2".to_string()),
+        ];
+        let config = Config::load(None, Some(dir.path()), env).unwrap();
+        assert_eq!(config.fetch.allowed_ports, vec![80, 8081]);
+        assert_eq!(
+            config.fetch.allow_networks,
+            vec!["127.0.0.1/32", "fd00::/8"]
+        );
+        assert_eq!(config.fetch.max_redirects, 2);
+        let env = vec![("DULIEU_FETCH_ALLOWED_PORTS".to_string(), "http".to_string())];
+        assert!(Config::load(None, Some(none.as_path()), env).is_err());
+        let env = vec![("DULIEU_FETCH_ALLOWED_PORTS".to_string(), String::new())];
+        let err = Config::load(None, Some(none.as_path()), env).unwrap_err();
+        assert!(err.to_string().contains("fetch.allowed_ports"), "{err}");
+        let env = vec![("DULIEU_FETCH_TIMEOUT_SECONDS".to_string(), "0".to_string())];
+        let err = Config::load(None, Some(none.as_path()), env).unwrap_err();
+        assert!(err.to_string().contains("fetch.timeout_seconds"), "{err}");
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! and the assessment itself (its DGRA and ODRA with both action plans, and its OD4B, from
 //! `dulieu-readiness`); then demo accounts (a citizen, a portal team member and an editor of the
 //! General Statistics Office, see [`accounts`]) with data requests and feedback tickets in
-//! varied states ([`tickets`]).
+//! varied states ([`tickets`]), and a few tabular files read as tables by the worker
+//! ([`tables`]).
 //! Loading is idempotent: what already exists is left as it is.
 
 pub mod accounts;
+pub mod tables;
 mod tickets;
 
 use dulieu_app::App;
@@ -68,6 +70,8 @@ pub struct LoadReport {
     pub requests: usize,
     /// Feedback tickets reported now.
     pub feedback: usize,
+    /// Tabular files uploaded now (read as tables by the worker).
+    pub tables: usize,
 }
 
 pub(crate) fn bad_data(err: serde_json::Error) -> Error {
@@ -154,6 +158,7 @@ pub async fn load(app: &App) -> Result<LoadReport> {
     report.accounts = accounts;
     report.requests = tickets::load_requests(app, &cast).await?;
     report.feedback = tickets::load_feedback(app, &cast).await?;
+    report.tables = tables::load_tables(app, &actor).await?;
     Ok(report)
 }
 

@@ -24,6 +24,11 @@ async fn loads_the_annex_c_catalog_once() {
         (3, 6, 3),
         "a citizen, a portal team member and an editor; six requests; three feedback tickets"
     );
+    assert_eq!(
+        first.tables,
+        dulieu_demo::tables::TABLES.len(),
+        "the tabular files"
+    );
     let second = dulieu_demo::load(&test.app).await.unwrap();
     assert_eq!(
         second,
@@ -251,4 +256,86 @@ async fn the_demo_accounts_requests_and_feedback_stand_in_their_states() {
     assert!(to("citizen@demo.example.vn") >= 10, "{} mails", mails.len());
     assert!(to("gso-editor@demo.example.vn") >= 5, "assigned to the GSO");
     assert!(to("odtf@demo.example.vn") >= 6, "new requests to triage");
+}
+
+/// Runs the worker until the demo's tabular files are read (other jobs, such as the remote
+/// files of link distributions, run or wait for their retry meanwhile).
+async fn read_demo_tables(test: &TestApp) -> Vec<(String, Value)> {
+    let mut documents = Vec::new();
+    for _ in 0..200 {
+        documents.clear();
+        for file in dulieu_demo::tables::TABLES {
+            let dataset = test
+                .get(&format!("/api/1/datasets/{}", file.dataset), None)
+                .await
+                .json();
+            let id = dataset["distributions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["filename"] == file.filename)
+                .unwrap_or_else(|| panic!("{} is not uploaded", file.filename))["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let document = test.get(&format!("/api/1/tables/{id}"), None).await.json();
+            documents.push((file.filename.to_string(), document));
+        }
+        if documents.iter().all(|(_, d)| d["status"] == "done") {
+            return documents;
+        }
+        if !test.app.run_next_job().await.unwrap() {
+            break;
+        }
+    }
+    panic!("the demo tables were not read: {documents:?}");
+}
+
+#[tokio::test]
+async fn the_demo_tables_are_read_as_typed_tables() {
+    let test = TestApp::demo().await;
+    let documents: BTreeMap<String, Value> = read_demo_tables(&test).await.into_iter().collect();
+
+    let population = &documents["dan_so_tinh_2023.csv"];
+    assert_eq!(population["row_count"], 20, "{population}");
+    let fields = population["schema"]["fields"].as_array().unwrap();
+    let types: Vec<&str> = fields.iter().map(|f| f["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "string", "string", "string", "number", "number", "integer", "number"
+        ],
+        "codes stay text, Vietnamese decimals are numbers: {fields:?}"
+    );
+    let table = &population["tables"][0];
+    let title = table["title"].as_str().unwrap_or_default();
+    assert!(
+        title.contains("Dân số trung bình"),
+        "the title row: {table}"
+    );
+    assert_eq!(
+        table["notes"].as_array().map(Vec::len),
+        Some(1),
+        "the note: {table}"
+    );
+
+    let workbook = &documents["dan_so_gioi_tinh_2024.xlsx"];
+    let sheets: Vec<&str> = workbook["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(sheets, ["Dân số", "Lao động"], "the empty sheet is skipped");
+
+    let positions = &documents["toa_do_trung_tam_tinh.csv"];
+    assert_eq!(positions["row_count"], 20);
+    let names: Vec<&str> = positions["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["type"] == "number")
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["vi_do", "kinh_do"], "the map's columns");
 }

@@ -138,12 +138,16 @@ pub fn router(app: &App) -> Router<App> {
         .merge(pages::requests::routes("/en"))
         .merge(ticket_routes(""))
         .merge(ticket_routes("/en"))
+        .merge(pages::tables::routes(""))
+        .merge(pages::tables::routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,
         ))
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
         .route(assets::SCRIPT_PATH, get(assets::script))
+        .route(assets::TABLES_SCRIPT_PATH, get(assets::tables_script))
+        .route(assets::VENDOR_PATH, get(assets::vendor))
 }
 
 /// The pages of the ticket module beside the request pages' own, under `prefix` (`""` or

@@ -19,6 +19,8 @@ const NOTICES: &[&str] = &[
     "token_revoked",
     "notifications_read",
     "notifications_saved",
+    "table_schema_saved",
+    "table_reingest_queued",
 ];
 
 /// Codes of problem messages (`portal.problem.{code}`).
@@ -40,6 +42,20 @@ pub struct NoticeQuery {
 }
 
 impl NoticeQuery {
+    /// Reads `notice` and `problem` from a raw query string that may hold other parameters
+    /// (the last value of each wins).
+    pub fn from_query(raw: Option<&str>) -> Self {
+        let mut query = Self::default();
+        for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+            match name.as_ref() {
+                "notice" => query.notice = value.into_owned(),
+                "problem" => query.problem = value.into_owned(),
+                _ => {}
+            }
+        }
+        query
+    }
+
     /// The success message, if the code is a known one.
     pub fn notice(&self, locale: Locale) -> Option<String> {
         NOTICES
@@ -96,7 +112,8 @@ fn with_code(path: &str, name: &str, code: &str, anchor: &str) -> String {
     } else {
         format!("#{anchor}")
     };
-    format!("{path}?{name}={code}{fragment}")
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{joiner}{name}={code}{fragment}")
 }
 
 #[cfg(test)]
@@ -139,5 +156,11 @@ mod tests {
             with_problem("/x", "last_admin", ""),
             "/x?problem=last_admin"
         );
+        assert_eq!(
+            with_notice("/x?sheet=L%C3%A1", "table_schema_saved", ""),
+            "/x?sheet=L%C3%A1&notice=table_schema_saved"
+        );
+        let read = NoticeQuery::from_query(Some("filters=a&notice=table_reingest_queued&q=x"));
+        assert!(read.notice(Locale::En).is_some());
     }
 }

@@ -3,6 +3,8 @@
 
 use std::sync::OnceLock;
 
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use dulieu_core::{Error, Result};
 use dulieu_i18n::{Locale, message};
 use minijinja::value::Kwargs;
@@ -124,6 +126,7 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "_follow_form.html",
         include_str!("../templates/_follow_form.html"),
     ),
+    ("_ticket.html", include_str!("../templates/_ticket.html")),
     (
         "dataset_feedback.html",
         include_str!("../templates/dataset_feedback.html"),
@@ -137,6 +140,15 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     (
         "notification_settings.html",
         include_str!("../templates/notification_settings.html"),
+    ),
+    ("table.html", include_str!("../templates/table.html")),
+    (
+        "_table_status.html",
+        include_str!("../templates/_table_status.html"),
+    ),
+    (
+        "_table_grid.html",
+        include_str!("../templates/_table_grid.html"),
     ),
 ];
 
@@ -246,6 +258,20 @@ pub fn render(
             ..Value::from(Serde(&data))
         })
         .map_err(Error::internal)
+}
+
+/// A page answered with `status`: `template` rendered as by [`render`] (a form shown again
+/// after a refusal is a 422 page).
+pub fn render_page(
+    template: &str,
+    lang: &Lang,
+    visitor: &Visitor,
+    title: &str,
+    status: StatusCode,
+    data: impl Serialize,
+) -> Result<Response> {
+    let html = render(template, lang, visitor, title, data)?;
+    Ok((status, Html(html)).into_response())
 }
 
 #[cfg(test)]

@@ -5,61 +5,16 @@
 
 mod common;
 
-use common::{Browser, ORG, PASSWORD, text};
-use dulieu_core::account::Actor;
-use dulieu_core::vocab::{OrgKind, Role};
+use common::desk::{desk, signed_in};
+use common::{Browser, ORG, text};
 use dulieu_testkit::TestApp;
 use serde_json::json;
 
-struct Desk {
-    t: TestApp,
-    citizen: String,
-    team: String,
-    editor: String,
-}
-
-async fn desk() -> Desk {
-    let t = TestApp::new().await;
-    t.organization(ORG, OrgKind::National).await;
-    let (citizen, _) = t.user("lan@congdan.test", false).await;
-    let (team, _) = t.user("odtf@dulieu.test", false).await;
-    t.app
-        .set_portal_team(&Actor::system(), &team.email, true)
-        .await
-        .unwrap();
-    let (editor, token) = t.user("bientap@gso.test", false).await;
-    t.grant(ORG, &editor.email, Role::Editor).await;
-    let created = t
-        .post(
-            "/api/1/datasets",
-            Some(&token),
-            json!({"slug": "gia-dat", "title": {"vi": "Giá đất", "en": "Land prices"},
-                   "publisher": ORG, "license": "cc-by-4.0", "status": "published"}),
-        )
-        .await;
-    assert_eq!(created.status.as_u16(), 201, "{}", common::text(&created));
-    Desk {
-        t,
-        citizen: citizen.email,
-        team: team.email,
-        editor: editor.email,
-    }
-}
-
-async fn signed_in(t: &TestApp, email: &str) -> Browser {
-    let mut browser = Browser::default();
-    let answer = browser.sign_in(t, email, PASSWORD).await;
-    assert_eq!(answer.status.as_u16(), 303, "sign in {email}");
-    browser
-}
-
 /// Posts an action form of the request page as `browser`.
 async fn act(browser: &mut Browser, t: &TestApp, path: &str, fields: &[(&str, &str)]) -> u16 {
-    let csrf = browser.csrf(t, path).await;
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(fields);
+    let action = format!("{path}/act");
     browser
-        .post(t, &format!("{path}/act"), &all)
+        .submit(t, path, &action, fields)
         .await
         .status
         .as_u16()

@@ -7,18 +7,14 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Browser, ORG, PASSWORD, csrf_of, text};
-use dulieu_core::account::Actor;
-use dulieu_core::vocab::{OrgKind, Role};
+use common::desk::{DATASET, signed_in};
+use common::{Browser, ORG, csrf_of, text};
 use dulieu_testkit::{TestApp, TestResponse};
 use dulieu_tickets::Deadline;
 use dulieu_tickets::feedback::{FeedbackKind, FeedbackState};
 use dulieu_tickets::records::{DataRequest, Feedback};
 use dulieu_tickets::request::RequestState;
-use serde_json::json;
 use uuid::Uuid;
-
-const DATASET: &str = "gia-dat";
 
 /// A portal with a citizen, a portal team member, an editor of the publisher, another signed-in
 /// user, and a published dataset with one file.
@@ -31,31 +27,20 @@ struct Desk {
     file_id: String,
 }
 
+/// The common [`desk`], with another user and a file of the dataset.
 async fn desk() -> Desk {
-    let t = TestApp::new().await;
-    t.organization(ORG, OrgKind::National).await;
-    let (citizen, _) = t.user("lan@congdan.test", false).await;
+    let common::desk::Desk {
+        t,
+        citizen,
+        team,
+        editor,
+        editor_token,
+    } = common::desk::desk().await;
     let (stranger, _) = t.user("minh@congdan.test", false).await;
-    let (team, _) = t.user("odtf@dulieu.test", false).await;
-    t.app
-        .set_portal_team(&Actor::system(), &team.email, true)
-        .await
-        .unwrap();
-    let (editor, token) = t.user("bientap@gso.test", false).await;
-    t.grant(ORG, &editor.email, Role::Editor).await;
-    let created = t
-        .post(
-            "/api/1/datasets",
-            Some(&token),
-            json!({"slug": DATASET, "title": {"vi": "Giá đất", "en": "Land prices"},
-                   "publisher": ORG, "license": "cc-by-4.0", "status": "published"}),
-        )
-        .await;
-    assert_eq!(created.status.as_u16(), 201, "{}", text(&created));
     let file = t
         .upload(
             &format!("/api/1/datasets/{DATASET}/distributions"),
-            Some(&token),
+            Some(&editor_token),
             "ho-so.csv",
             b"ho_ten,cccd\nNguyen Van A,001\n",
             &[("title", "Danh sách hồ sơ")],
@@ -65,32 +50,11 @@ async fn desk() -> Desk {
     Desk {
         file_id: file.json()["id"].as_str().unwrap().to_string(),
         t,
-        citizen: citizen.email,
-        team: team.email,
-        editor: editor.email,
+        citizen,
+        team,
+        editor,
         stranger: stranger.email,
     }
-}
-
-async fn signed_in(t: &TestApp, email: &str) -> Browser {
-    let mut browser = Browser::default();
-    let answer = browser.sign_in(t, email, PASSWORD).await;
-    assert_eq!(answer.status.as_u16(), 303, "sign in {email}");
-    browser
-}
-
-/// Posts `fields` to `action` with the CSRF token of the form on `page`.
-async fn submit(
-    browser: &mut Browser,
-    t: &TestApp,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> TestResponse {
-    let csrf = browser.csrf(t, page).await;
-    let mut all = vec![("csrf", csrf.as_str())];
-    all.extend_from_slice(fields);
-    browser.post(t, action, &all).await
 }
 
 fn location(response: &TestResponse) -> String {
@@ -138,18 +102,18 @@ async fn feedback_is_reported_handled_and_a_personal_data_file_hidden_through_th
         assert!(form.contains(kind), "{kind}");
     }
     assert!(form.contains("Danh sách hồ sơ"), "the file can be chosen");
-    let refused = submit(
-        &mut citizen,
-        t,
-        &format!("/en{tab}"),
-        &format!("/en{tab}"),
-        &[
-            ("kind", "data_error"),
-            ("description", " "),
-            ("location", "hàng 7"),
-        ],
-    )
-    .await;
+    let refused = citizen
+        .submit(
+            t,
+            &format!("/en{tab}"),
+            &format!("/en{tab}"),
+            &[
+                ("kind", "data_error"),
+                ("description", " "),
+                ("location", "hàng 7"),
+            ],
+        )
+        .await;
     assert_eq!(refused.status.as_u16(), 422);
     let html = text(&refused);
     assert!(
@@ -158,19 +122,19 @@ async fn feedback_is_reported_handled_and_a_personal_data_file_hidden_through_th
             && html.contains("value=\"hàng 7\""),
         "the error is shown next to its field, what was typed kept: {html}"
     );
-    let reported = submit(
-        &mut citizen,
-        t,
-        &tab,
-        &tab,
-        &[
-            ("kind", "personal_data_exposed"),
-            ("distribution_id", &d.file_id),
-            ("description", "Tệp có số CCCD <b>thật</b>"),
-            ("location", "cột cccd"),
-        ],
-    )
-    .await;
+    let reported = citizen
+        .submit(
+            t,
+            &tab,
+            &tab,
+            &[
+                ("kind", "personal_data_exposed"),
+                ("distribution_id", &d.file_id),
+                ("description", "Tệp có số CCCD <b>thật</b>"),
+                ("location", "cột cccd"),
+            ],
+        )
+        .await;
     assert_eq!(reported.status.as_u16(), 303, "{}", text(&reported));
     let ticket = location(&reported);
     assert!(ticket.starts_with("/feedback/"), "{ticket}");
@@ -217,23 +181,18 @@ async fn feedback_is_reported_handled_and_a_personal_data_file_hidden_through_th
 
     // Someone else may not hide the file (403) nor act (403).
     let mut stranger = signed_in(t, &d.stranger).await;
-    let hide = submit(
-        &mut stranger,
-        t,
-        &ticket,
-        &format!("{ticket}/hide"),
-        &[("hidden", "1")],
-    )
-    .await;
+    let hide = stranger
+        .submit(t, &ticket, &format!("{ticket}/hide"), &[("hidden", "1")])
+        .await;
     assert_eq!(hide.status.as_u16(), 403);
-    let act = submit(
-        &mut stranger,
-        t,
-        &ticket,
-        &format!("{ticket}/act"),
-        &[("action", "acknowledge")],
-    )
-    .await;
+    let act = stranger
+        .submit(
+            t,
+            &ticket,
+            &format!("{ticket}/act"),
+            &[("action", "acknowledge")],
+        )
+        .await;
     assert_eq!(act.status.as_u16(), 403);
 
     // The publisher's editor hides the file: it is no longer downloadable; then handles the
@@ -244,14 +203,9 @@ async fn feedback_is_reported_handled_and_a_personal_data_file_hidden_through_th
         page.contains("Hide this file pending review") && page.contains("value=\"acknowledge\""),
         "{page}"
     );
-    let hidden = submit(
-        &mut editor,
-        t,
-        &ticket,
-        &format!("{ticket}/hide"),
-        &[("hidden", "1")],
-    )
-    .await;
+    let hidden = editor
+        .submit(t, &ticket, &format!("{ticket}/hide"), &[("hidden", "1")])
+        .await;
     assert_eq!(hidden.status.as_u16(), 303);
     let download = anonymous
         .get(t, &format!("/api/1/distributions/{}/download", d.file_id))
@@ -263,41 +217,40 @@ async fn feedback_is_reported_handled_and_a_personal_data_file_hidden_through_th
         "{page}"
     );
     let path = format!("{ticket}/act");
-    let acknowledged = submit(&mut editor, t, &ticket, &path, &[("action", "acknowledge")]).await;
+    let acknowledged = editor
+        .submit(t, &ticket, &path, &[("action", "acknowledge")])
+        .await;
     assert_eq!(acknowledged.status.as_u16(), 303);
-    let again = submit(&mut editor, t, &ticket, &path, &[("action", "acknowledge")]).await;
+    let again = editor
+        .submit(t, &ticket, &path, &[("action", "acknowledge")])
+        .await;
     assert_eq!(again.status.as_u16(), 409, "already acknowledged");
-    let blank = submit(
-        &mut editor,
-        t,
-        &format!("/en{ticket}"),
-        &format!("/en{path}"),
-        &[("action", "resolve"), ("note", "")],
-    )
-    .await;
+    let blank = editor
+        .submit(
+            t,
+            &format!("/en{ticket}"),
+            &format!("/en{path}"),
+            &[("action", "resolve"), ("note", "")],
+        )
+        .await;
     assert_eq!(blank.status.as_u16(), 422);
     assert!(text(&blank).contains("form-error"));
-    let resolved = submit(
-        &mut editor,
-        t,
-        &ticket,
-        &path,
-        &[
-            ("action", "resolve"),
-            ("note", "Đã xoá cột cccd"),
-            ("version", "2"),
-        ],
-    )
-    .await;
+    let resolved = editor
+        .submit(
+            t,
+            &ticket,
+            &path,
+            &[
+                ("action", "resolve"),
+                ("note", "Đã xoá cột cccd"),
+                ("version", "2"),
+            ],
+        )
+        .await;
     assert_eq!(resolved.status.as_u16(), 303);
-    let shown = submit(
-        &mut editor,
-        t,
-        &ticket,
-        &format!("{ticket}/hide"),
-        &[("hidden", "0")],
-    )
-    .await;
+    let shown = editor
+        .submit(t, &ticket, &format!("{ticket}/hide"), &[("hidden", "0")])
+        .await;
     assert_eq!(shown.status.as_u16(), 303);
     let page = text(&citizen.get(t, &ticket).await);
     assert!(
@@ -321,24 +274,24 @@ async fn feedback_is_reported_handled_and_a_personal_data_file_hidden_through_th
     );
 
     // Following the dataset from the ticket page comes back to it.
-    let follow = submit(
-        &mut citizen,
-        t,
-        &ticket,
-        &format!("/dataset/{DATASET}/follow"),
-        &[("on", "1"), ("next", &ticket)],
-    )
-    .await;
+    let follow = citizen
+        .submit(
+            t,
+            &ticket,
+            &format!("/dataset/{DATASET}/follow"),
+            &[("on", "1"), ("next", &ticket)],
+        )
+        .await;
     assert_eq!(location(&follow), ticket);
     assert!(text(&citizen.get(t, &tab).await).contains("Bỏ theo dõi tập dữ liệu"));
-    let hostile = submit(
-        &mut citizen,
-        t,
-        &tab,
-        &format!("/dataset/{DATASET}/follow"),
-        &[("on", "0"), ("next", "https://evil.example/")],
-    )
-    .await;
+    let hostile = citizen
+        .submit(
+            t,
+            &tab,
+            &format!("/dataset/{DATASET}/follow"),
+            &[("on", "0"), ("next", "https://evil.example/")],
+        )
+        .await;
     assert_eq!(location(&hostile), tab, "only local paths are followed");
 
     // Unknown tickets are 404 pages.
@@ -518,56 +471,56 @@ async fn my_requests_lists_those_filed_voted_for_or_followed() {
     );
 
     let mut citizen = signed_in(t, &d.citizen).await;
-    let filed = submit(
-        &mut citizen,
-        t,
-        "/requests/new",
-        "/requests/new",
-        &[
-            ("title", "Giá đất theo xã"),
-            ("description", "Năm 2025"),
-            ("is_public", "1"),
-        ],
-    )
-    .await;
+    let filed = citizen
+        .submit(
+            t,
+            "/requests/new",
+            "/requests/new",
+            &[
+                ("title", "Giá đất theo xã"),
+                ("description", "Năm 2025"),
+                ("is_public", "1"),
+            ],
+        )
+        .await;
     let own = location(&filed);
     let mut stranger = signed_in(t, &d.stranger).await;
     let other = location(
-        &submit(
-            &mut stranger,
-            t,
-            "/requests/new",
-            "/requests/new",
-            &[
-                ("title", "Chất lượng không khí"),
-                ("description", "Theo giờ"),
-                ("is_public", "1"),
-            ],
-        )
-        .await,
+        &stranger
+            .submit(
+                t,
+                "/requests/new",
+                "/requests/new",
+                &[
+                    ("title", "Chất lượng không khí"),
+                    ("description", "Theo giờ"),
+                    ("is_public", "1"),
+                ],
+            )
+            .await,
     );
     let untouched = location(
-        &submit(
-            &mut stranger,
-            t,
-            "/requests/new",
-            "/requests/new",
-            &[
-                ("title", "Không liên quan"),
-                ("description", "Khác"),
-                ("is_public", "1"),
-            ],
-        )
-        .await,
+        &stranger
+            .submit(
+                t,
+                "/requests/new",
+                "/requests/new",
+                &[
+                    ("title", "Không liên quan"),
+                    ("description", "Khác"),
+                    ("is_public", "1"),
+                ],
+            )
+            .await,
     );
-    let voted = submit(
-        &mut citizen,
-        t,
-        &other,
-        &format!("{other}/mark"),
-        &[("mark", "vote"), ("on", "1")],
-    )
-    .await;
+    let voted = citizen
+        .submit(
+            t,
+            &other,
+            &format!("{other}/mark"),
+            &[("mark", "vote"), ("on", "1")],
+        )
+        .await;
     assert_eq!(voted.status.as_u16(), 303);
 
     let page = text(&citizen.get(t, "/en/requests/mine").await);
@@ -610,37 +563,37 @@ async fn notifications_are_listed_marked_read_and_their_settings_saved() {
     // The citizen files a request; the team assigns it: the citizen is told.
     let mut citizen = signed_in(t, &d.citizen).await;
     let request = location(
-        &submit(
-            &mut citizen,
-            t,
-            "/requests/new",
-            "/requests/new",
-            &[
-                ("title", "Giá đất <i>2025</i>"),
-                ("description", "Theo xã"),
-                ("is_public", "1"),
-            ],
-        )
-        .await,
+        &citizen
+            .submit(
+                t,
+                "/requests/new",
+                "/requests/new",
+                &[
+                    ("title", "Giá đất <i>2025</i>"),
+                    ("description", "Theo xã"),
+                    ("is_public", "1"),
+                ],
+            )
+            .await,
     );
     let mut team = signed_in(t, &d.team).await;
-    let assigned = submit(
-        &mut team,
-        t,
-        &request,
-        &format!("{request}/act"),
-        &[("action", "assign"), ("organization", ORG)],
-    )
-    .await;
+    let assigned = team
+        .submit(
+            t,
+            &request,
+            &format!("{request}/act"),
+            &[("action", "assign"), ("organization", ORG)],
+        )
+        .await;
     assert_eq!(assigned.status.as_u16(), 303);
-    let triage = submit(
-        &mut team,
-        t,
-        &request,
-        &format!("{request}/act"),
-        &[("action", "withdraw")],
-    )
-    .await;
+    let triage = team
+        .submit(
+            t,
+            &request,
+            &format!("{request}/act"),
+            &[("action", "withdraw")],
+        )
+        .await;
     assert_eq!(triage.status.as_u16(), 403, "only the requester withdraws");
 
     let home = text(&citizen.get(t, "/en/").await);

@@ -83,6 +83,12 @@ pub struct BenchTimes {
     pub matched: u64,
     /// Groups of the group-by.
     pub groups: usize,
+    /// The provinces of the filtered queries, in the order they were used (query `i` filters on
+    /// `provinces[i % provinces.len()]`): the group-by's order, so another engine can run
+    /// [`filtered_sqlite`] with the same values.
+    pub provinces: Vec<String>,
+    /// Rows the SQL query returned.
+    pub sql_rows: usize,
 }
 
 /// Runs the benchmark queries on the synthetic table stored at `parquet`.
@@ -118,7 +124,9 @@ pub async fn run(engine: &Engine, parquet: &Path, filtered_queries: usize) -> Re
     }
 
     let started = Instant::now();
-    engine.sql(&tables, &sql_query(&table)).await?;
+    let result = engine.sql(&tables, &sql_query(&table)).await?;
     times.sql = started.elapsed();
+    times.sql_rows = result.rows.len();
+    times.provinces = provinces;
     Ok(times)
 }

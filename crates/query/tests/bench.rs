@@ -39,6 +39,17 @@ async fn benchmark_queries_run_on_the_synthetic_table() {
         .sum();
     assert_eq!(times.matched, matched);
     assert!(matched > 0);
+    assert_eq!(times.provinces, provinces, "another engine repeats these");
+    // The SQL query: one row per sector having official rows with a rate above 50.
+    let mut sectors: Vec<&str> = records
+        .iter()
+        .filter(|r| r[6] == "true" && r[5].parse::<f64>().is_ok_and(|rate| rate > 50.0))
+        .map(|r| r[2])
+        .collect();
+    sectors.sort_unstable();
+    sectors.dedup();
+    assert_eq!(times.sql_rows, sectors.len());
+    assert!(times.sql_rows > 0);
 
     let [page, total] = dulieu_query::bench::filtered_sqlite("t", "Hà Nội", 3);
     assert!(page.contains("tinh = 'Hà Nội' AND so_lieu >= 314187"));

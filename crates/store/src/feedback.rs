@@ -8,13 +8,24 @@ use dulieu_tickets::records::Feedback;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use crate::codec::{RowExt, parse_uuid, ts};
-use crate::requests::{deadline, vocab};
+use crate::codec::{RowExt, parse_uuid, ts, vocab};
+use crate::ticket_deadlines::{self, Notice, TicketTable, deadline};
 use crate::{Conn, db_error};
 
 const COLUMNS: &str = "id, dataset_id, distribution_id, organization_id, kind, state, description,
     location, reporter_id, rule_id, due_at, long_due_at, resolution_note, resolved_version,
     duplicate_of, closed_at, created_at, updated_at, 0 AS extended";
+
+/// The states in which a ticket waits for an answer.
+const OPEN_STATES: &str = "'open', 'acknowledged', 'in_progress'";
+
+/// The feedback table, for the deadline notices.
+pub const DEADLINES: TicketTable = TicketTable {
+    name: "feedback",
+    from: "feedback",
+    columns: COLUMNS,
+    open_states: OPEN_STATES,
+};
 
 /// The tickets of `rows`, with their attachments.
 async fn tickets(conn: &mut Conn, rows: &[AnyRow]) -> Result<Vec<Feedback>> {
@@ -93,15 +104,21 @@ pub async fn insert(conn: &mut Conn, f: &Feedback) -> Result<()> {
     .bind(ts(f.created_at))
     .execute(&mut *conn)
     .await
-    .map_err(|e| match db_error(e) {
+    .map_err(duplicate_rule_error(f))?;
+    Ok(())
+}
+
+/// The error of a write of `f`: a clash of keys is the open watchdog ticket of the same rule and
+/// dataset, 409 `duplicate_feedback`.
+fn duplicate_rule_error(f: &Feedback) -> impl FnOnce(sqlx::Error) -> Error + '_ {
+    move |e| match db_error(e) {
         Error::Conflict { .. } => Error::Conflict {
             code: "duplicate_feedback",
             field: "rule_id",
             value: f.rule_id.clone().unwrap_or_default(),
         },
         other => other,
-    })?;
-    Ok(())
+    }
 }
 
 /// One ticket.
@@ -155,14 +172,7 @@ pub async fn update(conn: &mut Conn, f: &Feedback) -> Result<()> {
     .bind(ts(f.updated_at))
     .execute(&mut *conn)
     .await
-    .map_err(|e| match db_error(e) {
-        Error::Conflict { .. } => Error::Conflict {
-            code: "duplicate_feedback",
-            field: "rule_id",
-            value: f.rule_id.clone().unwrap_or_default(),
-        },
-        other => other,
-    })?;
+    .map_err(duplicate_rule_error(f))?;
     if done.rows_affected() == 0 {
         return Err(Error::not_found("feedback", f.id));
     }
@@ -188,7 +198,7 @@ pub async fn open_for_organization(
 ) -> Result<Vec<Feedback>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM feedback WHERE organization_id = $1
-           AND state IN ('open', 'acknowledged', 'in_progress')
+           AND state IN ({OPEN_STATES})
          ORDER BY due_at, created_at"
     )))
     .bind(organization_id.to_string())
@@ -198,58 +208,11 @@ pub async fn open_for_organization(
     tickets(conn, &rows).await
 }
 
-/// The states in which a ticket waits for an answer.
-const OPEN_STATES: &str = "'open', 'acknowledged', 'in_progress'";
-
-/// Open tickets due before `threshold` whose organization was not yet reminded of this
-/// deadline, soonest first.
-pub async fn due_for_reminder(conn: &mut Conn, threshold: DateTime<Utc>) -> Result<Vec<Feedback>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM feedback
-         WHERE state IN ({OPEN_STATES}) AND due_at <= $1 AND reminded_at IS NULL
-         ORDER BY due_at, id"
-    )))
-    .bind(ts(threshold))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
+/// Open tickets due at or before `at` whose `notice` was not yet sent for the current deadline,
+/// soonest deadline first.
+pub async fn due_for(conn: &mut Conn, notice: Notice, at: DateTime<Utc>) -> Result<Vec<Feedback>> {
+    let rows = ticket_deadlines::due_rows(conn, &DEADLINES, notice, at).await?;
     tickets(conn, &rows).await
-}
-
-/// Open tickets overdue at `now` whose lateness was not yet notified for this deadline.
-pub async fn overdue_unnotified(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<Feedback>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM feedback
-         WHERE state IN ({OPEN_STATES}) AND due_at <= $1 AND overdue_notified_at IS NULL
-         ORDER BY due_at, id"
-    )))
-    .bind(ts(now))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    tickets(conn, &rows).await
-}
-
-/// Records that the reminder (or with `overdue`, the overdue notice) of the current deadline
-/// was sent at `at`.
-pub async fn mark_notified(
-    conn: &mut Conn,
-    id: Uuid,
-    overdue: bool,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let sql = if overdue {
-        "UPDATE feedback SET overdue_notified_at = $2 WHERE id = $1"
-    } else {
-        "UPDATE feedback SET reminded_at = $2 WHERE id = $1"
-    };
-    sqlx::query(sql)
-        .bind(id.to_string())
-        .bind(ts(at))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    Ok(())
 }
 
 /// Hides a distribution pending review (`Some(time)`) or shows it again (`None`); returns

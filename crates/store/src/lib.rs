@@ -20,6 +20,8 @@ pub mod registers;
 pub mod requests;
 pub mod sessions;
 pub mod sqlite_reader;
+pub mod tables;
+pub mod ticket_deadlines;
 pub mod usage;
 
 use std::str::FromStr;

@@ -44,6 +44,11 @@ pub const SQLITE: &[Migration] = &[
         name: "tickets",
         sql: include_str!("../migrations/sqlite/0005_tickets.sql"),
     },
+    Migration {
+        version: 6,
+        name: "tables",
+        sql: include_str!("../migrations/sqlite/0006_tables.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -72,6 +77,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "tickets",
         sql: include_str!("../migrations/postgres/0005_tickets.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "tables",
+        sql: include_str!("../migrations/postgres/0006_tables.sql"),
     },
 ];
 

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use dulieu_core::{Error, Result};
-use dulieu_tickets::Deadline;
 use dulieu_tickets::records::{AuthorRole, DataRequest, Message};
 use dulieu_tickets::request::{RefusalReason, RequestState};
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use crate::codec::{RowExt, date, ts};
+use crate::codec::{RowExt, date, ts, vocab};
+use crate::ticket_deadlines::{self, Notice, TicketTable, deadline};
 use crate::{Conn, db_error};
 
 const COLUMNS: &str = "r.id, r.title, r.description, r.purpose, r.desired_format, r.granularity,
@@ -19,21 +19,16 @@ const COLUMNS: &str = "r.id, r.title, r.description, r.purpose, r.desired_format
     r.legal_basis, r.duplicate_of, r.created_at, r.updated_at,
     (SELECT COUNT(*) FROM request_votes v WHERE v.request_id = r.id) AS votes";
 
-pub(crate) use crate::codec::vocab;
+/// The states in which a request waits for its organization's answer.
+const WAITING_STATES: &str = "'awaiting_response', 'internal_review'";
 
-/// A deadline from its three columns.
-pub(crate) fn deadline(row: &AnyRow) -> Result<Option<Deadline>> {
-    Ok(
-        match (row.opt_time("due_at")?, row.opt_time("long_due_at")?) {
-            (Some(due_at), Some(long_due_at)) => Some(Deadline {
-                due_at,
-                long_due_at,
-                extended: row.opt_int("extended")?.unwrap_or(0) != 0,
-            }),
-            _ => None,
-        },
-    )
-}
+/// The request table, for the deadline notices.
+pub const DEADLINES: TicketTable = TicketTable {
+    name: "data_requests",
+    from: "data_requests r",
+    columns: COLUMNS,
+    open_states: WAITING_STATES,
+};
 
 fn from_row(row: &AnyRow) -> Result<DataRequest> {
     Ok(DataRequest {
@@ -249,7 +244,7 @@ fn where_clause(viewer: &RequestViewer, filter: &RequestFilter) -> (String, Vec<
     }
     if let Some(now) = filter.overdue_at {
         clauses.push(format!(
-            "r.state IN ('awaiting_response', 'internal_review') AND r.due_at <= {}",
+            "r.state IN ({WAITING_STATES}) AND r.due_at <= {}",
             next(&mut binds, ts(now))
         ));
     }
@@ -312,60 +307,15 @@ pub async fn for_statistics(conn: &mut Conn) -> Result<Vec<DataRequest>> {
     rows.iter().map(from_row).collect()
 }
 
-/// Requests whose answer is due before `threshold` and whose organization was not yet
-/// reminded of this deadline.
-pub async fn due_for_reminder(
+/// Requests whose answer is waited for and due at or before `at`, whose `notice` was not yet
+/// sent for the current deadline, soonest deadline first.
+pub async fn due_for(
     conn: &mut Conn,
-    threshold: DateTime<Utc>,
-) -> Result<Vec<DataRequest>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM data_requests r
-         WHERE r.state IN ('awaiting_response', 'internal_review') AND r.due_at <= $1
-           AND r.reminded_at IS NULL
-         ORDER BY r.due_at"
-    )))
-    .bind(ts(threshold))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter().map(from_row).collect()
-}
-
-/// Requests overdue at `now` whose lateness was not yet notified for the current deadline.
-pub async fn overdue_unnotified(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<DataRequest>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM data_requests r
-         WHERE r.state IN ('awaiting_response', 'internal_review') AND r.due_at <= $1
-           AND r.overdue_notified_at IS NULL
-         ORDER BY r.due_at"
-    )))
-    .bind(ts(now))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter().map(from_row).collect()
-}
-
-/// Records that the reminder (or with `overdue`, the overdue notice) of the current deadline
-/// was sent at `at`.
-pub async fn mark_notified(
-    conn: &mut Conn,
-    id: Uuid,
-    overdue: bool,
+    notice: Notice,
     at: DateTime<Utc>,
-) -> Result<()> {
-    let sql = if overdue {
-        "UPDATE data_requests SET overdue_notified_at = $2 WHERE id = $1"
-    } else {
-        "UPDATE data_requests SET reminded_at = $2 WHERE id = $1"
-    };
-    sqlx::query(sql)
-        .bind(id.to_string())
-        .bind(ts(at))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    Ok(())
+) -> Result<Vec<DataRequest>> {
+    let rows = ticket_deadlines::due_rows(conn, &DEADLINES, notice, at).await?;
+    rows.iter().map(from_row).collect()
 }
 
 // ---------------------------------------------------------------------------- messages --

@@ -120,6 +120,8 @@ conformance!(
     check_attachments_of_messages_and_feedback,
     check_feedback_deadline_notices_once_per_deadline,
     check_notifications_center_and_settings,
+    check_tables_ingest_life,
+    check_tables_schema_edits,
 );
 
 // The readiness checks live in their own file.
@@ -131,6 +133,11 @@ use readiness::*;
 #[path = "conformance/tickets.rs"]
 mod tickets;
 use tickets::*;
+
+// The checks of table ingests live in their own file.
+#[path = "conformance/tables.rs"]
+mod tables;
+use tables::*;
 
 const POSTGRES_URL_VAR: &str = "DULIEU_TEST_POSTGRES_URL";
 

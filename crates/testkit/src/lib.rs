@@ -152,6 +152,16 @@ impl TestApp {
         self.app.sync_search().await.expect("sync search")
     }
 
+    /// Runs every job that is due (table ingests, e-mails, fixity checks), as the worker would;
+    /// returns how many ran.
+    pub async fn run_jobs(&self) -> usize {
+        let mut ran = 0;
+        while self.app.run_next_job().await.expect("job queue") {
+            ran += 1;
+        }
+        ran
+    }
+
     /// The temporary data directory.
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()

@@ -35,5 +35,7 @@ mod registers;
 mod requests;
 #[path = "api/search.rs"]
 mod search;
+#[path = "api/tables.rs"]
+mod tables;
 #[path = "api/usage.rs"]
 mod usage;

@@ -1,6 +1,6 @@
-//! What the tests of the real `dulieu` binary share: running a command on a data folder, reading
-//! the folder's SQLite catalog, and a `dulieu serve` process on a free port that answers HTTP
-//! requests.
+//! What the tests of the real `dulieu` binary share: running a command on a data folder (or in a
+//! working directory), reading the folder's SQLite catalog, and a `dulieu serve` process on a free
+//! port that answers HTTP requests.
 #![allow(dead_code)] // each test file uses some of them
 
 use std::io::{Read, Write};
@@ -21,10 +21,21 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// this machine's locale), with `stdin` as its standard input.
 pub fn run(data_dir: &Path, args: &[&str], lang: Option<&str>, stdin: Option<&str>) -> Output {
     let mut command = Command::new(BIN);
+    command.args(args).arg("--data-dir").arg(data_dir);
+    finish(command, lang, stdin)
+}
+
+/// Runs `dulieu ARGS` (a command without a data folder) in the working directory `cwd`, in
+/// `lang` as [`run`] does.
+pub fn run_in(cwd: &Path, args: &[&str], lang: Option<&str>) -> Output {
+    let mut command = Command::new(BIN);
+    command.args(args).current_dir(cwd);
+    finish(command, lang, None)
+}
+
+/// Runs `command` in `lang` with `stdin` as its standard input, to its end.
+fn finish(mut command: Command, lang: Option<&str>, stdin: Option<&str>) -> Output {
     command
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
         .env_remove("DULIEU_LANG")
         .env_remove("LC_ALL")
         .env_remove("LANG")

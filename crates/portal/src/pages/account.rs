@@ -101,6 +101,15 @@ pub(crate) fn errors_summary(
     (!errors.is_empty()).then(|| message(locale, "portal.account.errors_summary", &[]))
 }
 
+/// The status of a form's page: 200, or 422 when it is shown again with `errors`.
+pub(crate) fn form_status(errors: &BTreeMap<String, Vec<String>>) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Renders a form page with a CSRF token bound to the visitor's session, or to a pre-session
 /// cookie made now when the visitor has neither.
 fn form_page(
@@ -187,6 +196,29 @@ pub(crate) fn signed_in_post<'v>(
         .signed_in
         .as_ref()
         .map(|signed_in| (fields, signed_in)))
+}
+
+/// The answer to a posted form once its use case ran: what `done` gave goes to `on_done` (a
+/// redirect, usually); refused inputs show the form's page again through `show_again`, with the
+/// messages of each field; any other error is its error page.
+pub(crate) async fn answer_form<T>(
+    lang: &Lang,
+    done: dulieu_core::Result<T>,
+    on_done: impl FnOnce(T) -> Response,
+    show_again: impl AsyncFnOnce(BTreeMap<String, Vec<String>>) -> dulieu_core::Result<Response>,
+) -> Answer {
+    let page_error = |error| PageError {
+        lang: lang.clone(),
+        error,
+    };
+    match done {
+        Ok(value) => Ok(on_done(value)),
+        Err(Error::Invalid(errors)) => {
+            let errors = field_messages(&errors, lang.locale);
+            show_again(errors).await.map_err(page_error)
+        }
+        Err(error) => Err(page_error(error)),
+    }
 }
 
 /// The answer once a session is opened: to `next`, with the session's cookie, the pre-session

@@ -1,6 +1,8 @@
 //! `/dataset/{slug}`: a dataset with its publisher, license, distributions (and their earlier
-//! file versions), its download count, its latest changes, a citation, the API URL and schema.org
-//! `Dataset` JSON-LD; its tabs lead to its feedback (`pages::feedback`).
+//! file versions, and for tabular files where reading them as tables stands, with a link to
+//! the table page), a preview of its first ready table, its download count, its latest changes,
+//! a citation, the API URL and schema.org `Dataset` JSON-LD; its tabs lead to its feedback
+//! (`pages::feedback`).
 
 use axum::extract::{Path, State};
 use chrono::Datelike;
@@ -15,6 +17,7 @@ use serde_json::json;
 use super::feedback::DatasetTabs;
 use super::history::HistoryView;
 use super::home::filtered_href;
+use super::tables::{DistributionTable, Preview};
 use super::text_in;
 use crate::error::{PageResult, respond};
 use crate::format;
@@ -33,6 +36,7 @@ struct DatasetPage {
     themes: Vec<Link>,
     keywords: Vec<Link>,
     distributions: Vec<DistributionView>,
+    preview: Option<Preview>,
     downloads: String,
     history: HistoryView,
     citation: String,
@@ -68,6 +72,8 @@ struct DistributionView {
     size: Option<String>,
     href: String,
     earlier: Vec<VersionView>,
+    /// Where reading it as tables stands (tabular files).
+    table: Option<DistributionTable>,
 }
 
 /// An earlier file version of a distribution, still downloadable.
@@ -228,6 +234,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
         })
         .collect();
     let actor = visitor.actor();
+    let ingests = app.dataset_tables(&actor, &dataset).await?;
     let mut distributions = Vec::with_capacity(dataset.distributions.len());
     for d in &dataset.distributions {
         distributions.push(DistributionView {
@@ -236,8 +243,13 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
             size: d.byte_size.map(|b| format::size(b, locale)),
             href: download_path(d),
             earlier: earlier_versions(app, &actor, d, locale).await?,
+            table: ingests
+                .iter()
+                .find(|i| i.distribution_id == d.id)
+                .map(|i| DistributionTable::new(i, lang, &dataset.slug)),
         });
     }
+    let preview = Preview::load(app, &actor, lang, &dataset, &ingests).await;
     let title = text_in(&dataset.title, locale);
     let publisher_name = text_in(&publisher.name, locale);
     let page_url = format!("{base}{prefix}/dataset/{}", dataset.slug);
@@ -265,6 +277,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
         themes,
         keywords,
         distributions,
+        preview,
         downloads: format::count(app.total_downloads(dataset.id).await?, locale),
         history: HistoryView::load(app, &actor, &dataset.slug, locale).await?,
         citation,

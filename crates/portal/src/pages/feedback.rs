@@ -8,8 +8,7 @@ use std::sync::Mutex;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use dulieu_app::App;
 use dulieu_app::feedback::FeedbackChange;
@@ -23,27 +22,26 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::account::{
-    errors_summary, field_messages, see_other, sign_in_href, signed_in_post, to_sign_in,
+    answer_form, errors_summary, form_status, see_other, sign_in_href, signed_in_post, to_sign_in,
 };
 use super::attached_form::read_attached_form;
 use super::dataset::distribution_title;
 use super::requests::{AttachmentLink, attach_hint, invalid_value, page_error};
 use super::text_in;
-use crate::error::PageError;
+use super::ticket_forms::{
+    Answer, Errors, PageContext, Refused, TicketPages, act, event_text, page, ticket_post,
+};
 use crate::form::{Fields, local_next};
 use crate::format;
 use crate::lang::Lang;
-use crate::render::render;
+use crate::render::render_page;
 use crate::session::Visitor;
 
 /// Characters of a ticket's description that its row shows.
 const SUMMARY_CHARS: usize = 120;
 
-/// What a handler answers: a page, a redirect, or an error page.
-type Answer = std::result::Result<Response, PageError>;
-
-/// Field errors by input, as the templates show them.
-type Errors = BTreeMap<String, Vec<String>>;
+/// The template of a dataset's feedback tab.
+const TAB_TEMPLATE: &str = "dataset_feedback.html";
 
 /// The first line of `text`, cut at [`SUMMARY_CHARS`] characters.
 fn summary(text: &str) -> String {
@@ -216,11 +214,7 @@ async fn show_tab(
     let now = Utc::now();
     let path = format!("/dataset/{}/feedback", dataset.slug);
     let title = text_in(&dataset.title, locale);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let page = TabPage {
         tabs: DatasetTabs::new(lang, &dataset.slug, &tickets, "feedback"),
         rows: tickets
@@ -261,8 +255,7 @@ async fn show_tab(
         dataset_title: title.clone(),
     };
     let heading = message(locale, "portal.feedback.tab_title", &[("dataset", &title)]);
-    let html = render("dataset_feedback.html", lang, visitor, &heading, page)?;
-    Ok((status, Html(html)).into_response())
+    render_page(TAB_TEMPLATE, lang, visitor, &heading, status, page)
 }
 
 /// `GET /dataset/{slug}/feedback`: the dataset's tickets and the report form.
@@ -333,20 +326,16 @@ pub async fn report(
         app.report_feedback_with(actor, &slug, input, form.files)
             .await
     };
-    match reported.await {
-        Ok(ticket) => Ok(see_other(
-            &format!("{}/feedback/{}", lang.prefix(), ticket.id),
-            &[],
-        )),
-        Err(Error::Invalid(errors)) => {
-            let errors = field_messages(&errors, lang.locale);
+    answer_form(
+        &lang,
+        reported.await,
+        |ticket| see_other(&format!("{}/feedback/{}", lang.prefix(), ticket.id), &[]),
+        async |errors| {
             let typed = typed.into_inner().unwrap_or_else(|e| e.into_inner());
-            show_tab(&app, &lang, &visitor, &slug, typed, errors)
-                .await
-                .map_err(page_error(lang))
-        }
-        Err(error) => Err(PageError { lang, error }),
-    }
+            show_tab(&app, &lang, &visitor, &slug, typed, errors).await
+        },
+    )
+    .await
 }
 
 /// One entry of a ticket's timeline, in words.
@@ -403,10 +392,6 @@ struct TicketPage {
     failed_action: String,
 }
 
-fn parse_feedback_id(raw: &str) -> Result<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| Error::not_found("feedback", raw))
-}
-
 /// Renders a ticket's page, with `errors` next to the form of `failed_action`.
 async fn show_ticket(
     app: &App,
@@ -452,14 +437,7 @@ async fn show_ticket(
         .map(|a| a.as_str())
         .collect();
     let base = format!("{}/feedback/{id}", lang.prefix());
-    let text = |value: &serde_json::Value, key: &str| {
-        value.get(key).and_then(|v| v.as_str()).map(str::to_string)
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let kind_label = message(
         locale,
         &format!("feedback_kind.{}", ticket.kind.as_str()),
@@ -507,9 +485,9 @@ async fn show_ticket(
                 at: format::moment(e.at, locale),
                 what: message(locale, &event_key(&e.action), &[]),
                 actor: e.actor_name.clone(),
-                state: text(&e.details, "state").filter(|_| e.action != "created"),
-                note: text(&e.details, "note"),
-                version: text(&e.details, "version"),
+                state: event_text(&e.details, "state").filter(|_| e.action != "created"),
+                note: event_text(&e.details, "note"),
+                version: event_text(&e.details, "version"),
             })
             .collect(),
         actions,
@@ -524,73 +502,55 @@ async fn show_ticket(
         errors,
         failed_action: failed_action.to_string(),
     };
-    let html = render("feedback.html", lang, visitor, &title, page)?;
-    Ok((status, Html(html)).into_response())
+    render_page("feedback.html", lang, visitor, &title, status, page)
 }
 
-/// `GET /feedback/{id}`.
-pub async fn page(
-    State(app): State<App>,
-    lang: Lang,
-    visitor: Visitor,
-    Path(id): Path<String>,
-) -> Answer {
-    let shown = match parse_feedback_id(&id) {
-        Ok(id) => show_ticket(&app, &lang, &visitor, id, Errors::new(), "").await,
-        Err(error) => Err(error),
-    };
-    shown.map_err(page_error(lang))
-}
+/// The pages of feedback tickets, for the handlers of [`super::ticket_forms`].
+pub(crate) struct FeedbackPages;
 
-/// The change an action's form carries.
-fn change_input(fields: &Fields) -> Result<FeedbackChange> {
-    let text = |name: &str| Some(fields.get(name).trim().to_string()).filter(|s| !s.is_empty());
-    let duplicate_of = match text("duplicate_of") {
-        Some(id) => Some(
-            Uuid::parse_str(&id).map_err(|_| Error::invalid("duplicate_of", "unknown_feedback"))?,
-        ),
-        None => None,
-    };
-    Ok(FeedbackChange {
-        note: text("note"),
-        version: text("version"),
-        duplicate_of,
-    })
-}
+impl TicketPages for FeedbackPages {
+    const KIND: &'static str = "feedback";
+    const BASE: &'static str = "/feedback";
+    const ACTIONS: &'static str = "acknowledge, start, resolve, …";
+    type Action = FeedbackAction;
+    type Input = FeedbackChange;
 
-/// `POST /feedback/{id}/act` (`action` and its inputs): takes the action and goes back to the
-/// ticket; refused inputs are shown next to the action's form (422); a role or state that does
-/// not allow it answers the 403 or 409 page.
-pub async fn act(
-    State(app): State<App>,
-    lang: Lang,
-    visitor: Visitor,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Answer {
-    let path = format!("/feedback/{id}");
-    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
-        return Ok(to_sign_in(&lang, &path));
-    };
-    let id = parse_feedback_id(&id).map_err(page_error(lang.clone()))?;
-    let action_name = fields.get("action").to_string();
-    let done = match (FeedbackAction::parse(&action_name), change_input(&fields)) {
-        (None, _) => Err(invalid_value("action", "acknowledge, start, resolve, …")),
-        (_, Err(error)) => Err(error),
-        (Some(action), Ok(change)) => app
-            .act_on_feedback(&signed_in.actor, id, action, change)
+    fn parse_action(name: &str) -> Option<FeedbackAction> {
+        FeedbackAction::parse(name)
+    }
+
+    /// The change an action's form carries.
+    fn action_input(fields: &Fields) -> Result<FeedbackChange> {
+        let text = |name: &str| Some(fields.get(name).trim().to_string()).filter(|s| !s.is_empty());
+        let duplicate_of = match text("duplicate_of") {
+            Some(id) => Some(
+                Uuid::parse_str(&id)
+                    .map_err(|_| Error::invalid("duplicate_of", "unknown_feedback"))?,
+            ),
+            None => None,
+        };
+        Ok(FeedbackChange {
+            note: text("note"),
+            version: text("version"),
+            duplicate_of,
+        })
+    }
+
+    async fn act(
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+        action: FeedbackAction,
+        change: FeedbackChange,
+    ) -> Result<()> {
+        app.act_on_feedback(actor, id, action, change)
             .await
-            .map(|_| ()),
-    };
-    match done {
-        Ok(()) => Ok(see_other(&format!("{}{path}", lang.prefix()), &[])),
-        Err(Error::Invalid(errors)) => {
-            let errors = field_messages(&errors, lang.locale);
-            show_ticket(&app, &lang, &visitor, id, errors, &action_name)
-                .await
-                .map_err(page_error(lang))
-        }
-        Err(error) => Err(PageError { lang, error }),
+            .map(|_| ())
+    }
+
+    async fn show(page: &PageContext<'_>, id: Uuid, refused: Refused) -> Result<Response> {
+        let PageContext { app, lang, visitor } = page;
+        show_ticket(app, lang, visitor, id, refused.errors, &refused.form).await
     }
 }
 
@@ -603,15 +563,15 @@ pub async fn hide(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Answer {
-    let path = format!("/feedback/{id}");
-    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
-        return Ok(to_sign_in(&lang, &path));
+    let post = match ticket_post::<FeedbackPages>(&lang, &visitor, &body, &id) {
+        Ok(post) => post,
+        Err(answer) => return Ok(*answer),
     };
-    let id = parse_feedback_id(&id).map_err(page_error(lang.clone()))?;
-    app.hide_distribution(&signed_in.actor, id, fields.get("hidden") == "1")
-        .await
-        .map_err(page_error(lang.clone()))?;
-    Ok(see_other(&format!("{}{path}", lang.prefix()), &[]))
+    let hidden = post.fields.get("hidden") == "1";
+    let done = app
+        .hide_distribution(&post.signed_in.actor, post.id, hidden)
+        .await;
+    post.back_after(lang, done)
 }
 
 /// `POST /dataset/{slug}/follow` (`on` = `1` or `0`, `next`): follows the dataset (its feedback
@@ -641,8 +601,8 @@ pub(crate) fn routes(prefix: &str) -> axum::Router<App> {
     axum::Router::new()
         .route(&at("/dataset/{slug}/feedback"), get(tab).post(report))
         .route(&at("/dataset/{slug}/follow"), post(follow))
-        .route(&at("/feedback/{id}"), get(page))
-        .route(&at("/feedback/{id}/act"), post(act))
+        .route(&at("/feedback/{id}"), get(page::<FeedbackPages>))
+        .route(&at("/feedback/{id}/act"), post(act::<FeedbackPages>))
         .route(&at("/feedback/{id}/hide"), post(hide))
 }
 

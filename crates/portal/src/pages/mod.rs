@@ -16,6 +16,8 @@ pub mod organizations;
 pub mod readiness;
 pub mod requests;
 pub mod search;
+pub mod tables;
+pub mod ticket_forms;
 pub mod tokens;
 pub mod workspace;
 

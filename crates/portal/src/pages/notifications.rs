@@ -5,7 +5,6 @@
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use dulieu_app::App;
 use dulieu_app::notification_center::NotificationSettings;
@@ -15,19 +14,21 @@ use dulieu_tickets::records::Notification;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::account::{errors_summary, field_messages, signed_in_post, to_sign_in};
+use super::account::{answer_form, errors_summary, form_status, signed_in_post, to_sign_in};
 use super::requests::page_error;
 use crate::error::PageError;
 use crate::format;
 use crate::lang::Lang;
 use crate::notice::{NoticeQuery, redirect_with_notice};
-use crate::render::render;
+use crate::render::{render, render_page};
 use crate::session::Visitor;
 
 /// Path of the notification center, without the language prefix.
 const CENTER_PATH: &str = "/notifications";
 /// Path of the settings, without the language prefix.
 const SETTINGS_PATH: &str = "/notifications/settings";
+/// The template of the settings form.
+const SETTINGS_TEMPLATE: &str = "notification_settings.html";
 
 /// What a handler answers: a page, a redirect, or an error page.
 type Answer = std::result::Result<Response, PageError>;
@@ -182,11 +183,7 @@ fn show_settings(
     notice: Option<String>,
     errors: std::collections::BTreeMap<String, Vec<String>>,
 ) -> Result<Response> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let page = SettingsPage {
         csrf: visitor.csrf_token(),
         action: format!("{}{SETTINGS_PATH}", lang.prefix()),
@@ -198,8 +195,7 @@ fn show_settings(
         errors,
     };
     let title = message(lang.locale, "portal.notifications.settings", &[]);
-    let html = render("notification_settings.html", lang, visitor, &title, page)?;
-    Ok((status, Html(html)).into_response())
+    render_page(SETTINGS_TEMPLATE, lang, visitor, &title, status, page)
 }
 
 /// `GET /notifications/settings`.
@@ -240,22 +236,16 @@ pub async fn save_settings(
         email: fields.get("email") == "1",
         lang: fields.get("lang").to_string(),
     };
-    match app
+    let saved = app
         .save_notification_settings(&signed_in.actor, input.clone())
-        .await
-    {
-        Ok(_) => Ok(redirect_with_notice(
-            &lang,
-            SETTINGS_PATH,
-            "notifications_saved",
-            "",
-        )),
-        Err(Error::Invalid(errors)) => {
-            let errors = field_messages(&errors, lang.locale);
-            show_settings(&lang, &visitor, input, None, errors).map_err(page_error(lang))
-        }
-        Err(error) => Err(PageError { lang, error }),
-    }
+        .await;
+    answer_form(
+        &lang,
+        saved,
+        |_| redirect_with_notice(&lang, SETTINGS_PATH, "notifications_saved", ""),
+        async |errors| show_settings(&lang, &visitor, input, None, errors),
+    )
+    .await
 }
 
 /// The notification pages under `prefix` (`""` or `"/en"`).

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use dulieu_app::requests::{ActionInput, Mark, RequestQuery, check_message_body};
 use dulieu_app::{App, PageRequest};
+use dulieu_core::account::Actor;
 use dulieu_core::{Error, Result};
 use dulieu_i18n::message;
 use dulieu_tickets::records::{DataRequest, RequestInput};
@@ -20,15 +21,18 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::account::{
-    checked, csrf_bound, errors_summary, field_messages, see_other, sign_in_href, signed_in_post,
+    answer_form, checked, csrf_bound, errors_summary, form_status, see_other, sign_in_href,
     to_sign_in, with_cookie,
 };
 use super::attached_form::read_attached_form;
+use super::ticket_forms::{
+    PageContext, Refused, TicketPages, act, event_text, page, ticket_id, ticket_post,
+};
 use crate::error::{PageError, respond};
 use crate::form::Fields;
 use crate::format;
 use crate::lang::Lang;
-use crate::render::render;
+use crate::render::{render, render_page};
 use crate::session::Visitor;
 
 /// Requests on one page of the list.
@@ -202,8 +206,7 @@ fn show_form(
     status: StatusCode,
 ) -> Result<Response> {
     let title = message(lang.locale, "portal.requests.new", &[]);
-    let html = render("request_form.html", lang, visitor, &title, page)?;
-    Ok((status, Html(html)).into_response())
+    render_page("request_form.html", lang, visitor, &title, status, page)
 }
 
 /// `GET /requests/new`: the filing form; anonymous visitors also give an e-mail address to
@@ -268,14 +271,16 @@ pub async fn create(
         is_public: fields.get("is_public") == "1",
         email: if anonymous { text("email") } else { None },
     };
-    match app.file_request(&visitor.actor(), input, lang.locale).await {
-        Ok(_) if anonymous => Ok(see_other(&format!("{}/requests/sent", lang.prefix()), &[])),
-        Ok(request) => Ok(see_other(
-            &format!("{}/requests/{}", lang.prefix(), request.id),
-            &[],
-        )),
-        Err(Error::Invalid(errors)) => {
-            let errors = field_messages(&errors, lang.locale);
+    let filed = app.file_request(&visitor.actor(), input, lang.locale).await;
+    let next = |request: DataRequest| match anonymous {
+        true => format!("{}/requests/sent", lang.prefix()),
+        false => format!("{}/requests/{}", lang.prefix(), request.id),
+    };
+    answer_form(
+        &lang,
+        filed,
+        |request| see_other(&next(request), &[]),
+        async |errors| {
             let page = FormPage {
                 csrf: visitor.csrf_token(),
                 action: format!("{}/requests/new", lang.prefix()),
@@ -289,10 +294,9 @@ pub async fn create(
                 errors,
             };
             show_form(&lang, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY)
-                .map_err(page_error(lang))
-        }
-        Err(error) => Err(PageError { lang, error }),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Serialize)]
@@ -405,14 +409,7 @@ async fn show_request(
         )),
         None => None,
     };
-    let text = |value: &serde_json::Value, key: &str| {
-        value.get(key).and_then(|v| v.as_str()).map(str::to_string)
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     let page = RequestPage {
         id: r.id.to_string(),
         title: r.title.clone(),
@@ -441,10 +438,10 @@ async fn show_request(
                 at: format::moment(e.at, locale),
                 action: e.action.clone(),
                 actor: e.actor_name.clone(),
-                state: text(&e.details, "state"),
-                note: text(&e.details, "note"),
-                reason: text(&e.details, "reason"),
-                legal_basis: text(&e.details, "legal_basis"),
+                state: event_text(&e.details, "state"),
+                note: event_text(&e.details, "note"),
+                reason: event_text(&e.details, "reason"),
+                legal_basis: event_text(&e.details, "legal_basis"),
             })
             .collect(),
         messages: view
@@ -472,97 +469,75 @@ async fn show_request(
         failed_action,
         attach_hint: attach_hint(app, locale),
     };
-    let html = render("request.html", lang, visitor, &r.title, page)?;
-    Ok((status, Html(html)).into_response())
+    render_page("request.html", lang, visitor, &r.title, status, page)
 }
 
-fn parse_request_id(raw: &str) -> Result<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| Error::not_found("request", raw))
-}
+/// The pages of data requests, for the handlers of [`super::ticket_forms`].
+pub(crate) struct RequestPages;
 
-/// `GET /requests/{id}`.
-pub async fn page(
-    State(app): State<App>,
-    lang: Lang,
-    visitor: Visitor,
-    Path(id): Path<String>,
-) -> std::result::Result<Response, PageError> {
-    let shown = match parse_request_id(&id) {
-        Ok(id) => show_request(&app, &lang, &visitor, id, BTreeMap::new(), String::new()).await,
-        Err(e) => Err(e),
-    };
-    shown.map_err(page_error(lang))
-}
+impl TicketPages for RequestPages {
+    const KIND: &'static str = "request";
+    const BASE: &'static str = "/requests";
+    const ACTIONS: &'static str = "assign, fulfil, …";
+    type Action = RequestAction;
+    type Input = ActionInput;
 
-/// The action's inputs from the form's fields.
-fn action_input(fields: &Fields) -> std::result::Result<ActionInput, Error> {
-    let text = |name: &str| Some(fields.get(name).trim().to_string()).filter(|s| !s.is_empty());
-    let planned_date = match text("planned_date") {
-        Some(day) => Some(
-            chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|_| invalid_value("planned_date", "YYYY-MM-DD"))?,
-        ),
-        None => None,
-    };
-    let reason = match text("reason") {
-        Some(code) => Some(
-            RefusalReason::parse(&code)
-                .ok_or_else(|| invalid_value("reason", "not_held, personal_data, …"))?,
-        ),
-        None => None,
-    };
-    let duplicate_of = match text("duplicate_of") {
-        Some(id) => Some(
-            Uuid::parse_str(&id).map_err(|_| Error::invalid("duplicate_of", "unknown_request"))?,
-        ),
-        None => None,
-    };
-    Ok(ActionInput {
-        action: None,
-        note: text("note"),
-        organization: text("organization"),
-        duplicate_of,
-        dataset: text("dataset"),
-        link: text("link"),
-        planned_date,
-        reason,
-        legal_basis: text("legal_basis"),
-    })
-}
+    fn parse_action(name: &str) -> Option<RequestAction> {
+        RequestAction::parse(name)
+    }
 
-/// `POST /requests/{id}/act` (`action` and its inputs): takes the action and goes back to the
-/// request; refused inputs are shown next to the action's form (422); a role or state that does
-/// not allow it answers the 403 or 409 page.
-pub async fn act(
-    State(app): State<App>,
-    lang: Lang,
-    visitor: Visitor,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> std::result::Result<Response, PageError> {
-    let path = format!("/requests/{id}");
-    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
-        return Ok(to_sign_in(&lang, &path));
-    };
-    let id = parse_request_id(&id).map_err(page_error(lang.clone()))?;
-    let action_name = fields.get("action").to_string();
-    let done = match (RequestAction::parse(&action_name), action_input(&fields)) {
-        (None, _) => Err(invalid_value("action", "assign, fulfil, …")),
-        (_, Err(e)) => Err(e),
-        (Some(action), Ok(input)) => app
-            .act_on_request(&signed_in.actor, id, action, input)
+    /// The action's inputs from the form's fields.
+    fn action_input(fields: &Fields) -> Result<ActionInput> {
+        let text = |name: &str| Some(fields.get(name).trim().to_string()).filter(|s| !s.is_empty());
+        let planned_date = match text("planned_date") {
+            Some(day) => Some(
+                chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                    .map_err(|_| invalid_value("planned_date", "YYYY-MM-DD"))?,
+            ),
+            None => None,
+        };
+        let reason = match text("reason") {
+            Some(code) => Some(
+                RefusalReason::parse(&code)
+                    .ok_or_else(|| invalid_value("reason", "not_held, personal_data, …"))?,
+            ),
+            None => None,
+        };
+        let duplicate_of = match text("duplicate_of") {
+            Some(id) => Some(
+                Uuid::parse_str(&id)
+                    .map_err(|_| Error::invalid("duplicate_of", "unknown_request"))?,
+            ),
+            None => None,
+        };
+        Ok(ActionInput {
+            action: None,
+            note: text("note"),
+            organization: text("organization"),
+            duplicate_of,
+            dataset: text("dataset"),
+            link: text("link"),
+            planned_date,
+            reason,
+            legal_basis: text("legal_basis"),
+        })
+    }
+
+    async fn act(
+        app: &App,
+        actor: &Actor,
+        id: Uuid,
+        action: RequestAction,
+        input: ActionInput,
+    ) -> Result<()> {
+        app.act_on_request(actor, id, action, input)
             .await
-            .map(|_| ()),
-    };
-    match done {
-        Ok(()) => Ok(see_other(&format!("{}{path}", lang.prefix()), &[])),
-        Err(Error::Invalid(errors)) => {
-            let errors = field_messages(&errors, lang.locale);
-            show_request(&app, &lang, &visitor, id, errors, action_name)
-                .await
-                .map_err(page_error(lang))
-        }
-        Err(error) => Err(PageError { lang, error }),
+            .map(|_| ())
+    }
+
+    async fn show(page: &PageContext<'_>, id: Uuid, refused: Refused) -> Result<Response> {
+        let PageContext { app, lang, visitor } = page;
+        show_request(app, lang, visitor, id, refused.errors, refused.form).await
     }
 }
 
@@ -581,7 +556,7 @@ pub async fn post_message(
     let Some(signed_in) = &visitor.signed_in else {
         return Ok(to_sign_in(&lang, &path));
     };
-    let id = parse_request_id(&id).map_err(page_error(lang.clone()))?;
+    let id = ticket_id::<RequestPages>(&id).map_err(page_error(lang.clone()))?;
     let actor = &signed_in.actor;
     let posted = async {
         app.may_post_request_message(actor, id).await?;
@@ -592,16 +567,13 @@ pub async fn post_message(
         app.post_request_message_with(actor, id, form.fields.get("body"), form.files)
             .await
     };
-    match posted.await {
-        Ok(_) => Ok(see_other(&format!("{}{path}#thread", lang.prefix()), &[])),
-        Err(Error::Invalid(errors)) => {
-            let errors = field_messages(&errors, lang.locale);
-            show_request(&app, &lang, &visitor, id, errors, "message".into())
-                .await
-                .map_err(page_error(lang))
-        }
-        Err(error) => Err(PageError { lang, error }),
-    }
+    answer_form(
+        &lang,
+        posted.await,
+        |_| see_other(&format!("{}{path}#thread", lang.prefix()), &[]),
+        async |errors| show_request(&app, &lang, &visitor, id, errors, "message".into()).await,
+    )
+    .await
 }
 
 /// `POST /requests/{id}/mark` (`mark` = `vote` or `follow`, `on` = `1` or `0`).
@@ -612,12 +584,11 @@ pub async fn mark(
     Path(id): Path<String>,
     body: Bytes,
 ) -> std::result::Result<Response, PageError> {
-    let path = format!("/requests/{id}");
-    let Some((fields, signed_in)) = signed_in_post(&lang, &visitor, &body)? else {
-        return Ok(to_sign_in(&lang, &path));
+    let post = match ticket_post::<RequestPages>(&lang, &visitor, &body, &id) {
+        Ok(post) => post,
+        Err(answer) => return Ok(*answer),
     };
-    let id = parse_request_id(&id).map_err(page_error(lang.clone()))?;
-    let mark = match fields.get("mark") {
+    let mark = match post.fields.get("mark") {
         "vote" => Mark::Vote,
         "follow" => Mark::Follow,
         _ => {
@@ -627,10 +598,11 @@ pub async fn mark(
             });
         }
     };
-    app.mark_request(&signed_in.actor, id, mark, fields.get("on") == "1")
-        .await
-        .map_err(page_error(lang.clone()))?;
-    Ok(see_other(&format!("{}{path}", lang.prefix()), &[]))
+    let on = post.fields.get("on") == "1";
+    let done = app
+        .mark_request(&post.signed_in.actor, post.id, mark, on)
+        .await;
+    post.back_after(lang, done)
 }
 
 /// `GET /requests/confirm/{secret}`: the link of the confirmation e-mail of an anonymous request.
@@ -719,8 +691,8 @@ pub(crate) fn routes(prefix: &str) -> axum::Router<App> {
         .route(&at("/requests/sent"), get(sent))
         .route(&at("/requests/statistics"), get(statistics))
         .route(&at("/requests/confirm/{secret}"), get(confirm))
-        .route(&at("/requests/{id}"), get(page))
-        .route(&at("/requests/{id}/act"), post(act))
+        .route(&at("/requests/{id}"), get(page::<RequestPages>))
+        .route(&at("/requests/{id}/act"), post(act::<RequestPages>))
         .route(
             &at("/requests/{id}/messages"),
             // Attachments stream to the blob store, which enforces their limit itself.

@@ -1,6 +1,9 @@
 //! Helpers shared by the portal's router tests: a cookie-keeping browser that signs in through
-//! the form, and a world with an editor of an organization that has a draft dataset.
+//! the form and posts forms with their CSRF token, a world with an editor of an organization
+//! that has a draft dataset, and the [`desk`] of the ticket pages' tests.
 #![allow(dead_code)] // each test file uses some of them
+
+pub mod desk;
 
 use axum::body::Body;
 use axum::http::{Method, Request};
@@ -118,6 +121,20 @@ impl Browser {
         let page = self.get(t, form_path).await;
         assert_eq!(page.status.as_u16(), 200, "{form_path}");
         csrf_of(&text(&page))
+    }
+
+    /// Posts `fields` to `action` with the CSRF token of the form on `page`.
+    pub async fn submit(
+        &mut self,
+        t: &TestApp,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let csrf = self.csrf(t, page).await;
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(t, action, &all).await
     }
 
     /// Signs in through the form.

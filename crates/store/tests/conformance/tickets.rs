@@ -3,8 +3,10 @@
 //! watchdog deduplication, hidden distributions and deadline notices; the notification center
 //! and settings.
 
+use dulieu_store::Conn;
 use dulieu_store::attachments::{self, Owner};
 use dulieu_store::requests::{Mark, RequestFilter, RequestViewer};
+use dulieu_store::ticket_deadlines::{self, Notice, TicketTable};
 use dulieu_store::{feedback, notifications, requests};
 use dulieu_tickets::Deadline;
 use dulieu_tickets::feedback::{FeedbackKind, FeedbackState};
@@ -52,6 +54,31 @@ pub(super) fn request(
         created_at: at,
         updated_at: at,
     }
+}
+
+/// The ids of the requests due for `notice` at `at`.
+async fn due_requests(c: &mut Conn, notice: Notice, at: DateTime<Utc>) -> Vec<Uuid> {
+    let due = requests::due_for(c, notice, at).await.unwrap();
+    ids(&due, |r| r.id)
+}
+
+/// The ids of the feedback tickets due for `notice` at `at`.
+async fn due_feedback(c: &mut Conn, notice: Notice, at: DateTime<Utc>) -> Vec<Uuid> {
+    let due = feedback::due_for(c, notice, at).await.unwrap();
+    ids(&due, |f| f.id)
+}
+
+/// Records that `notice` of ticket `id` of `table` was sent at `at`.
+async fn mark_notified(
+    c: &mut Conn,
+    table: &TicketTable,
+    id: Uuid,
+    notice: Notice,
+    at: DateTime<Utc>,
+) {
+    ticket_deadlines::mark_notified(c, table, id, notice, at)
+        .await
+        .unwrap();
 }
 
 fn deadline(due: i64) -> Deadline {
@@ -192,56 +219,56 @@ pub async fn check_requests_visibility_filters_and_deadlines(store: &Store) {
 
     // Reminders and overdue notices go once per deadline.
     assert!(
-        requests::due_for_reminder(&mut c, later(500))
+        due_requests(&mut c, Notice::Reminder, later(500))
             .await
-            .unwrap()
-            .is_empty()
-    );
-    let due = requests::due_for_reminder(&mut c, later(1000))
-        .await
-        .unwrap();
-    assert_eq!(ids(&due, |r| r.id), vec![assigned.id]);
-    requests::mark_notified(&mut c, assigned.id, false, later(600))
-        .await
-        .unwrap();
-    assert!(
-        requests::due_for_reminder(&mut c, later(1000))
-            .await
-            .unwrap()
             .is_empty()
     );
     assert_eq!(
-        requests::overdue_unnotified(&mut c, later(1001))
+        due_requests(&mut c, Notice::Reminder, later(1000)).await,
+        vec![assigned.id]
+    );
+    mark_notified(
+        &mut c,
+        &requests::DEADLINES,
+        assigned.id,
+        Notice::Reminder,
+        later(600),
+    )
+    .await;
+    assert!(
+        due_requests(&mut c, Notice::Reminder, later(1000))
             .await
-            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        due_requests(&mut c, Notice::Overdue, later(1001))
+            .await
             .len(),
         1
     );
-    requests::mark_notified(&mut c, assigned.id, true, later(1001))
-        .await
-        .unwrap();
+    mark_notified(
+        &mut c,
+        &requests::DEADLINES,
+        assigned.id,
+        Notice::Overdue,
+        later(1001),
+    )
+    .await;
     assert!(
-        requests::overdue_unnotified(&mut c, later(1002))
+        due_requests(&mut c, Notice::Overdue, later(1002))
             .await
-            .unwrap()
             .is_empty()
     );
     // An extended deadline is reminded and notified again.
     assigned.deadline = Some(deadline(2000));
     requests::update(&mut c, &assigned).await.unwrap();
     assert_eq!(
-        ids(
-            &requests::due_for_reminder(&mut c, later(2000))
-                .await
-                .unwrap(),
-            |r| r.id
-        ),
+        due_requests(&mut c, Notice::Reminder, later(2000)).await,
         vec![assigned.id]
     );
     assert_eq!(
-        requests::overdue_unnotified(&mut c, later(2001))
+        due_requests(&mut c, Notice::Overdue, later(2001))
             .await
-            .unwrap()
             .len(),
         1
     );
@@ -739,47 +766,48 @@ pub async fn check_feedback_deadline_notices_once_per_deadline(store: &Store) {
     for f in [&open, &closed] {
         feedback::insert(&mut c, f).await.unwrap();
     }
-    let due = |list: Vec<Feedback>| ids(&list, |f| f.id);
     assert!(
-        feedback::due_for_reminder(&mut c, later(99))
+        due_feedback(&mut c, Notice::Reminder, later(99))
             .await
-            .unwrap()
             .is_empty()
     );
     assert_eq!(
-        due(feedback::due_for_reminder(&mut c, later(100))
-            .await
-            .unwrap()),
+        due_feedback(&mut c, Notice::Reminder, later(100)).await,
         vec![open.id]
     );
-    feedback::mark_notified(&mut c, open.id, false, later(50))
-        .await
-        .unwrap();
+    mark_notified(
+        &mut c,
+        &feedback::DEADLINES,
+        open.id,
+        Notice::Reminder,
+        later(50),
+    )
+    .await;
     assert!(
-        feedback::due_for_reminder(&mut c, later(100))
+        due_feedback(&mut c, Notice::Reminder, later(100))
             .await
-            .unwrap()
             .is_empty()
     );
     assert!(
-        feedback::overdue_unnotified(&mut c, later(99))
+        due_feedback(&mut c, Notice::Overdue, later(99))
             .await
-            .unwrap()
             .is_empty()
     );
     assert_eq!(
-        due(feedback::overdue_unnotified(&mut c, later(101))
-            .await
-            .unwrap()),
+        due_feedback(&mut c, Notice::Overdue, later(101)).await,
         vec![open.id]
     );
-    feedback::mark_notified(&mut c, open.id, true, later(101))
-        .await
-        .unwrap();
+    mark_notified(
+        &mut c,
+        &feedback::DEADLINES,
+        open.id,
+        Notice::Overdue,
+        later(101),
+    )
+    .await;
     assert!(
-        feedback::overdue_unnotified(&mut c, later(102))
+        due_feedback(&mut c, Notice::Overdue, later(102))
             .await
-            .unwrap()
             .is_empty()
     );
     // A transition that keeps the deadline keeps the marks; a new deadline (reopening) clears
@@ -788,23 +816,18 @@ pub async fn check_feedback_deadline_notices_once_per_deadline(store: &Store) {
     open.updated_at = later(102);
     feedback::update(&mut c, &open).await.unwrap();
     assert!(
-        feedback::overdue_unnotified(&mut c, later(103))
+        due_feedback(&mut c, Notice::Overdue, later(103))
             .await
-            .unwrap()
             .is_empty()
     );
     open.deadline = deadline(300);
     feedback::update(&mut c, &open).await.unwrap();
     assert_eq!(
-        due(feedback::due_for_reminder(&mut c, later(300))
-            .await
-            .unwrap()),
+        due_feedback(&mut c, Notice::Reminder, later(300)).await,
         vec![open.id]
     );
     assert_eq!(
-        due(feedback::overdue_unnotified(&mut c, later(301))
-            .await
-            .unwrap()),
+        due_feedback(&mut c, Notice::Overdue, later(301)).await,
         vec![open.id]
     );
 }

@@ -2,7 +2,7 @@
 //! take an action, hide the distribution concerned pending review; follow a dataset.
 
 use axum::Json;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use dulieu_app::App;
 use dulieu_app::feedback::{FeedbackChange, FeedbackView};
@@ -11,10 +11,9 @@ use dulieu_tickets::records::{Feedback, FeedbackInput};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::attachments::read_ticket_form;
-use super::distributions::is_multipart;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Caller, JsonObject, parse_id};
+use super::tickets::{Transition, TransitionBody, read_ticket_body};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Caller, parse_id};
 
 /// Feedback tickets of a dataset, newest first.
 #[utoipa::path(get, path = "/api/1/datasets/{id_or_slug}/feedback", tag = "feedback",
@@ -65,19 +64,14 @@ pub async fn create(
     Path(key): Path<String>,
     request: Request,
 ) -> ApiResult<(StatusCode, Json<Feedback>)> {
-    let ticket = if is_multipart(&request) {
-        // Who may report is settled before a byte of a file is stored.
-        app.may_report_feedback(&actor, &key).await?;
-        let form = read_ticket_form(&app, request, |input: &FeedbackInput| {
-            Ok(input.clone().validate().map(|_| ())?)
-        })
+    let authorise = app.may_report_feedback(&actor, &key);
+    let form = read_ticket_body(&app, request, authorise, |input: &FeedbackInput| {
+        Ok(input.clone().validate().map(|_| ())?)
+    })
+    .await?;
+    let ticket = app
+        .report_feedback_with(&actor, &key, form.input, form.files)
         .await?;
-        app.report_feedback_with(&actor, &key, form.input, form.files)
-            .await?
-    } else {
-        let body = JsonObject::from_request(request, &app).await?;
-        app.report_feedback(&actor, &key, body.decode()?).await?
-    };
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 
@@ -124,6 +118,21 @@ pub struct FeedbackActionInput {
     pub duplicate_of: Option<Uuid>,
 }
 
+impl TransitionBody for FeedbackActionInput {
+    const TICKET: &'static str = "feedback";
+    type Action = FeedbackAction;
+    type Change = FeedbackChange;
+
+    fn split(self) -> Result<(FeedbackAction, FeedbackChange), ApiError> {
+        let change = FeedbackChange {
+            note: self.note,
+            version: self.version,
+            duplicate_of: self.duplicate_of,
+        };
+        Ok((self.action, change))
+    }
+}
+
 /// Takes an action on a ticket: the publisher's editors and the portal team move it; the
 /// reporter may reopen it. 403 `forbidden` by role, 409 `illegal_transition` by state.
 #[utoipa::path(post, path = "/api/1/feedback/{id}/transitions", tag = "feedback",
@@ -134,20 +143,9 @@ pub struct FeedbackActionInput {
 pub async fn transition(
     State(app): State<App>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
-    body: JsonObject,
+    Transition { id, action, change }: Transition<FeedbackActionInput>,
 ) -> ApiResult<Json<Feedback>> {
-    let id = parse_id("feedback", &id)?;
-    let input: FeedbackActionInput = body.decode()?;
-    let change = FeedbackChange {
-        note: input.note,
-        version: input.version,
-        duplicate_of: input.duplicate_of,
-    };
-    Ok(Json(
-        app.act_on_feedback(&actor, id, input.action, change)
-            .await?,
-    ))
+    Ok(Json(app.act_on_feedback(&actor, id, action, change).await?))
 }
 
 /// Hides the distribution a ticket is about, pending review: it is no longer downloadable

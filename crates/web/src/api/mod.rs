@@ -12,6 +12,8 @@ pub mod readiness;
 pub mod registers;
 pub mod requests;
 pub mod search;
+pub mod tables;
+pub mod tickets;
 
 use dulieu_app::App;
 use utoipa::OpenApi;
@@ -39,6 +41,7 @@ use utoipa_axum::routes;
         (name = "feedback", description = "Feedback on datasets: typed tickets with states and deadlines; hiding a file that exposes personal data"),
         (name = "notifications", description = "The caller's notification center and e-mail settings"),
         (name = "attachments", description = "Files attached to request messages and feedback tickets"),
+        (name = "tables", description = "Tabular files read as typed tables: Table Schema, profile, rows, aggregates, a read-only SQL sandbox, exports and data packages"),
     )
 )]
 struct ApiDoc;
@@ -91,6 +94,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(registers::themes, registers::create_theme))
         .routes(routes!(search::search))
         .routes(routes!(search::suggest))
+        .merge(table_routes())
         .merge(readiness_routes())
         .merge(ticket_routes())
 }
@@ -125,6 +129,18 @@ fn ticket_routes() -> OpenApiRouter<App> {
             notifications::settings,
             notifications::save_settings
         ))
+}
+
+/// The table routes: ingest status and schemas, rows, aggregates, SQL, exports, packages.
+fn table_routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(tables::get))
+        .routes(routes!(tables::rows))
+        .routes(routes!(tables::aggregate))
+        .routes(routes!(tables::edit_schema, tables::reset_schema))
+        .routes(routes!(tables::reingest))
+        .routes(routes!(tables::sql_get, tables::sql_post))
+        .routes(routes!(tables::data_package))
 }
 
 /// The readiness routes: frameworks, indicators, assessments and action plans.

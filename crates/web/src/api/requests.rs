@@ -3,7 +3,7 @@
 //! anonymous request, and the response statistics (JSON and CSV).
 
 use axum::Json;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -13,12 +13,11 @@ use dulieu_app::requests::{
 use dulieu_app::{App, Page};
 use dulieu_core::Error;
 use dulieu_tickets::records::{DataRequest, Message, RequestInput};
-use dulieu_tickets::request::RequestState;
+use dulieu_tickets::request::{RequestAction, RequestState};
 use dulieu_tickets::stats::RequestStats;
 use serde::Deserialize;
 
-use super::attachments::read_ticket_form;
-use super::distributions::is_multipart;
+use super::tickets::{Transition, TransitionBody, read_ticket_body};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, JsonObject, PageQuery, current_locale, parse_id};
 
@@ -158,16 +157,24 @@ pub async fn get(
 pub async fn transition(
     State(app): State<App>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
-    body: JsonObject,
+    Transition { id, action, change }: Transition<ActionInput>,
 ) -> ApiResult<Json<DataRequest>> {
-    let id = parse_id("request", &id)?;
-    let mut input: ActionInput = body.decode()?;
-    let action = input
-        .action
-        .take()
-        .ok_or_else(|| ApiError(Error::invalid("action", "required")))?;
-    Ok(Json(app.act_on_request(&actor, id, action, input).await?))
+    Ok(Json(app.act_on_request(&actor, id, action, change).await?))
+}
+
+impl TransitionBody for ActionInput {
+    const TICKET: &'static str = "request";
+    type Action = RequestAction;
+    type Change = ActionInput;
+
+    /// The action taken out of the body; the rest goes with it.
+    fn split(mut self) -> Result<(RequestAction, ActionInput), ApiError> {
+        let action = self
+            .action
+            .take()
+            .ok_or_else(|| ApiError(Error::invalid("action", "required")))?;
+        Ok((action, self))
+    }
 }
 
 /// A message to a request's thread.
@@ -209,19 +216,14 @@ pub async fn post_message(
     request: Request,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let id = parse_id("request", &id)?;
-    let message = if is_multipart(&request) {
-        // Who may post is settled before a byte of a file is stored.
-        app.may_post_request_message(&actor, id).await?;
-        let form = read_ticket_form(&app, request, |m: &MessageInput| {
-            check_message_body(&m.body)
-        })
+    let authorise = app.may_post_request_message(&actor, id);
+    let form = read_ticket_body(&app, request, authorise, |m: &MessageInput| {
+        check_message_body(&m.body)
+    })
+    .await?;
+    let message = app
+        .post_request_message_with(&actor, id, &form.input.body, form.files)
         .await?;
-        app.post_request_message_with(&actor, id, &form.input.body, form.files)
-            .await?
-    } else {
-        let input: MessageInput = JsonObject::from_request(request, &app).await?.decode()?;
-        app.post_request_message(&actor, id, &input.body).await?
-    };
     Ok((StatusCode::CREATED, Json(message)))
 }
 

@@ -87,6 +87,13 @@ async fn health_probes_answer() {
 
 /// Every route of the API router, with its methods (OpenAPI spelling of path parameters).
 const ROUTES: &[(&str, &[&str])] = &[
+    ("/api/1/tables/{id}", &["get"]),
+    ("/api/1/tables/{id}/rows", &["get"]),
+    ("/api/1/tables/{id}/aggregate", &["get"]),
+    ("/api/1/tables/{id}/schema", &["put", "delete"]),
+    ("/api/1/tables/{id}/ingest", &["post"]),
+    ("/api/1/sql", &["get", "post"]),
+    ("/api/1/datasets/{key}/datapackage.zip", &["get"]),
     ("/api/1/requests", &["get", "post"]),
     ("/api/1/requests/confirmations", &["post"]),
     ("/api/1/requests/statistics", &["get"]),

@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use dulieu_app::App;
 use dulieu_core::text::LangText;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::report::anchor;
 use super::team::{
     Answer, Choice, InputErrors, Shown, Team, as_team, language_choices, optional, optional_date,
-    page_error, show_again, team_member,
+    page_error, team_member,
 };
 use super::{
     EvidenceView, PassageView, RatingView, assessment_path, balance_text, evidence_view,
@@ -30,7 +30,6 @@ use super::{
 use crate::form::Fields;
 use crate::lang::Lang;
 use crate::pages::account::{checked, see_other};
-use crate::render::render;
 use crate::session::Visitor;
 
 /// `?saved=1` after a change.
@@ -273,14 +272,7 @@ async fn show_judgement(
             &[("name", &heading)],
         ),
     };
-    let html = render(
-        "readiness_judge.html",
-        team.lang,
-        team.visitor,
-        &title,
-        page,
-    )?;
-    Ok((shown.status, Html(html)).into_response())
+    team.show("readiness_judge.html", &title, shown.status, page)
 }
 
 async fn judgement_form(
@@ -377,19 +369,16 @@ async fn save_judgement(
             Target::Question(id) => app.judge_question(team.actor, &slug, id, &patch).await,
             Target::Dimension(id) => app.judge_dimension(team.actor, &slug, id, &patch).await,
         };
-        match result {
-            Ok(assessment) => Ok(see_other(
-                &format!("{}{}?saved=1", lang.prefix(), target.path(&assessment.slug)),
-                &[],
-            )),
-            Err(error) => {
-                show_again(&team, error, &[], async |errors| {
-                    let shown = Shown::refused(Submitted::Judgement(values), errors);
-                    show_judgement(&team, &slug, target, shown, false).await
-                })
-                .await
-            }
-        }
+        team.answer_submitted(
+            result,
+            |assessment| format!("{}?saved=1", target.path(&assessment.slug)),
+            &[],
+            async |errors| {
+                let shown = Shown::refused(Submitted::Judgement(values), errors);
+                show_judgement(&team, &slug, target, shown, false).await
+            },
+        )
+        .await
     })
 }
 
@@ -487,19 +476,16 @@ pub async fn save_evidence(
             Ok(input) => app.add_evidence(team.actor, &slug, &question, input).await,
             Err(errors) => Err(Error::Invalid(errors)),
         };
-        match result {
-            Ok(_) => Ok(see_other(
-                &format!("{}{}?saved=1", lang.prefix(), target.path(&slug)),
-                &[],
-            )),
-            Err(error) => {
-                show_again(&team, error, rename, async |errors| {
-                    let shown = Shown::refused(Submitted::Evidence(values), errors);
-                    show_judgement(&team, &slug, target, shown, false).await
-                })
-                .await
-            }
-        }
+        team.answer_submitted(
+            result,
+            |_| format!("{}?saved=1", target.path(&slug)),
+            rename,
+            async |errors| {
+                let shown = Shown::refused(Submitted::Evidence(values), errors);
+                show_judgement(&team, &slug, target, shown, false).await
+            },
+        )
+        .await
     })
 }
 
@@ -575,8 +561,7 @@ async fn show_copy(team: &Team<'_>, slug: &str, shown: Shown<CopyValues>) -> Res
         errors: shown.errors,
     };
     let title = message(locale, "portal.readiness.copy", &[]);
-    let html = render("readiness_copy.html", lang, team.visitor, &title, page)?;
-    Ok((shown.status, Html(html)).into_response())
+    team.show("readiness_copy.html", &title, shown.status, page)
 }
 
 /// `GET /readiness/assessments/{slug}/copy`: the form that starts a re-assessment.
@@ -626,18 +611,13 @@ pub async fn copy(
             }
             Err(error) => Err(error),
         };
-        match result {
-            Ok(copy) => Ok(see_other(
-                &format!("{}{}?saved=1", lang.prefix(), assessment_path(&copy.slug)),
-                &[],
-            )),
-            Err(error) => {
-                show_again(&team, error, &[("title", "title_vi")], async |errors| {
-                    show_copy(&team, &slug, Shown::refused(values, errors)).await
-                })
-                .await
-            }
-        }
+        team.answer_submitted(
+            result,
+            |copy| format!("{}?saved=1", assessment_path(&copy.slug)),
+            &[("title", "title_vi")],
+            async |errors| show_copy(&team, &slug, Shown::refused(values, errors)).await,
+        )
+        .await
     })
 }
 

@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use dulieu_app::App;
 use dulieu_core::text::LangText;
 use dulieu_core::{Error, FieldErrors, Result};
@@ -21,13 +21,12 @@ use uuid::Uuid;
 use super::plan::item_anchor;
 use super::team::{
     Answer, Choice, InputErrors, Shown, Team, as_team, language_choices, optional, optional_date,
-    page_error, show_again,
+    page_error,
 };
 use super::{BASE, foreign, plan_path, status_label, title_in};
 use crate::form::Fields;
 use crate::lang::Lang;
 use crate::pages::account::{checked, see_other};
-use crate::render::render;
 use crate::session::Visitor;
 
 // ------------------------------------------------------------------------------ new plan --
@@ -97,8 +96,7 @@ async fn show_new_plan(team: &Team<'_>, shown: Shown<PlanValues>) -> Result<Resp
         errors: shown.errors,
     };
     let title = message(locale, "portal.readiness.new_plan", &[]);
-    let html = render("readiness_new_plan.html", lang, team.visitor, &title, page)?;
-    Ok((shown.status, Html(html)).into_response())
+    team.show("readiness_new_plan.html", &title, shown.status, page)
 }
 
 /// `GET /readiness/new-plan`: the form that starts an action plan.
@@ -143,12 +141,11 @@ pub async fn create_plan(
             Ok(input) => app.create_plan(team.actor, input).await,
             Err(error) => Err(error),
         };
-        match result {
-            Ok(plan) => Ok(see_other(
-                &format!("{}{}?saved=1", lang.prefix(), plan_path(&plan.slug)),
-                &[],
-            )),
-            Err(error) => {
+        team.answer_submitted(
+            result,
+            |plan| format!("{}?saved=1", plan_path(&plan.slug)),
+            &[("title", "title_vi")],
+            async |e| {
                 let get = |name: &str| fields.get(name).to_string();
                 let values = PlanValues {
                     title_vi: get("title_vi"),
@@ -159,12 +156,10 @@ pub async fn create_plan(
                     starts_on: get("starts_on"),
                     source: get("source"),
                 };
-                show_again(&team, error, &[("title", "title_vi")], async |e| {
-                    show_new_plan(&team, Shown::refused(values, e)).await
-                })
-                .await
-            }
-        }
+                show_new_plan(&team, Shown::refused(values, e)).await
+            },
+        )
+        .await
     })
 }
 
@@ -300,8 +295,7 @@ async fn show_new_item(team: &Team<'_>, slug: &str, shown: Shown<ItemValues>) ->
         errors: shown.errors,
     };
     let title = message(locale, "portal.readiness.add_item", &[]);
-    let html = render("readiness_new_item.html", lang, team.visitor, &title, page)?;
-    Ok((shown.status, Html(html)).into_response())
+    team.show("readiness_new_item.html", &title, shown.status, page)
 }
 
 /// `GET /readiness/plans/{slug}/new-item`: the form that adds an item to a plan.
@@ -438,23 +432,13 @@ pub async fn add_item(
             Ok(input) => app.add_action_item(team.actor, &slug, input).await,
             Err(errors) => Err(Error::Invalid(errors)),
         };
-        match result {
-            Ok(item) => Ok(see_other(
-                &format!(
-                    "{}{}?saved=1#{}",
-                    lang.prefix(),
-                    plan_path(&plan.slug),
-                    item_anchor(&item)
-                ),
-                &[],
-            )),
-            Err(error) => {
-                show_again(&team, error, ITEM_INPUTS, async |e| {
-                    show_new_item(&team, &slug, Shown::refused(values, e)).await
-                })
-                .await
-            }
-        }
+        team.answer_submitted(
+            result,
+            |item| format!("{}?saved=1#{}", plan_path(&plan.slug), item_anchor(&item)),
+            ITEM_INPUTS,
+            async |e| show_new_item(&team, &slug, Shown::refused(values, e)).await,
+        )
+        .await
     })
 }
 
@@ -562,8 +546,7 @@ async fn show_item(
         errors: shown.errors,
     };
     let title = message(locale, "portal.readiness.update_item", &[]);
-    let html = render("readiness_item.html", lang, team.visitor, &title, page)?;
-    Ok((shown.status, Html(html)).into_response())
+    team.show("readiness_item.html", &title, shown.status, page)
 }
 
 fn item_id(lang: &Lang, raw: &str) -> std::result::Result<Uuid, crate::error::PageError> {
@@ -622,23 +605,13 @@ pub async fn save_item(
                 Err(Error::Invalid(errors))
             }
         };
-        match result {
-            Ok(updated) => Ok(see_other(
-                &format!(
-                    "{}{}?saved=1#{}",
-                    lang.prefix(),
-                    plan_path(&slug),
-                    item_anchor(&updated)
-                ),
-                &[],
-            )),
-            Err(error) => {
-                show_again(&team, error, &[], async |e| {
-                    show_item(&team, &slug, id, Shown::refused(values, e)).await
-                })
-                .await
-            }
-        }
+        team.answer_submitted(
+            result,
+            |updated| format!("{}?saved=1#{}", plan_path(&slug), item_anchor(&updated)),
+            &[],
+            async |e| show_item(&team, &slug, id, Shown::refused(values, e)).await,
+        )
+        .await
     })
 }
 

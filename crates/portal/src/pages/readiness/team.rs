@@ -16,7 +16,8 @@ use serde::Serialize;
 use crate::error::PageError;
 use crate::form::Fields;
 use crate::lang::Lang;
-use crate::pages::account::{field_messages, to_sign_in};
+use crate::pages::account::{field_messages, see_other, to_sign_in};
+use crate::render::render_page;
 use crate::session::Visitor;
 
 /// What a form handler answers: a page, a redirect, or an error page.
@@ -53,6 +54,37 @@ impl Team<'_> {
     /// The error page of `error` in the page's language.
     pub(super) fn error(&self, error: Error) -> PageError {
         page_error(self.lang, error)
+    }
+
+    /// A form's page: `template` rendered with `page` under `title`, answered with `status`
+    /// (that of the [`Shown`] form).
+    pub(super) fn show(
+        &self,
+        template: &str,
+        title: &str,
+        status: StatusCode,
+        page: impl Serialize,
+    ) -> dulieu_core::Result<Response> {
+        render_page(template, self.lang, self.visitor, title, status, page)
+    }
+
+    /// Where a submitted form goes once its use case ran: to `next(done)` (a path, in the page's
+    /// language) when it is done, else shown again by `show` with its errors, or the error page
+    /// ([`show_again`]).
+    pub(super) async fn answer_submitted<T>(
+        &self,
+        result: dulieu_core::Result<T>,
+        next: impl FnOnce(T) -> String,
+        rename: &[(&str, &str)],
+        show: impl AsyncFnOnce(InputErrors) -> dulieu_core::Result<Response>,
+    ) -> Answer {
+        match result {
+            Ok(done) => Ok(see_other(
+                &format!("{}{}", self.lang.prefix(), next(done)),
+                &[],
+            )),
+            Err(error) => show_again(self, error, rename, show).await,
+        }
     }
 }
 
