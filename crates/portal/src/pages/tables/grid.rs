@@ -104,6 +104,7 @@ pub(crate) fn columns(table: &IngestedTable, locale: Locale) -> Vec<ColumnView> 
         .enumerate()
         .map(|(index, field)| {
             let profile = profiles.get(index).cloned().unwrap_or(Value::Null);
+            let number = field.field_type == "number";
             let count = |name: &str| profile.get(name).and_then(Value::as_u64).unwrap_or(0);
             let distinct = format::count(count("distinct_count"), locale);
             let exact = profile
@@ -143,11 +144,13 @@ pub(crate) fn columns(table: &IngestedTable, locale: Locale) -> Vec<ColumnView> 
                             .take(TOP_SHOWN)
                             .map(|v| {
                                 let n = v.get("count").and_then(Value::as_u64).unwrap_or(0);
-                                format!(
-                                    "{} ({})",
-                                    cut(&text_of(v.get("value"))),
-                                    format::count(n, locale)
-                                )
+                                let value = cut(&text_of(v.get("value")));
+                                let value = if number {
+                                    localized_decimal(&value, locale)
+                                } else {
+                                    value
+                                };
+                                format!("{value} ({})", format::count(n, locale))
                             })
                             .collect()
                     })
@@ -459,5 +462,14 @@ mod tests {
         assert_eq!(columns[0].mean.as_deref(), Some("2021,5"));
         assert_eq!(columns[1].distinct, "khoảng 1.500");
         assert_eq!(columns[1].top, ["Hà Nội (1)"]);
+        let numbers = IngestedTable {
+            schema: json!({"fields": [{"name": "ty_le", "type": "number"}]}),
+            profile: json!({"row_count": 1, "columns": [
+                {"name": "ty_le", "type": "number", "null_count": 0, "distinct_count": 1, "distinct_exact": true,
+                 "top_values": [{"value": "51.2", "count": 3}], "top_values_exact": true}
+            ]}),
+            ..table
+        };
+        assert_eq!(super::columns(&numbers, Locale::Vi)[0].top, ["51,2 (3)"]);
     }
 }
