@@ -1,7 +1,7 @@
 //! The real `dulieu` binary: its command-line contract, and that a SIGKILL at any moment of an
 //! upload or of a burst of dataset writes leaves either the old or the new state, never a mix.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

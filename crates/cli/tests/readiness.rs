@@ -3,7 +3,7 @@
 //! refresh` runs, and a broken framework file in the frameworks folder stops the binary with the
 //! file and the field named.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

@@ -2,7 +2,7 @@
 //! (with `demo load` leaving it alone), `serve` reuses it as it is, refuses a second writer, and a
 //! SIGKILLed server restarts on its committed index without rebuilding it.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

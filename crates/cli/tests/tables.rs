@@ -2,7 +2,7 @@
 //! important and reports what it found (readable, or JSON), refuses a bad file with its code,
 //! where, and exit code 2, and `dulieu bench tables` prints its figures as JSON.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -2,7 +2,7 @@
 //! out, what a member sees, the `next` redirect, the sign-in rate limit, sign-up and the
 //! password change.
 
-mod common;
+use crate::common;
 
 use dulieu_testkit::TestApp;
 

@@ -1,7 +1,7 @@
 //! The error pages a server fault and a missing role answer, in both languages, through the real
 //! router (no route fails on purpose: the fault is a database that has gone away).
 
-mod common;
+use crate::common;
 
 use common::{Browser, PASSWORD, text, world};
 use dulieu_testkit::TestApp;

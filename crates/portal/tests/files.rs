@@ -2,7 +2,7 @@
 //! upload form (multipart, streamed, redirect back with a message; CSRF before the file; limits),
 //! the remote link form (errors next to its fields) and the remove buttons, in both languages.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request};

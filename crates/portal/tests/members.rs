@@ -2,7 +2,7 @@
 //! sysadmins) open it, anyone else gets the 403 page in their language; members are added by
 //! e-mail with a role, roles changed and members removed, the last admin kept, in both languages.
 
-mod common;
+use crate::common;
 
 use common::{Browser, ORG, PASSWORD, text, world};
 use dulieu_core::account::Actor;

@@ -3,7 +3,7 @@
 //! re-assessment whose comparison shows exactly its changed ratings, and the action plan's Gantt
 //! chart with an item marked done.
 
-mod common;
+use crate::common;
 
 use common::{Browser, PASSWORD, csrf_of, text};
 use dulieu_core::account::Actor;

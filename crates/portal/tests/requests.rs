@@ -3,7 +3,7 @@
 //! actions of each role (the task force assigns, the agency asks for clarification and
 //! fulfils), the 403 and 409 answers, escaping, and the statistics page, in both languages.
 
-mod common;
+use crate::common;
 
 use common::desk::{desk, signed_in};
 use common::{Browser, ORG, text};

@@ -6,7 +6,7 @@
 //! table is 404 for visitors; the schema editor and "read again" work for the publisher and are
 //! refused to others — in both languages.
 
-mod common;
+use crate::common;
 
 use common::{Browser, PASSWORD, csrf_of, text, world};
 use dulieu_core::vocab::Role;

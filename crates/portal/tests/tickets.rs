@@ -4,7 +4,7 @@
 //! notification center and its settings, and filing a request without an account — with their
 //! CSRF checks, 403s and both languages.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::desk::{DATASET, signed_in};

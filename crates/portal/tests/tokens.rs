@@ -1,7 +1,7 @@
 //! The API tokens page through the real router: the signed-in user's tokens only, a new token's
 //! secret shown once (and working), revoking, in both languages.
 
-mod common;
+use crate::common;
 
 use common::{Browser, PASSWORD, text, world};
 

@@ -2,7 +2,7 @@
 //! datasets (a helpful text before any download), the dataset page's download count, its change
 //! history in words and the earlier versions of a replaced file, in both languages.
 
-mod common;
+use crate::common;
 
 use common::{Browser, ORG, text};
 use dulieu_core::account::{Actor, NewUser};

@@ -1,6 +1,6 @@
 //! The publisher workspace through the real router: who may open it, and what it lists.
 
-mod common;
+use crate::common;
 
 use common::{Browser, PASSWORD, text, world};
 use serde_json::json;

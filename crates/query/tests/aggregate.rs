@@ -1,6 +1,6 @@
 //! Aggregates over an ingested table, checked against sums computed here.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! The benchmark's queries run and do the work they claim (no timing is checked).
 
-mod common;
+use crate::common;
 
 use dulieu_tables::bench::write_synthetic_csv;
 

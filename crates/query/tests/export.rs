@@ -1,7 +1,7 @@
 //! Exports in every format, read back and compared with the rows they came from; data packages
 //! read back from their zip.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 

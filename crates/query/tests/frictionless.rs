@@ -7,7 +7,7 @@
 //! installs a pinned version in a venv and sets it). Without it the test prints a note and
 //! passes, except under `CI=true`, where it fails: CI never skips it silently.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Pages of rows over an ingested table: filters, `q`, sort, projection, paging and totals.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, Row, engine};
 use dulieu_query::{

@@ -1,6 +1,6 @@
 //! The SQL sandbox: what runs, what is refused (with which code), and the limits.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! bounded memory, and leaves nothing in the output folder. Small files are in testdata/bad/
 //! (written by testdata/make_fixtures.py); large ones are generated here.
 
-mod common;
+use crate::common;
 
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;

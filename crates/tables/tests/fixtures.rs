@@ -1,7 +1,7 @@
 //! Real-shaped fixtures (written by testdata/make_fixtures.py): the columns, types, row counts
 //! and values each one yields.
 
-mod common;
+use crate::common;
 
 use common::{column_values, columns, ingest_ok};
 use dulieu_tables::{FieldType, SourceFormat, TextEncoding, WarningCode};

@@ -1,7 +1,7 @@
 //! Re-ingest with a publisher-edited Table Schema, progress reporting, and the Parquet files
 //! (types, embedded schema).
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

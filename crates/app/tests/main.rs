@@ -1,0 +1,6 @@
+//! The integration tests of this crate, linked into one test binary (one
+//! link of the dependency tree instead of one per file).
+
+mod cache;
+mod live_figures;
+mod worker;

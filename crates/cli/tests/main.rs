@@ -1,0 +1,8 @@
+//! The integration tests of this crate, linked into one test binary (one
+//! link of the dependency tree instead of one per file).
+
+mod crash;
+mod readiness;
+mod search;
+mod support;
+mod tables;

@@ -1,0 +1,16 @@
+//! The integration tests of this crate, linked into one test binary (one
+//! link of the dependency tree instead of one per file).
+
+mod accounts;
+mod common;
+mod errors;
+mod files;
+mod members;
+mod pages;
+mod readiness;
+mod requests;
+mod tables;
+mod tickets;
+mod tokens;
+mod usage;
+mod workspace;

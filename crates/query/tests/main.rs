@@ -1,0 +1,10 @@
+//! The integration tests of this crate, linked into one test binary (one
+//! link of the dependency tree instead of one per file).
+
+mod aggregate;
+mod bench;
+mod common;
+mod export;
+mod frictionless;
+mod rows;
+mod sql;
