@@ -99,6 +99,19 @@ enum SourceError {
     Machine(anyhow::Error),
 }
 
+/// A fetch that failed in a way worth retrying (DNS, connection, timeout), with the error to
+/// store if no attempt is left.
+#[derive(Debug)]
+struct RetryableFetch(serde_json::Value);
+
+impl std::fmt::Display for RetryableFetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "fetch failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for RetryableFetch {}
+
 impl App {
     /// Runs an ingest job.
     pub(crate) async fn run_ingest_job(&self, job: &Job) -> anyhow::Result<()> {
@@ -112,10 +125,14 @@ impl App {
         if let Err(e) = &outcome
             && job.attempts >= job.max_attempts
         {
-            // The last attempt: the ingest is failed, with the machine's fault as its error.
-            let error = serde_json::json!({
-                "code": "internal", "location": {}, "params": { "detail": e.to_string() }
-            });
+            // The last attempt: the ingest is failed, with the last fetch error when a fetch
+            // failed, or else the machine's fault, as its error.
+            let error = match e.downcast_ref::<RetryableFetch>() {
+                Some(RetryableFetch(error)) => error.clone(),
+                None => serde_json::json!({
+                    "code": "internal", "location": {}, "params": { "detail": e.to_string() }
+                }),
+            };
             self.store_failure(id, None, error).await?;
         }
         outcome
@@ -255,12 +272,18 @@ impl App {
                 path,
                 sha256: fetched.sha256,
             }),
-            Err(e) if e.is_permanent() => Err(SourceError::Source(serde_json::json!({
-                "code": format!("fetch_{}", e.code()),
-                "location": { "url": url },
-                "params": { "detail": e.to_string() },
-            }))),
-            Err(e) => Err(SourceError::Machine(anyhow::anyhow!("fetching {url}: {e}"))),
+            Err(e) => {
+                let error = serde_json::json!({
+                    "code": format!("fetch_{}", e.code()),
+                    "location": { "url": url },
+                    "params": { "detail": e.to_string() },
+                });
+                if e.is_permanent() {
+                    Err(SourceError::Source(error))
+                } else {
+                    Err(SourceError::Machine(RetryableFetch(error).into()))
+                }
+            }
         }
     }
 

@@ -294,6 +294,8 @@ pub async fn demo_load(state: StateArgs) -> anyhow::Result<()> {
         )
     );
     print_readiness_import(report.assessments, report.action_plans);
+    let tables = report.tables.to_string();
+    println!("{}", say("cli.demo_tables_loaded", &[("tables", &tables)]));
     let tickets = [
         report.accounts.to_string(),
         report.requests.to_string(),

@@ -2,9 +2,9 @@
 //! server, no database, the file only read — with a progress bar on standard error and the
 //! report on standard output: readable, or the `IngestReport` as JSON with `--json`.
 //!
-//! The readable report labels its parts with the field names of the JSON report and prints
-//! warning and error codes as they are stored, so it reads the same in every language. A file
-//! the ingest refuses ends the process with [`INPUT_REFUSED_EXIT`], its code and where.
+//! The readable report is in the operator's language (`DULIEU_LANG`, `LC_ALL`, `LANG`); each
+//! warning keeps its stable code next to its text. A file the ingest refuses ends the process
+//! with [`INPUT_REFUSED_EXIT`], its code and where.
 
 use std::cell::Cell;
 use std::fmt::Write as _;
@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
+use dulieu_i18n::Locale;
+use dulieu_i18n::problems::{place, problem_text};
 use dulieu_tables::{
     ColumnProfile, ErrorCode, Field, FieldType, IngestError, IngestOptions, IngestReport, Phase,
     Progress, TableReport, Warning, Warnings,
@@ -64,6 +66,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<()> {
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
     check_out_dir(&out)?;
     let out_existed = out.exists();
+    let locale = crate::commands::cli_locale();
     let bar = crate::progress::bar(
         "{prefix} {bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta} {msg}",
         0,
@@ -77,11 +80,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<()> {
             bar.set_prefix(format!(
                 "{} {}",
                 progress.table_name,
-                phase_name(progress.phase)
+                phase_name(progress.phase, locale)
             ));
         }
         bar.set_position(progress.bytes_read);
-        bar.set_message(format!("rows {}", progress.rows_done));
+        bar.set_message(label("rows", progress.rows_done, locale));
     };
     let result = dulieu_tables::ingest(&args.file, &out, &IngestOptions::default(), &on_progress);
     bar.finish_and_clear();
@@ -91,7 +94,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<()> {
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print!("{}", render(&args.file, &out, &report));
+                print!("{}", render(&args.file, &out, &report, locale));
             }
             Ok(())
         }
@@ -111,11 +114,22 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<()> {
     }
 }
 
-fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Scanning => "scanning",
-        Phase::Writing => "writing",
-    }
+fn phase_name(phase: Phase, locale: Locale) -> String {
+    let key = match phase {
+        Phase::Scanning => "cli.ingest.scanning",
+        Phase::Writing => "cli.ingest.writing",
+    };
+    dulieu_i18n::message(locale, key, &[])
+}
+
+/// A word of the report (`cli.ingest.<name>`) in `locale`.
+fn word(name: &str, locale: Locale) -> String {
+    dulieu_i18n::message(locale, &format!("cli.ingest.{name}"), &[])
+}
+
+/// `<word> <value>`, as in "rows 5".
+fn label(name: &str, value: impl std::fmt::Display, locale: Locale) -> String {
+    format!("{} {value}", word(name, locale))
 }
 
 /// `./<file stem>.tables`, in the working directory.
@@ -170,57 +184,58 @@ fn remove_stale_tables(out: &Path, tables: usize) {
 /// How many warnings of one code the readable report lists (all are counted).
 const WARNINGS_SHOWN_PER_CODE: usize = 5;
 
-/// The readable report.
-pub fn render(file: &Path, out: &Path, report: &IngestReport) -> String {
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "file       {} ({})",
-        file.display(),
-        HumanBytes(report.source_bytes)
-    );
-    let _ = writeln!(text, "format     {}", report.format.name());
+/// The readable report, in `locale`.
+pub fn render(file: &Path, out: &Path, report: &IngestReport, locale: Locale) -> String {
+    let mut lines: Vec<(String, String)> = vec![(
+        word("file", locale),
+        format!("{} ({})", file.display(), HumanBytes(report.source_bytes)),
+    )];
+    lines.push((word("format", locale), report.format.name().to_owned()));
     if let Some(encoding) = report.encoding {
-        let _ = writeln!(text, "encoding   {}", encoding.name());
+        lines.push((word("encoding", locale), encoding.name().to_owned()));
     }
     if let Some(delimiter) = &report.delimiter {
-        let _ = writeln!(text, "delimiter  {delimiter:?}");
+        lines.push((word("delimiter", locale), format!("{delimiter:?}")));
     }
-    let _ = writeln!(text, "output     {}", out.display());
-    render_warnings(&mut text, "", &report.warnings);
+    lines.push((word("output", locale), out.display().to_string()));
+    let width = column_width(lines.iter().map(|(name, _)| name.as_str()), "");
+    let mut text = String::new();
+    for (name, value) in &lines {
+        let _ = writeln!(text, "{name:width$}  {value}");
+    }
+    render_warnings(&mut text, "", &report.warnings, locale);
     for table in &report.tables {
         text.push('\n');
-        render_table(&mut text, table);
+        render_table(&mut text, table, locale);
     }
     text
 }
 
-fn render_table(text: &mut String, table: &TableReport) {
+fn render_table(text: &mut String, table: &TableReport, locale: Locale) {
     let _ = writeln!(
         text,
-        "table {:?}  rows {}  columns {}  {} ({})",
+        "{} {:?}  {}  {}  {} ({})",
+        word("table", locale),
         table.name,
-        table.row_count,
-        table.schema.fields.len(),
+        label("rows", table.row_count, locale),
+        label("columns", table.schema.fields.len(), locale),
         table.parquet_path.display(),
         HumanBytes(table.parquet_bytes)
     );
     if let Some(title) = &table.title {
-        let _ = writeln!(text, "  title  {title}");
+        let _ = writeln!(text, "  {}", label("title", title, locale));
     }
     for note in &table.notes {
-        let _ = writeln!(text, "  note   {note}");
+        let _ = writeln!(text, "  {}", label("note", note, locale));
     }
     let types: Vec<String> = table.schema.fields.iter().map(type_text).collect();
-    let name_width = column_width(
-        table.schema.fields.iter().map(|f| f.name.as_str()),
-        "column",
-    );
-    let type_width = column_width(types.iter().map(String::as_str), "type");
+    let [column, kind, nulls, distinct, profile] =
+        ["column", "type", "nulls", "distinct", "profile"].map(|name| word(name, locale));
+    let name_width = column_width(table.schema.fields.iter().map(|f| f.name.as_str()), &column);
+    let type_width = column_width(types.iter().map(String::as_str), &kind);
     let _ = writeln!(
         text,
-        "  {:name_width$}  {:type_width$}  {:>8}  {:>9}  profile",
-        "column", "type", "nulls", "distinct"
+        "  {column:name_width$}  {kind:type_width$}  {nulls:>8}  {distinct:>9}  {profile}"
     );
     for ((field, kind), profile) in table
         .schema
@@ -239,10 +254,10 @@ fn render_table(text: &mut String, table: &TableReport) {
             "  {:name_width$}  {kind:type_width$}  {:>8}  {distinct:>9}  {}",
             field.name,
             profile.null_count,
-            highlights(profile)
+            highlights(profile, locale)
         );
     }
-    render_warnings(text, "  ", &table.warnings);
+    render_warnings(text, "  ", &table.warnings, locale);
 }
 
 /// The widest of `values` and `header`, in characters.
@@ -275,12 +290,12 @@ fn type_text(field: &Field) -> String {
 }
 
 /// Range and mean of ordered columns, else the most frequent values.
-fn highlights(profile: &ColumnProfile) -> String {
+fn highlights(profile: &ColumnProfile, locale: Locale) -> String {
     let mut text = String::new();
     if let (Some(min), Some(max)) = (&profile.min, &profile.max) {
         let _ = write!(text, "{} … {}", value_text(min), value_text(max));
         if let Some(mean) = profile.mean {
-            let _ = write!(text, ", mean {}", round_text(mean));
+            let _ = write!(text, ", {}", label("mean", round_text(mean), locale));
         }
         return text;
     }
@@ -292,7 +307,7 @@ fn highlights(profile: &ColumnProfile) -> String {
         .collect();
     if !top.is_empty() {
         let more = if profile.top_values_exact { "" } else { " …" };
-        let _ = write!(text, "top {}{more}", top.join(", "));
+        let _ = write!(text, "{}{more}", label("top", top.join(", "), locale));
     }
     text
 }
@@ -319,33 +334,41 @@ fn shorten(text: &str, chars: usize) -> String {
 }
 
 /// The warnings, a few of each code with where and what, then how many there were in all.
-fn render_warnings(text: &mut String, indent: &str, warnings: &Warnings) {
+fn render_warnings(text: &mut String, indent: &str, warnings: &Warnings, locale: Locale) {
     if warnings.is_empty() {
         return;
     }
     let total: u64 = warnings.totals.values().sum();
-    let _ = writeln!(text, "{indent}warnings {total}");
+    let _ = writeln!(text, "{indent}{}", label("warnings", total, locale));
     for (code, count) in &warnings.totals {
         for warning in warnings.of(*code).take(WARNINGS_SHOWN_PER_CODE) {
-            let _ = writeln!(text, "{indent}  {}", warning_text(warning));
+            let _ = writeln!(text, "{indent}  {}", warning_text(warning, locale));
         }
         let shown = warnings.of(*code).take(WARNINGS_SHOWN_PER_CODE).count() as u64;
         if *count > shown {
-            let _ = writeln!(text, "{indent}  {} … {} more", code.as_str(), count - shown);
+            let more = (count - shown).to_string();
+            let _ = writeln!(
+                text,
+                "{indent}  {} … {}",
+                code.as_str(),
+                dulieu_i18n::message(locale, "cli.ingest.more", &[("count", &more)])
+            );
         }
     }
 }
 
-/// `code  where  key=value …`.
-fn warning_text(warning: &Warning) -> String {
+/// `code  where  what`, the what in words with the warning's values.
+fn warning_text(warning: &Warning, locale: Locale) -> String {
     let mut text = warning.code.as_str().to_owned();
-    let location = warning.location.to_string();
-    if !location.is_empty() {
-        let _ = write!(text, "  {location}");
+    let stored = serde_json::to_value(warning).unwrap_or(Value::Null);
+    if let Some(place) = place(stored.get("location"), locale) {
+        let _ = write!(text, "  {place}");
     }
-    for (key, value) in &warning.params {
-        let _ = write!(text, "  {key}={}", shorten(value, 60));
-    }
+    let _ = write!(
+        text,
+        "  {}",
+        problem_text("ingest.warning", &stored, locale)
+    );
     text
 }
 

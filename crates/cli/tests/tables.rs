@@ -24,9 +24,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Runs `dulieu ARGS` in `cwd`, asserting success; returns standard output.
+/// Runs `dulieu ARGS` in `cwd` in English, asserting success; returns standard output.
 fn ok(cwd: &Path, args: &[&str]) -> String {
-    let output = run_in(cwd, args, None);
+    ok_in(cwd, args, Some("en"))
+}
+
+/// Runs `dulieu ARGS` in `cwd` in `lang` (`None`: the default, Vietnamese), asserting success;
+/// returns standard output.
+fn ok_in(cwd: &Path, args: &[&str], lang: Option<&str>) -> String {
+    let output = run_in(cwd, args, lang);
     assert!(
         output.status.success(),
         "dulieu {args:?} failed ({}): {}",
@@ -111,6 +117,22 @@ fn ingest_writes_parquet_beside_and_reports_types_profile_and_warnings() {
     assert!(
         ragged.contains("row_too_short  line 3") && ragged.contains("row_too_long  line 4"),
         "{ragged}"
+    );
+    assert!(
+        ragged.contains("fewer fields than the header (2 instead of 3)"),
+        "{ragged}"
+    );
+
+    // The same report in the default language, Vietnamese; codes stay as they are.
+    let ragged_vi = ok_in(
+        dir.path(),
+        &["ingest", fixture("ragged.csv").to_str().unwrap()],
+        None,
+    );
+    assert!(ragged_vi.contains("cảnh báo 2"), "{ragged_vi}");
+    assert!(
+        ragged_vi.contains("row_too_short  dòng 3 của tệp  Dòng có ít ô hơn tiêu đề"),
+        "{ragged_vi}"
     );
 }
 

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 
 use dulieu_core::tables::{IngestStatus, IngestedTable, TableIngest};
+pub(crate) use dulieu_i18n::problems::type_label;
+use dulieu_i18n::problems::{place, problem_text};
 use dulieu_i18n::{Locale, has_message, message};
 use serde::Serialize;
 use serde_json::Value;
@@ -112,85 +114,6 @@ fn progress(ingest: &TableIngest, locale: Locale) -> String {
     }
 }
 
-/// The text of a stored value: strings as they are, numbers and the rest as JSON.
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// The `params` object of a stored error or warning as text pairs; a `type` parameter (a Table
-/// Schema type) is given in words.
-fn params_of(problem: &Value, locale: Locale) -> BTreeMap<String, String> {
-    problem
-        .get("params")
-        .and_then(Value::as_object)
-        .map(|params| {
-            params
-                .iter()
-                .map(|(name, value)| {
-                    let text = plain(value);
-                    let text = if name == "type" {
-                        type_label(&text, locale)
-                    } else {
-                        text
-                    };
-                    (name.clone(), text)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A Table Schema type in words (`portal.tables.type.<type>`), or as written when unknown.
-pub(crate) fn type_label(field_type: &str, locale: Locale) -> String {
-    let key = format!("portal.tables.type.{field_type}");
-    if has_message(&key) {
-        message(locale, &key, &[])
-    } else {
-        field_type.to_string()
-    }
-}
-
-/// The text of `key` (or of `fallback` with the code, for a code this release does not know)
-/// with the problem's parameters.
-fn problem_text(prefix: &str, code: &str, problem: &Value, locale: Locale) -> String {
-    let params = params_of(problem, locale);
-    let key = format!("{prefix}.{code}");
-    let mut pairs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    if has_message(&key) {
-        message(locale, &key, &pairs)
-    } else {
-        pairs.insert(0, ("code", code));
-        message(locale, &format!("{prefix}.unknown"), &pairs)
-    }
-}
-
-/// Where a problem is, in words: "sheet “Dân số”, row 7, column “Nam”".
-pub(crate) fn place(location: Option<&Value>, locale: Locale) -> Option<String> {
-    let location = location?.as_object()?;
-    let parts: Vec<String> = [
-        ("sheet", "portal.tables.at_sheet"),
-        ("line", "portal.tables.at_line"),
-        ("row", "portal.tables.at_row"),
-        ("column", "portal.tables.at_column"),
-        ("offset", "portal.tables.at_offset"),
-        ("url", "portal.tables.at_url"),
-    ]
-    .iter()
-    .filter_map(|(name, key)| {
-        let value = plain(location.get(*name)?);
-        (!value.is_empty()).then(|| message(locale, key, &[(*name, value.as_str())]))
-    })
-    .collect();
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
-
 /// A stored ingest error (`{"code", "location", "params"}`) in words.
 pub(crate) fn error_problem(error: &Value, locale: Locale) -> Problem {
     let code = error
@@ -202,7 +125,7 @@ pub(crate) fn error_problem(error: &Value, locale: Locale) -> Problem {
     let text = if code == "internal" {
         message(locale, "ingest.error.internal", &[])
     } else {
-        problem_text("ingest.error", &code, error, locale)
+        problem_text("ingest.error", error, locale)
     };
     Problem {
         text,
@@ -219,7 +142,7 @@ fn warning_problem(warning: &Value, locale: Locale) -> Problem {
         .unwrap_or_default()
         .to_string();
     Problem {
-        text: problem_text("ingest.warning", &code, warning, locale),
+        text: problem_text("ingest.warning", warning, locale),
         place: place(warning.get("location"), locale),
         code,
     }
