@@ -15,6 +15,8 @@
 //     (CDP), its <progress> bar seen moving and ending at 100 %, then listed and downloaded; a
 //     remote link refused next to its field, then added; the members and API tokens pages (a
 //     token's secret shown once); the 403 page for a user without a role;
+//   - the watchdog's pages: a dataset's quality tab (its editor checks it again through the
+//     form), an organization's scorecard and the league table;
 //   - the language switch on every page type (same page, other language);
 //   - axe-core on every page type in both languages (fails on serious/critical violations);
 //   - screenshots of every page type at desktop and phone widths, in both languages;
@@ -451,6 +453,18 @@ async function accountFlow(page, upload) {
     ticketPath = pathOf(page.url()).replace(/^\/en/, '');
   });
   if (ticketPath) await checkPageType(page, 'feedback-ticket', ticketPath);
+  await check('quality: an editor checks a dataset again from its quality tab', async () => {
+    await page.goto(`/en/dataset/${upload.slug}/quality`);
+    const chart = page.locator('svg.quality-chart[role="img"]');
+    assert((await chart.count()) === 1, 'no history chart');
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).search.includes('notice=quality_rechecked')),
+      page.getByRole('button', { name: 'Check again' }).click(),
+    ]);
+    const status = await page.locator('main [role="status"]').innerText();
+    assert(status.includes('checked again'), `no notice after the check: ${status}`);
+    await runAxe(page);
+  });
   await checkPageType(page, 'dataset-new', '/workspace/datasets/new');
   await check('workspace: a missing title is shown next to its field', async () => {
     await page.goto('/en/workspace/datasets/new');
@@ -655,10 +669,14 @@ async function main() {
     ['home', '/'],
     ['search', found.filteredPath || '/search?q=ngan+sach'],
     ['search-empty', '/search?q=zzqxj+wvkkq'],
-    ...(datasetPath ? [['dataset', datasetPath], ['dataset-feedback', `${datasetPath}/feedback`]] : []),
+    ...(datasetPath
+      ? [['dataset', datasetPath], ['dataset-feedback', `${datasetPath}/feedback`], ['dataset-quality', `${datasetPath}/quality`]]
+      : []),
     ['request-form-anonymous', '/requests/new'],
     ['organizations', '/organizations'],
     ['organization', orgPath],
+    ['organization-quality', `${orgPath}/quality`],
+    ['quality-league', '/quality'],
     ['not-found', '/khong-co-trang-nay', { status: 404 }],
     ['sign-in', '/sign-in'],
     ['sign-up', '/sign-up'],

@@ -186,6 +186,7 @@ impl App {
         }
         remove_other_versions(&root, id, &source.sha256).await;
         tracing::info!(distribution = %id, tables = ingest.tables.len(), rows = ingest.rows_done, "tables ingested");
+        self.recheck_distribution(id).await;
         Ok(())
     }
 
@@ -309,6 +310,7 @@ impl App {
         drop(conn);
         let root = self.config().effective_tables_dir();
         remove_other_versions(&root, id, "").await;
+        self.recheck_distribution(id).await;
         Ok(())
     }
 

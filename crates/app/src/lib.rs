@@ -15,6 +15,7 @@ pub mod mail;
 pub mod notification_center;
 mod notify;
 pub mod paging;
+pub mod quality;
 pub mod readiness;
 pub mod requests;
 pub mod search;
@@ -67,6 +68,7 @@ struct Inner {
     mailer: mail::Mailer,
     tables: tables::TableState,
     fetcher: dulieu_fetch::Fetcher,
+    watchdog: quality::Watchdog,
 }
 
 impl App {
@@ -87,6 +89,7 @@ impl App {
         let frameworks =
             dulieu_readiness::Frameworks::load(Some(&config.effective_frameworks_dir()))?;
         let tickets = ticket_rules::TicketRules::from_config(&config.tickets)?;
+        let watchdog = quality::Watchdog::from_config(config)?;
         let mailer = mail::Mailer::new(&config.mail, config.effective_outbox_dir())?;
         let tables = tables::TableState::new(config)?;
         let fetcher = dulieu_fetch::Fetcher::new(dulieu_fetch::FetchConfig::from(config))
@@ -121,6 +124,7 @@ impl App {
                 mailer,
                 tables,
                 fetcher,
+                watchdog,
             }),
         })
     }

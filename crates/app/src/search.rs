@@ -120,7 +120,23 @@ impl DocBuilder {
         })
     }
 
-    /// The search document of `dataset`.
+    /// The search documents of `datasets`, with the watchdog's stars and band.
+    async fn docs(&mut self, conn: &mut Conn, datasets: &[Dataset]) -> Result<Vec<SearchDoc>> {
+        let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
+        let quality = dulieu_store::quality::summaries(conn, &ids).await?;
+        let mut docs = Vec::with_capacity(datasets.len());
+        for dataset in datasets {
+            let mut doc = self.doc(conn, dataset).await?;
+            if let Some(summary) = quality.get(&dataset.id) {
+                doc.stars = u8::try_from(summary.stars).ok();
+                doc.quality_band = Some(summary.mqa_band.clone());
+            }
+            docs.push(doc);
+        }
+        Ok(docs)
+    }
+
+    /// The search document of `dataset` (without the watchdog's results).
     async fn doc(&mut self, conn: &mut Conn, dataset: &Dataset) -> Result<SearchDoc> {
         if !self.publishers.contains_key(&dataset.publisher_id) {
             let publisher = organizations::get(conn, dataset.publisher_id)
@@ -167,6 +183,9 @@ impl Changes {
                     touched.insert(event.entity_id);
                 }
                 "distribution" => touched.extend(event.parent_id),
+                crate::quality::QUALITY_ENTITY => {
+                    touched.extend(crate::quality::event_dataset(event))
+                }
                 "organization" => {
                     touched.extend(datasets::ids_of_publisher(conn, event.entity_id).await?);
                     organizations_changed = true;
@@ -182,12 +201,14 @@ impl Changes {
             return Ok(changes);
         }
         let mut builder = DocBuilder::load(conn, false).await?;
+        let mut found = Vec::with_capacity(touched.len());
         for id in touched {
             match datasets::get(conn, &id.to_string()).await? {
-                Some(dataset) => changes.upserts.push(builder.doc(conn, &dataset).await?),
+                Some(dataset) => found.push(dataset),
                 None => changes.deletes.push(id),
             }
         }
+        changes.upserts = builder.docs(conn, &found).await?;
         Ok(changes)
     }
 
@@ -317,10 +338,7 @@ impl App {
             let page = datasets::scan(&mut conn, after, REBUILD_PAGE).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.id);
-            let mut docs = Vec::with_capacity(page.len());
-            for dataset in &page {
-                docs.push(builder.doc(&mut conn, dataset).await?);
-            }
+            let docs = builder.docs(&mut conn, &page).await?;
             done += docs.len() as u64;
             let index = index.clone();
             blocking(move || docs.iter().try_for_each(|doc| index.add(doc))).await?;

@@ -33,6 +33,11 @@ impl App {
             ),
             Err(e) => tracing::warn!(error = %e, "could not look for missing tables"),
         }
+        let watchdog = {
+            let app = self.clone();
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move { app.run_watchdog(shutdown).await })
+        };
         let idle = Duration::from_millis(self.config().worker.poll_interval_ms.max(10));
         let deadline_every =
             Duration::from_secs(self.config().tickets.check_interval_minutes.max(1) * 60);
@@ -42,6 +47,7 @@ impl App {
         let mut next_refresh = (refresh_every > 0).then(std::time::Instant::now);
         loop {
             if *shutdown.borrow() {
+                let _ = watchdog.await;
                 return;
             }
             if next_refresh.is_some_and(|at| std::time::Instant::now() >= at) {

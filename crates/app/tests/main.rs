@@ -3,4 +3,5 @@
 
 mod cache;
 mod live_figures;
+mod watchdog;
 mod worker;

@@ -367,6 +367,8 @@ fn dataset(
         modified: NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid date")
             + chrono::Days::new(rng.gen_range(0..2_500)),
         popularity: zipf.sample(rng) as u64,
+        stars: Some(rng.gen_range(0..6)),
+        quality_band: Some(pick(rng, &["bad", "sufficient", "good", "excellent"]).to_string()),
     }
 }
 

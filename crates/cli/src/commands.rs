@@ -50,7 +50,7 @@ pub fn say(key: &str, params: &[(&str, &str)]) -> String {
     dulieu_i18n::message(cli_locale(), key, params)
 }
 
-async fn open(config: &Config) -> anyhow::Result<App> {
+pub(crate) async fn open(config: &Config) -> anyhow::Result<App> {
     App::open(config).await.with_context(|| {
         say(
             "cli.cannot_open",
@@ -377,7 +377,7 @@ pub async fn readiness_refresh(state: StateArgs) -> anyhow::Result<()> {
 }
 
 /// Turns a domain error into the same localised message an API client gets, with its fields.
-fn describe(err: dulieu_core::Error) -> anyhow::Error {
+pub(crate) fn describe(err: dulieu_core::Error) -> anyhow::Error {
     let body = dulieu_web::error::body_of(&err, cli_locale()).error;
     let fields: Vec<String> = body
         .fields

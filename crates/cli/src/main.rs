@@ -1,9 +1,11 @@
 //! `dulieu`: the one binary of the portal — serve, worker, migrate, reindex, admin, demo,
-//! readiness, config, ingest, bench.
+//! readiness, config, ingest, check, bench.
 
 mod bench;
+mod bench_checks;
 mod bench_search;
 mod bench_tables;
+mod check;
 mod commands;
 mod ingest;
 mod progress;
@@ -96,6 +98,8 @@ enum Command {
     },
     /// Ingest a local tabular file to Parquet (no server, no database) and print the report.
     Ingest(ingest::IngestArgs),
+    /// Run the watchdog's checks now: the whole catalog, or one dataset with its findings.
+    Check(check::CheckArgs),
     /// Benchmarks (JSON on standard output).
     Bench {
         #[command(subcommand)]
@@ -189,6 +193,8 @@ enum BenchCommand {
     /// Tables benchmark: ingest rate, query latency and memory on a synthetic CSV, compared
     /// with sqlite-utils and Datasette.
     Tables(bench_tables::TablesArgs),
+    /// Watchdog benchmark: synthetic catalog, time of a first and a steady full sweep.
+    Checks(bench_checks::ChecksArgs),
 }
 
 fn main() -> ExitCode {
@@ -265,6 +271,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Tables(args),
         } => bench_tables::tables(args).await,
+        Command::Bench {
+            command: BenchCommand::Checks(args),
+        } => bench_checks::checks(args).await,
+        Command::Check(args) => check::check(args).await,
         Command::Ingest(args) => tokio::task::spawn_blocking(move || ingest::ingest(args)).await?,
     }
 }

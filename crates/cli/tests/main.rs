@@ -1,6 +1,7 @@
 //! The integration tests of this crate, linked into one test binary (one
 //! link of the dependency tree instead of one per file).
 
+mod check;
 mod crash;
 mod readiness;
 mod search;

@@ -58,6 +58,8 @@ pub struct Config {
     pub readiness: ReadinessConfig,
     /// Data request and feedback deadlines (the legal clock).
     pub tickets: TicketsConfig,
+    /// The watchdog: quality and compliance checks.
+    pub quality: QualityConfig,
     /// Outgoing e-mail.
     pub mail: MailConfig,
     /// Outbound HTTP fetches and their SSRF guard.
@@ -197,6 +199,38 @@ impl Default for ReadinessConfig {
         Self {
             frameworks_dir: String::new(),
             refresh_interval_minutes: 24 * 60,
+        }
+    }
+}
+
+/// The watchdog: which compliance profile the checks apply, and how often it sweeps the whole
+/// catalog, checks remote links and e-mails publishers their digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QualityConfig {
+    /// Compliance profile file (TOML); the built-in profile when empty.
+    pub profile: String,
+    /// Hours between full sweeps of the catalog (0: only on changes).
+    pub sweep_interval_hours: u64,
+    /// Hours between checks of one remote URL (0: never).
+    pub link_check_interval_hours: u64,
+    /// Link checks kept per distribution.
+    pub link_history: u32,
+    /// Days between digest e-mails to publishers (0: never).
+    pub digest_interval_days: u64,
+    /// Open, update and close feedback tickets for violations.
+    pub tickets: bool,
+}
+
+impl Default for QualityConfig {
+    fn default() -> Self {
+        Self {
+            profile: String::new(),
+            sweep_interval_hours: 24,
+            link_check_interval_hours: 24,
+            link_history: 30,
+            digest_interval_days: 7,
+            tickets: true,
         }
     }
 }
@@ -355,6 +389,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             tables: TablesConfig::default(),
             readiness: ReadinessConfig::default(),
+            quality: QualityConfig::default(),
             tickets: TicketsConfig::default(),
             mail: MailConfig::default(),
             fetch: FetchSettings::default(),
@@ -585,6 +620,36 @@ pub const SETTINGS: &[Setting] = &[
         path: "readiness.refresh_interval_minutes",
         env: "DULIEU_READINESS_REFRESH_INTERVAL_MINUTES",
         doc: "Minutes between the worker's refreshes of the live figures attached to assessments (0: only on demand).",
+    },
+    Setting {
+        path: "quality.profile",
+        env: "DULIEU_QUALITY_PROFILE",
+        doc: "Compliance profile file (TOML) the watchdog applies, checked at start (empty: the built-in profile; `dulieu check --print-profile` prints it).",
+    },
+    Setting {
+        path: "quality.sweep_interval_hours",
+        env: "DULIEU_QUALITY_SWEEP_INTERVAL_HOURS",
+        doc: "Hours between the watchdog's full sweeps of the catalog (0: only datasets that change).",
+    },
+    Setting {
+        path: "quality.link_check_interval_hours",
+        env: "DULIEU_QUALITY_LINK_CHECK_INTERVAL_HOURS",
+        doc: "Hours between checks of one remote URL (0: no link checks).",
+    },
+    Setting {
+        path: "quality.link_history",
+        env: "DULIEU_QUALITY_LINK_HISTORY",
+        doc: "Link checks kept per distribution.",
+    },
+    Setting {
+        path: "quality.digest_interval_days",
+        env: "DULIEU_QUALITY_DIGEST_INTERVAL_DAYS",
+        doc: "Days between the quality digest e-mails to each publisher's editors and admins (0: none).",
+    },
+    Setting {
+        path: "quality.tickets",
+        env: "DULIEU_QUALITY_TICKETS",
+        doc: "Open, update and close feedback tickets for the watchdog's violations (true/false).",
     },
     Setting {
         path: "tickets.response_days",

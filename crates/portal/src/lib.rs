@@ -140,6 +140,8 @@ pub fn router(app: &App) -> Router<App> {
         .merge(ticket_routes("/en"))
         .merge(pages::tables::routes(""))
         .merge(pages::tables::routes("/en"))
+        .merge(pages::quality::routes(""))
+        .merge(pages::quality::routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,

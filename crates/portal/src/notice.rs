@@ -21,6 +21,7 @@ const NOTICES: &[&str] = &[
     "notifications_saved",
     "table_schema_saved",
     "table_reingest_queued",
+    "quality_rechecked",
 ];
 
 /// Codes of problem messages (`portal.problem.{code}`).

@@ -150,6 +150,26 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "_table_grid.html",
         include_str!("../templates/_table_grid.html"),
     ),
+    (
+        "dataset_quality.html",
+        include_str!("../templates/dataset_quality.html"),
+    ),
+    (
+        "quality_scorecard.html",
+        include_str!("../templates/quality_scorecard.html"),
+    ),
+    (
+        "quality_league.html",
+        include_str!("../templates/quality_league.html"),
+    ),
+    (
+        "_quality_band.html",
+        include_str!("../templates/_quality_band.html"),
+    ),
+    (
+        "_quality_legend.html",
+        include_str!("../templates/_quality_legend.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {

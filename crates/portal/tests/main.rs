@@ -7,6 +7,7 @@ mod errors;
 mod files;
 mod members;
 mod pages;
+mod quality;
 mod readiness;
 mod requests;
 mod tables;

@@ -83,6 +83,12 @@ pub struct SearchDoc {
     pub modified: NaiveDate,
     /// Usage count (downloads and views), 0 until usage is recorded.
     pub popularity: u64,
+    /// The watchdog's 5-star level, once checked.
+    #[serde(default)]
+    pub stars: Option<u8>,
+    /// The watchdog's EU MQA band (`bad` … `excellent`), once checked.
+    #[serde(default)]
+    pub quality_band: Option<String>,
 }
 
 /// Labels of the registers a dataset refers to by code.
@@ -146,6 +152,8 @@ impl SearchDoc {
                 .modified
                 .unwrap_or_else(|| dataset.updated_at.date_naive()),
             popularity: 0,
+            stars: None,
+            quality_band: None,
         }
     }
 

@@ -110,6 +110,21 @@ pub const FACETS: &[FacetDef] = &[
         values: |d| d.frequency.iter().map(FacetValue::plain).collect(),
         filter_value: lower,
     },
+    FacetDef {
+        name: "stars",
+        values: |d| {
+            d.stars
+                .iter()
+                .map(|s| FacetValue::plain(s.to_string()))
+                .collect()
+        },
+        filter_value: as_is,
+    },
+    FacetDef {
+        name: "quality",
+        values: |d| d.quality_band.iter().map(FacetValue::plain).collect(),
+        filter_value: lower,
+    },
 ];
 
 /// The facet named `name`.

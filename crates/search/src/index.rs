@@ -916,6 +916,8 @@ mod tests {
             modified: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()
                 + chrono::Days::new(rng.below(4000)),
             popularity: 0,
+            stars: None,
+            quality_band: None,
         }
     }
 

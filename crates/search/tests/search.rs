@@ -91,6 +91,8 @@ fn doc(f: Fixture) -> SearchDoc {
         has_contact: true,
         modified: NaiveDate::from_ymd_opt(f.modified.0, f.modified.1, f.modified.2).unwrap(),
         popularity: 0,
+        stars: None,
+        quality_band: None,
     }
 }
 
@@ -347,6 +349,45 @@ fn facets_count_and_filters_combine() {
         2,
         "open_license counted without its filter"
     );
+}
+
+#[test]
+fn watchdog_facets_count_stars_and_bands() {
+    let mut docs = catalog();
+    // The watchdog has checked three datasets; the others have no stars yet.
+    for (slug, stars, band) in [
+        ("du-toan-ngan-sach-nha-nuoc", 3, "good"),
+        ("quyet-toan-ngan-sach", 1, "bad"),
+        ("sach-giao-khoa-ngan-hang", 3, "Sufficient"),
+    ] {
+        let doc = docs.iter_mut().find(|d| d.slug == slug).unwrap();
+        doc.stars = Some(stars);
+        doc.quality_band = Some(band.to_lowercase());
+    }
+    let (_dir, index) = index_with(&docs);
+    let mut request = SearchRequest::new("", anonymous());
+    request.facets = vec!["stars".into(), "quality".into()];
+    let all = index.search(&request).unwrap();
+    let count = |facet: &str, value: &str| {
+        all.facets[facet]
+            .iter()
+            .find(|b| b.value == value)
+            .map_or(0, |b| b.count)
+    };
+    assert_eq!((count("stars", "3"), count("stars", "1")), (2, 1));
+    assert_eq!(count("quality", "sufficient"), 1);
+    assert_eq!(
+        all.facets["stars"].len(),
+        2,
+        "unchecked datasets have no value"
+    );
+
+    request.filters = vec![
+        ("stars".into(), "3".into()),
+        ("quality".into(), "GOOD".into()),
+    ];
+    let filtered = index.search(&request).unwrap();
+    assert_eq!(slugs(&filtered), ["du-toan-ngan-sach-nha-nuoc"]);
 }
 
 #[test]

@@ -82,6 +82,11 @@ impl RowExt for AnyRow {
     }
 }
 
+/// A floating-point column (only read through sqlx).
+pub fn float(row: &AnyRow, col: &str) -> Result<f64> {
+    row.try_get(col).map_err(|e| column_error(col, e))
+}
+
 fn column_error(col: &str, err: sqlx::Error) -> Error {
     Error::Internal(format!("column {col}: {err}"))
 }
@@ -92,4 +97,37 @@ pub fn parse_uuid(text: &str) -> Result<Uuid> {
 
 pub fn json_text<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(Error::internal)
+}
+
+/// `$first, $first+1, …` for `count` bound values (an `IN (…)` list). Built from the count only;
+/// every value is bound, never written into the SQL.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Values bound per statement by [`fetch_in`].
+const IN_CHUNK: usize = 500;
+
+/// Runs `sql` for `values` a chunk at a time and returns every row: `sql` names the list as
+/// `IN (:list)`, which becomes `IN ($1, $2, …)` for each chunk; the values are bound, never
+/// written into the SQL.
+pub async fn fetch_in(conn: &mut crate::Conn, sql: &str, values: &[String]) -> Result<Vec<AnyRow>> {
+    let mut rows = Vec::new();
+    for chunk in values.chunks(IN_CHUNK) {
+        let sql = sql.replace(":list", &placeholders(1, chunk.len()));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in chunk {
+            query = query.bind(value.clone());
+        }
+        rows.extend(query.fetch_all(&mut *conn).await.map_err(crate::db_error)?);
+    }
+    Ok(rows)
+}
+
+/// Ids as the text the database keeps.
+pub fn id_texts(ids: &[Uuid]) -> Vec<String> {
+    ids.iter().map(Uuid::to_string).collect()
 }

@@ -239,6 +239,22 @@ pub async fn scan(conn: &mut Conn, after: Option<Uuid>, limit: i64) -> Result<Ve
     with_distributions(conn, &rows).await
 }
 
+/// The slugs of several datasets (those that exist), by id.
+pub async fn slugs_of(
+    conn: &mut Conn,
+    ids: &[Uuid],
+) -> Result<std::collections::BTreeMap<Uuid, String>> {
+    let rows = crate::codec::fetch_in(
+        conn,
+        "SELECT id, slug FROM datasets WHERE id IN (:list)",
+        &crate::codec::id_texts(ids),
+    )
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.uuid("id")?, row.text("slug")?)))
+        .collect()
+}
+
 /// The ids of every dataset of a publisher, in id order.
 pub async fn ids_of_publisher(conn: &mut Conn, publisher_id: Uuid) -> Result<Vec<Uuid>> {
     let ids: Vec<String> =

@@ -105,11 +105,9 @@ pub async fn list_for_datasets(
     if dataset_ids.is_empty() {
         return Ok(grouped);
     }
-    // Placeholders are generated from the count only; every value is bound.
-    let placeholders: Vec<String> = (1..=dataset_ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "{SELECT} WHERE x.dataset_id IN ({}) ORDER BY x.position, x.created_at",
-        placeholders.join(", ")
+        crate::codec::placeholders(1, dataset_ids.len())
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for id in dataset_ids {

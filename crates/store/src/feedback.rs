@@ -179,6 +179,23 @@ pub async fn update(conn: &mut Conn, f: &Feedback) -> Result<()> {
     Ok(())
 }
 
+/// Replaces a ticket's description (a watchdog ticket whose findings changed).
+pub async fn set_description(
+    conn: &mut Conn,
+    id: Uuid,
+    description: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE feedback SET description = $2, updated_at = $3 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(description.to_string())
+        .bind(ts(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
 /// Tickets on a dataset, newest first.
 pub async fn for_dataset(conn: &mut Conn, dataset_id: Uuid) -> Result<Vec<Feedback>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

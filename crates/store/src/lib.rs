@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod notifications;
 pub mod organizations;
+pub mod quality;
 pub mod readiness;
 pub mod registers;
 pub mod requests;

@@ -49,6 +49,11 @@ pub const SQLITE: &[Migration] = &[
         name: "tables",
         sql: include_str!("../migrations/sqlite/0006_tables.sql"),
     },
+    Migration {
+        version: 7,
+        name: "quality",
+        sql: include_str!("../migrations/sqlite/0007_quality.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -82,6 +87,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "tables",
         sql: include_str!("../migrations/postgres/0006_tables.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "quality",
+        sql: include_str!("../migrations/postgres/0007_quality.sql"),
     },
 ];
 

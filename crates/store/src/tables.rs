@@ -154,6 +154,18 @@ pub async fn list_for_dataset(conn: &mut Conn, dataset_id: Uuid) -> Result<Vec<T
     rows.iter().map(from_row).collect()
 }
 
+/// The ingests of several datasets' distributions (any order).
+pub async fn list_for_datasets(conn: &mut Conn, dataset_ids: &[Uuid]) -> Result<Vec<TableIngest>> {
+    let rows = crate::codec::fetch_in(
+        conn,
+        "SELECT t.* FROM table_ingests t JOIN distributions d ON d.id = t.distribution_id
+         WHERE d.dataset_id IN (:list)",
+        &crate::codec::id_texts(dataset_ids),
+    )
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// The distributions with a done ingest and the checksum of the bytes their tables came from.
 pub async fn done_sources(conn: &mut Conn) -> Result<Vec<(Uuid, String)>> {
     let rows = sqlx::query(

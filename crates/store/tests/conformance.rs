@@ -122,6 +122,9 @@ conformance!(
     check_notifications_center_and_settings,
     check_tables_ingest_life,
     check_tables_schema_edits,
+    check_quality_reports_history_and_league,
+    check_quality_link_checks_and_due_links,
+    check_quality_sniffs_and_state,
 );
 
 // The readiness checks live in their own file.
@@ -138,6 +141,11 @@ use tickets::*;
 #[path = "conformance/tables.rs"]
 mod tables;
 use tables::*;
+
+// The checks of the watchdog's results live in their own file.
+#[path = "conformance/quality.rs"]
+mod quality;
+use quality::*;
 
 const POSTGRES_URL_VAR: &str = "DULIEU_TEST_POSTGRES_URL";
 

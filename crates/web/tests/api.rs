@@ -27,6 +27,8 @@ mod organizations;
 mod permissions;
 #[path = "api/postgres.rs"]
 mod postgres;
+#[path = "api/quality.rs"]
+mod quality;
 #[path = "api/readiness.rs"]
 mod readiness;
 #[path = "api/registers.rs"]

@@ -42,7 +42,6 @@ pub(super) fn check(a: &Assessment, out: &mut Vec<Finding>) {
                     "last_update": last_update,
                     "due": due,
                     "days_late": days_late,
-                    "checked_at": a.facts.now,
                 })),
             );
         }

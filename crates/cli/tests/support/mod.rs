@@ -141,6 +141,11 @@ impl Server {
         Self::launch(data_dir, &[], Some(log))
     }
 
+    /// Like [`Server::start_logged`], with more arguments for `serve`.
+    pub fn start_logged_with(data_dir: &Path, log: PathBuf, extra: &[&str]) -> Server {
+        Self::launch(data_dir, extra, Some(log))
+    }
+
     /// Runs `dulieu serve --listen 127.0.0.1:PORT --data-dir DIR EXTRA…` on a port free now, and
     /// waits until the port accepts connections.
     fn launch(data_dir: &Path, extra: &[&str], log: Option<PathBuf>) -> Server {

@@ -121,11 +121,13 @@ impl FeedbackRow {
     }
 }
 
-/// The tabs of a dataset's pages: its overview and its feedback, with the open tickets' count.
+/// The tabs of a dataset's pages: its overview, its feedback, with the open tickets' count, and
+/// its quality (`pages::quality`).
 #[derive(Serialize)]
 pub(crate) struct DatasetTabs {
     overview_href: String,
     feedback_href: String,
+    quality_href: String,
     open_feedback: usize,
     current: &'static str,
 }
@@ -135,9 +137,21 @@ impl DatasetTabs {
         Self {
             overview_href: format!("{}/dataset/{slug}", lang.prefix()),
             feedback_href: format!("{}/dataset/{slug}/feedback", lang.prefix()),
+            quality_href: format!("{}/dataset/{slug}/quality", lang.prefix()),
             open_feedback: tickets.iter().filter(|t| !t.state.is_closed()).count(),
             current,
         }
+    }
+
+    /// The tabs of the dataset's quality page.
+    pub(crate) async fn for_quality(
+        app: &App,
+        actor: &Actor,
+        lang: &Lang,
+        slug: &str,
+    ) -> Result<Self> {
+        let tickets = app.dataset_feedback(actor, slug).await?;
+        Ok(Self::new(lang, slug, &tickets, "quality"))
     }
 
     /// The tabs of the dataset's overview page.

@@ -13,6 +13,7 @@ pub mod members;
 pub mod my_requests;
 pub mod notifications;
 pub mod organizations;
+pub mod quality;
 pub mod readiness;
 pub mod requests;
 pub mod search;

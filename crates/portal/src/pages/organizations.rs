@@ -54,6 +54,7 @@ struct OrganizationPage {
     total: u64,
     hits: Vec<HitView>,
     search_href: String,
+    quality_href: String,
 }
 
 /// `GET /organizations` and `GET /en/organizations`.
@@ -138,6 +139,11 @@ async fn build_page(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Re
             .map(|h| HitView::new(h, locale))
             .collect(),
         search_href: filtered_href("organization", &organization.slug, lang.prefix()),
+        quality_href: format!(
+            "{}{}",
+            lang.prefix(),
+            super::quality::scorecard_path(&organization.slug)
+        ),
     };
     render(
         "organization.html",

@@ -27,6 +27,8 @@ const FACETS: &[&str] = &[
     "open_license",
     "frequency",
     "organization_kind",
+    "stars",
+    "quality",
 ];
 
 #[derive(Serialize)]
@@ -92,11 +94,15 @@ pub(crate) fn value_label(
     label: Option<&LangText>,
     locale: Locale,
 ) -> String {
+    if facet == "stars" {
+        return message(locale, "portal.quality.stars_of", &[("stars", value)]);
+    }
     let key = match facet {
         "provenance" => format!("ui.provenance.{value}"),
         "organization_kind" => format!("ui.kind.{value}"),
         "frequency" => format!("ui.frequency.{value}"),
         "open_license" => format!("portal.open_license.{value}"),
+        "quality" => format!("check.mqa.band.{value}"),
         _ => String::new(),
     };
     if has_message(&key) {

@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod health;
 pub mod notifications;
 pub mod organizations;
+pub mod quality;
 pub mod readiness;
 pub mod registers;
 pub mod requests;
@@ -42,6 +43,7 @@ use utoipa_axum::routes;
         (name = "notifications", description = "The caller's notification center and e-mail settings"),
         (name = "attachments", description = "Files attached to request messages and feedback tickets"),
         (name = "tables", description = "Tabular files read as typed tables: Table Schema, profile, rows, aggregates, a read-only SQL sandbox, exports and data packages"),
+        (name = "quality", description = "The watchdog: datasets' quality reports and scores (EU MQA, udata, 5-star, GODI, ODI), organizations' scorecards, the national league table and every finding as open data"),
     )
 )]
 struct ApiDoc;
@@ -97,6 +99,17 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(table_routes())
         .merge(readiness_routes())
         .merge(ticket_routes())
+        .merge(quality_routes())
+}
+
+/// The watchdog's routes: dataset reports and rechecks, scorecards, the league, the findings.
+fn quality_routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(quality::dataset, quality::recheck))
+        .routes(routes!(quality::organization))
+        .routes(routes!(quality::league))
+        .routes(routes!(quality::findings_json))
+        .routes(routes!(quality::findings_csv))
 }
 
 /// The ticket routes: data requests, feedback, notifications.

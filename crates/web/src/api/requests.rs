@@ -314,7 +314,7 @@ pub async fn statistics_csv(State(app): State<App>) -> ApiResult<Response> {
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180).
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -168,6 +168,11 @@ const ROUTES: &[(&str, &[&str])] = &[
         &["patch", "delete"],
     ),
     ("/api/1/action-plans/{id_or_slug}/gantt.svg", &["get"]),
+    ("/api/1/datasets/{id_or_slug}/quality", &["get", "post"]),
+    ("/api/1/organizations/{slug}/quality", &["get"]),
+    ("/api/1/quality/organizations", &["get"]),
+    ("/api/1/quality/findings.json", &["get"]),
+    ("/api/1/quality/findings.csv", &["get"]),
 ];
 
 #[tokio::test]
@@ -234,6 +239,10 @@ async fn openapi_document_describes_every_route() {
         "Hit",
         "FacetBucket",
         "Suggestions",
+        "DatasetQuality",
+        "OrganizationQuality",
+        "LeagueEntry",
+        "FindingRow",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
