@@ -184,7 +184,7 @@ impl Changes {
                 }
                 "distribution" => touched.extend(event.parent_id),
                 crate::quality::QUALITY_ENTITY => {
-                    touched.extend(crate::quality::event_dataset(event))
+                    touched.extend(crate::quality::event_datasets(event))
                 }
                 "organization" => {
                     touched.extend(datasets::ids_of_publisher(conn, event.entity_id).await?);

@@ -129,6 +129,9 @@ pub struct DueLink {
     pub url: String,
 }
 
+/// Rows written per multi-row statement (16 values each, well under either engine's limit).
+const ROWS_PER_INSERT: usize = 100;
+
 const SUMMARY: &str = "dataset_id, organization_id, public, checked_at, profile, stars,
     mqa_points, mqa_band, udata_score, godi_points, odi_level, violations, warnings, infos, rules";
 
@@ -183,8 +186,11 @@ pub async fn save_page(
     let before = reports_of(conn, &ids).await?;
     let mut saved = Vec::with_capacity(reports.len());
     let mut unchanged: Vec<Uuid> = Vec::new();
-    for (summary, report) in reports {
-        let outcome = match before.get(&summary.dataset_id) {
+    let mut rewrite: Vec<&(QualitySummary, String)> = Vec::new();
+    let mut history: Vec<&QualitySummary> = Vec::new();
+    for item @ (summary, report) in reports {
+        let previous = before.get(&summary.dataset_id);
+        let outcome = match previous {
             Some((old, old_report)) => Saved {
                 report_changed: old_report != report || old.public != summary.public,
                 summary_changed: differs(old, summary),
@@ -194,20 +200,22 @@ pub async fn save_page(
                 summary_changed: true,
             },
         };
-        if outcome.report_changed
-            || outcome.summary_changed
-            || before
-                .get(&summary.dataset_id)
-                .is_some_and(|(old, _)| old.organization_id != summary.organization_id)
-        {
-            upsert(conn, summary, report).await?;
+        let moved = previous.is_some_and(|(old, _)| old.organization_id != summary.organization_id);
+        if outcome.report_changed || outcome.summary_changed || moved {
+            rewrite.push(item);
         } else {
             unchanged.push(summary.dataset_id);
         }
         if outcome.summary_changed {
-            add_history(conn, summary).await?;
+            history.push(summary);
         }
         saved.push(outcome);
+    }
+    for chunk in rewrite.chunks(ROWS_PER_INSERT) {
+        upsert(conn, chunk).await?;
+    }
+    for chunk in history.chunks(ROWS_PER_INSERT) {
+        add_history(conn, chunk).await?;
     }
     if let Some((first, _)) = reports.first() {
         for chunk in unchanged.chunks(500) {
@@ -225,53 +233,73 @@ pub async fn save_page(
     Ok(saved)
 }
 
-async fn upsert(conn: &mut Conn, summary: &QualitySummary, report: &str) -> Result<()> {
-    sqlx::query(
+/// `($1, …, $n), ($n+1, …)`: the placeholders of `rows` rows of `columns` values each.
+fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(r * columns + 1, columns)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes reports (new or replacing the stored ones) in one statement.
+async fn upsert(conn: &mut Conn, rows: &[&(QualitySummary, String)]) -> Result<()> {
+    let sql = format!(
         "INSERT INTO quality_results (dataset_id, organization_id, public, checked_at, profile,
             stars, mqa_points, mqa_band, udata_score, godi_points, odi_level, violations,
             warnings, infos, rules, report)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-         ON CONFLICT (dataset_id) DO UPDATE SET organization_id = $2, public = $3,
-            checked_at = $4, profile = $5, stars = $6, mqa_points = $7, mqa_band = $8,
-            udata_score = $9, godi_points = $10, odi_level = $11, violations = $12,
-            warnings = $13, infos = $14, rules = $15, report = $16",
-    )
-    .bind(summary.dataset_id.to_string())
-    .bind(summary.organization_id.to_string())
-    .bind(i64::from(summary.public))
-    .bind(ts(summary.checked_at))
-    .bind(summary.profile.clone())
-    .bind(summary.stars)
-    .bind(summary.mqa_points)
-    .bind(summary.mqa_band.clone())
-    .bind(summary.udata_score)
-    .bind(summary.godi_points)
-    .bind(summary.odi_level.clone())
-    .bind(summary.violations)
-    .bind(summary.warnings)
-    .bind(summary.infos)
-    .bind(summary.violated_rules.join(","))
-    .bind(report.to_string())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
+         VALUES {}
+         ON CONFLICT (dataset_id) DO UPDATE SET organization_id = excluded.organization_id,
+            public = excluded.public, checked_at = excluded.checked_at,
+            profile = excluded.profile, stars = excluded.stars,
+            mqa_points = excluded.mqa_points, mqa_band = excluded.mqa_band,
+            udata_score = excluded.udata_score, godi_points = excluded.godi_points,
+            odi_level = excluded.odi_level, violations = excluded.violations,
+            warnings = excluded.warnings, infos = excluded.infos, rules = excluded.rules,
+            report = excluded.report",
+        value_rows(rows.len(), 16)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (summary, report) in rows.iter().copied() {
+        query = query
+            .bind(summary.dataset_id.to_string())
+            .bind(summary.organization_id.to_string())
+            .bind(i64::from(summary.public))
+            .bind(ts(summary.checked_at))
+            .bind(summary.profile.clone())
+            .bind(summary.stars)
+            .bind(summary.mqa_points)
+            .bind(summary.mqa_band.clone())
+            .bind(summary.udata_score)
+            .bind(summary.godi_points)
+            .bind(summary.odi_level.clone())
+            .bind(summary.violations)
+            .bind(summary.warnings)
+            .bind(summary.infos)
+            .bind(summary.violated_rules.join(","))
+            .bind(report.clone());
+    }
+    query.execute(&mut *conn).await.map_err(db_error)?;
     Ok(())
 }
 
-async fn add_history(conn: &mut Conn, summary: &QualitySummary) -> Result<()> {
-    sqlx::query(
+/// Adds history rows in one statement.
+async fn add_history(conn: &mut Conn, rows: &[&QualitySummary]) -> Result<()> {
+    let sql = format!(
         "INSERT INTO quality_history (dataset_id, checked_at, stars, mqa_points, violations,
-            warnings) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(summary.dataset_id.to_string())
-    .bind(ts(summary.checked_at))
-    .bind(summary.stars)
-    .bind(summary.mqa_points)
-    .bind(summary.violations)
-    .bind(summary.warnings)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
+            warnings) VALUES {}",
+        value_rows(rows.len(), 6)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for summary in rows.iter().copied() {
+        query = query
+            .bind(summary.dataset_id.to_string())
+            .bind(ts(summary.checked_at))
+            .bind(summary.stars)
+            .bind(summary.mqa_points)
+            .bind(summary.violations)
+            .bind(summary.warnings);
+    }
+    query.execute(&mut *conn).await.map_err(db_error)?;
     Ok(())
 }
 

@@ -34,8 +34,9 @@ use crate::App;
 
 pub use texts::{finding_text, subject_text};
 
-/// Entity type of the watchdog's events (one per changed report; `after.dataset_id` names the
-/// dataset). They are not about the dataset's own history, so their entity id is the check's.
+/// Entity type of the watchdog's events: one per page of checks that changed reports, listing
+/// the datasets in `after.dataset_ids`. They are not about a dataset's own history, so their
+/// entity id is the check's own.
 pub const QUALITY_ENTITY: &str = "quality";
 
 /// Datasets checked per page (one transaction each).
@@ -214,11 +215,13 @@ impl App {
         let mut changed = Vec::new();
         let mut organizations = std::collections::BTreeSet::new();
         for (i, ((summary, _), saved)) in page.iter().zip(saved).enumerate() {
-            if !saved.report_changed {
-                continue;
+            if saved.report_changed {
+                changed.push(i);
+                organizations.insert(summary.organization_id);
             }
-            changed.push(i);
-            organizations.insert(summary.organization_id);
+        }
+        if !changed.is_empty() {
+            let ids: Vec<Uuid> = changed.iter().map(|&i| page[i].0.dataset_id).collect();
             dulieu_store::events::append(
                 &mut tx,
                 &NewEvent {
@@ -228,12 +231,7 @@ impl App {
                     parent_id: None,
                     action: "checked",
                     before: None,
-                    after: Some(serde_json::json!({
-                        "dataset_id": summary.dataset_id,
-                        "stars": summary.stars,
-                        "mqa_points": summary.mqa_points,
-                        "violations": summary.violations,
-                    })),
+                    after: Some(serde_json::json!({ "dataset_ids": ids })),
                 },
             )
             .await?;
@@ -271,17 +269,20 @@ fn evaluate_all(profile: &Profile, facts: &[dulieu_checks::DatasetFacts]) -> Vec
     })
 }
 
-/// The dataset id a `quality` event is about.
-pub fn event_dataset(event: &dulieu_core::event::Event) -> Option<Uuid> {
-    (event.entity_type == QUALITY_ENTITY)
-        .then(|| {
-            event
-                .after
-                .as_ref()?
-                .get("dataset_id")?
-                .as_str()?
-                .parse()
-                .ok()
+/// The datasets whose report a `quality` event says changed.
+pub fn event_datasets(event: &dulieu_core::event::Event) -> Vec<Uuid> {
+    if event.entity_type != QUALITY_ENTITY {
+        return Vec::new();
+    }
+    event
+        .after
+        .as_ref()
+        .and_then(|after| after.get("dataset_ids"))
+        .and_then(|ids| ids.as_array())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str()?.parse().ok())
+                .collect()
         })
-        .flatten()
+        .unwrap_or_default()
 }
