@@ -24,6 +24,9 @@
 //     e-mails are read from the server's file outbox;
 //   - the table pages of the demo's tabular files (tables.mjs): sorting, filtering, the chart
 //     builder and the map.
+//   - the data inventory pages (inventory.mjs): the list and its "overdue only" filter, an item
+//     and its "request this data" button filling in the request form, an organization's plan
+//     timeline, the prioritisation.
 //
 // Environment:
 //   DULIEU_BIN           the dulieu binary (default: $CARGO_TARGET_DIR or ../../target, debug)
@@ -44,6 +47,7 @@ import axe from 'axe-core';
 import { readinessFlow } from './readiness.mjs';
 import { requestsFlow } from './requests.mjs';
 import { tablesFlow } from './tables.mjs';
+import { inventoryFlow } from './inventory.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -702,6 +706,7 @@ async function main() {
   await readinessFlow({ page, dataDir, dulieuBin, check, runAxe, screenshots, checkPageType, log });
   await requestsFlow({ page, base, outboxDir, check, runAxe, checkPageType, log });
   await tablesFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
+  await inventoryFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
   await forbiddenFlow(page, dataDir, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));

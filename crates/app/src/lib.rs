@@ -10,6 +10,7 @@ pub mod feedback;
 mod files;
 pub mod followers;
 mod ingest;
+pub mod inventory;
 pub mod login_limit;
 pub mod mail;
 pub mod notification_center;

@@ -333,7 +333,7 @@ impl App {
             return Err(Error::not_found("question", question));
         }
         let facts = match &input.indicator {
-            Some(_) => Some(readiness::portal_facts(&mut tx, dulieu_store_now()).await?),
+            Some(_) => Some(crate::inventory::portal_facts(&mut tx, dulieu_store_now()).await?),
             None => None,
         };
         let evidence = input.validate(framework, |id| {
@@ -390,7 +390,7 @@ impl App {
     pub async fn refresh_live_evidence(&self, actor: &Actor, id_or_slug: &str) -> Result<usize> {
         let mut tx = self.store().begin().await?;
         let assessment = team_assessment(&mut tx, actor, id_or_slug, "assessment.update").await?;
-        let facts = readiness::portal_facts(&mut tx, dulieu_store_now()).await?;
+        let facts = crate::inventory::portal_facts(&mut tx, dulieu_store_now()).await?;
         self.store_fresh_figures(tx, actor, &assessment, &facts)
             .await
     }
@@ -402,7 +402,7 @@ impl App {
         require_team(actor, "assessment.update")?;
         let (facts, ids) = {
             let mut conn = self.store().conn().await?;
-            let facts = readiness::portal_facts(&mut conn, dulieu_store_now()).await?;
+            let facts = crate::inventory::portal_facts(&mut conn, dulieu_store_now()).await?;
             (
                 facts,
                 readiness::assessments_with_live_evidence(&mut conn).await?,
@@ -461,7 +461,7 @@ impl App {
     /// The live indicators with their figures now.
     pub async fn indicator_figures(&self) -> Result<Vec<IndicatorFigure>> {
         let mut conn = self.store().conn().await?;
-        let facts = readiness::portal_facts(&mut conn, dulieu_store_now()).await?;
+        let facts = crate::inventory::portal_facts(&mut conn, dulieu_store_now()).await?;
         Ok(INDICATORS
             .iter()
             .map(|i| indicator_figure(i, &facts))

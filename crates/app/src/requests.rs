@@ -189,12 +189,16 @@ impl App {
         let input = input.validate(anonymous)?;
         let now = Utc::now();
         let mut tx = self.store().begin().await?;
+        let item = match input.inventory_item {
+            Some(id) => Some(crate::inventory::requested_item(&mut tx, actor, id).await?),
+            None => None,
+        };
         let suggested = match &input.suggested_organization {
             Some(key) => Some(
                 self.organization_id(&mut tx, key, "suggested_organization")
                     .await?,
             ),
-            None => None,
+            None => item.as_ref().map(|i| i.organization_id),
         };
         let email = match actor.user_id {
             Some(user_id) => {
@@ -242,6 +246,9 @@ impl App {
             secret.as_deref().map(hash_token).as_deref(),
         )
         .await?;
+        if let Some(item) = &item {
+            dulieu_store::inventory::link_request(&mut tx, item.id, request.id, now).await?;
+        }
         if let Some(secret) = secret {
             let link = format!(
                 "{}{}/requests/confirm/{secret}",

@@ -4,10 +4,12 @@
 //! `dulieu-readiness`); then demo accounts (a citizen, a portal team member and an editor of the
 //! General Statistics Office, see [`accounts`]) with data requests and feedback tickets in
 //! varied states ([`tickets`]), and a few tabular files read as tables by the worker
-//! ([`tables`]).
+//! ([`tables`]); and the inventory of the organizations Annex C names, with the six priority
+//! national databases ([`inventory`]).
 //! Loading is idempotent: what already exists is left as it is.
 
 pub mod accounts;
+mod inventory;
 pub mod tables;
 mod tickets;
 
@@ -45,6 +47,7 @@ struct DemoDataset {
     title: LangText,
     description: LangText,
     formats: Vec<String>,
+    recommendation: Vec<String>,
     link: Option<String>,
     keywords: DemoKeywords,
     themes: Vec<String>,
@@ -72,6 +75,8 @@ pub struct LoadReport {
     pub feedback: usize,
     /// Tabular files uploaded now (read as tables by the worker).
     pub tables: usize,
+    /// Inventory items recorded now.
+    pub inventory: usize,
 }
 
 pub(crate) fn bad_data(err: serde_json::Error) -> Error {
@@ -159,6 +164,7 @@ pub async fn load(app: &App) -> Result<LoadReport> {
     report.requests = tickets::load_requests(app, &cast).await?;
     report.feedback = tickets::load_feedback(app, &cast).await?;
     report.tables = tables::load_tables(app, &actor).await?;
+    report.inventory = inventory::load_inventory(app, &actor).await?;
     Ok(report)
 }
 

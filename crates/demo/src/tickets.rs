@@ -227,6 +227,7 @@ pub(crate) async fn load_requests(app: &App, cast: &Cast) -> Result<usize> {
             suggested_organization: demo.suggested_organization.clone(),
             is_public: true,
             email: None,
+            inventory_item: None,
         };
         let request = app.file_request(&cast.citizen, input, Locale::Vi).await?;
         for (party, action, input) in steps {

@@ -29,6 +29,10 @@ async fn loads_the_annex_c_catalog_once() {
         dulieu_demo::tables::TABLES.len(),
         "the tabular files"
     );
+    assert_eq!(
+        first.inventory, 55,
+        "every Annex C row and the six national databases"
+    );
     let second = dulieu_demo::load(&test.app).await.unwrap();
     assert_eq!(
         second,
@@ -56,6 +60,45 @@ async fn loads_the_annex_c_catalog_once() {
     assert_eq!(assessments["total"], 3, "published, so public");
     let plans = test.get("/api/1/action-plans", None).await.json();
     assert_eq!(plans["total"], 2);
+
+    let inventory = test
+        .get("/api/1/inventory?page_size=100", None)
+        .await
+        .json();
+    assert_eq!(inventory["total"], 55);
+    let overdue = test
+        .get("/api/1/inventory?overdue=true&sort=target_date", None)
+        .await
+        .json();
+    let titles: Vec<&str> = overdue["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"]["en"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "National business registration database",
+            "National population database",
+            "National financial database"
+        ],
+        "past their target dates (the demo runs after September 2026)"
+    );
+    let budget_item = test
+        .get(
+            "/api/1/inventory?organization=mof&q=ngan+sach+nha+nuoc&status=published",
+            None,
+        )
+        .await
+        .json();
+    let budget_item = budget_item["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["dataset"] == "mof-state-budget-estimates")
+        .expect("the Annex C row of the budget estimates, found without accents");
+    assert_eq!(budget_item["priority"], "quick_win", "Quick win/ Priority");
 }
 
 /// Signs a demo account in with its documented password; returns its API token.

@@ -142,6 +142,8 @@ pub fn router(app: &App) -> Router<App> {
         .merge(pages::tables::routes("/en"))
         .merge(pages::quality::routes(""))
         .merge(pages::quality::routes("/en"))
+        .merge(pages::inventory::routes(""))
+        .merge(pages::inventory::routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,

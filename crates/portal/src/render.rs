@@ -170,6 +170,38 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "_quality_legend.html",
         include_str!("../templates/_quality_legend.html"),
     ),
+    (
+        "_inventory_table.html",
+        include_str!("../templates/_inventory_table.html"),
+    ),
+    (
+        "_inventory_timeliness.html",
+        include_str!("../templates/_inventory_timeliness.html"),
+    ),
+    (
+        "inventory_list.html",
+        include_str!("../templates/inventory_list.html"),
+    ),
+    (
+        "inventory_item.html",
+        include_str!("../templates/inventory_item.html"),
+    ),
+    (
+        "inventory_plan.html",
+        include_str!("../templates/inventory_plan.html"),
+    ),
+    (
+        "inventory_priorities.html",
+        include_str!("../templates/inventory_priorities.html"),
+    ),
+    (
+        "inventory_form.html",
+        include_str!("../templates/inventory_form.html"),
+    ),
+    (
+        "inventory_import.html",
+        include_str!("../templates/inventory_import.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {

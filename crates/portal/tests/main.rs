@@ -5,6 +5,7 @@ mod accounts;
 mod common;
 mod errors;
 mod files;
+mod inventory;
 mod members;
 mod pages;
 mod quality;

@@ -28,6 +28,19 @@ pub struct PortalFacts {
     pub datasets: Vec<DatasetFact>,
     /// Every data request that has had its first answer (accepted, fulfilled or refused).
     pub answered_requests: Vec<AnsweredRequestFact>,
+    /// Every inventory item whose target date has come (published or not) on `as_of`.
+    pub due_inventory: Vec<InventoryFact>,
+}
+
+/// What the indicators need to know of one inventory item that is due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InventoryFact {
+    /// Slug of the organization holding it.
+    pub organization: String,
+    /// Name of that organization.
+    pub organization_name: LangText,
+    /// It was published on or before its target date.
+    pub on_time: bool,
 }
 
 /// What the indicators need to know of one answered data request.
@@ -54,6 +67,8 @@ pub struct DatasetFact {
     pub license_open: bool,
     /// Formats of its distributions (upper case).
     pub formats: Vec<String>,
+    /// Its 5-star level, once the watchdog has checked it.
+    pub stars: Option<i64>,
 }
 
 string_enum! {
@@ -176,6 +191,22 @@ pub const INDICATORS: &[Indicator] = &[
         unit: Unit::Percent,
         questions: &[("odra", "5.3"), ("odra", "5.4"), ("od4b", "4.1")],
         compute: requests_answered_on_time,
+    },
+    Indicator {
+        id: "median_stars",
+        title_vi: "Mức sao trung vị của bộ dữ liệu đã công bố (thang 5 sao)",
+        title_en: "Median 5-star level of published datasets",
+        unit: Unit::Stars,
+        questions: &[("odra", "4.3"), ("odra", "4.5"), ("dgra", "6.7")],
+        compute: median_stars,
+    },
+    Indicator {
+        id: "inventory_on_time",
+        title_vi: "Tỷ lệ mục kiểm kê dữ liệu được công bố đúng hạn",
+        title_en: "Share of inventory items published on time",
+        unit: Unit::Percent,
+        questions: &[("odra", "4.1"), ("odra", "4.2"), ("odra", "3.4")],
+        compute: inventory_on_time,
     },
 ];
 
@@ -349,6 +380,41 @@ fn requests_answered_on_time(facts: &PortalFacts) -> Measure {
     }
 }
 
+fn median_stars(facts: &PortalFacts) -> Measure {
+    let checked: Vec<&DatasetFact> = facts
+        .datasets
+        .iter()
+        .filter(|d| d.stars.is_some())
+        .collect();
+    let stars = |datasets: &[&DatasetFact]| -> Vec<f64> {
+        datasets
+            .iter()
+            .filter_map(|d| d.stars)
+            .map(|s| s as f64)
+            .collect()
+    };
+    let owned: Vec<DatasetFact> = checked.iter().map(|d| (*d).clone()).collect();
+    Measure {
+        breakdown: per_organization(
+            &owned,
+            |d| (&d.publisher, &d.publisher_name),
+            |members| median(stars(members)).value,
+        ),
+        ..median(stars(&checked))
+    }
+}
+
+fn inventory_on_time(facts: &PortalFacts) -> Measure {
+    Measure {
+        breakdown: per_organization(
+            &facts.due_inventory,
+            |i| (&i.organization, &i.organization_name),
+            |members| share(members, |i| i.on_time).value,
+        ),
+        ..share(&facts.due_inventory, |i| i.on_time)
+    }
+}
+
 /// The share of `things` for which `counts` holds, in percent with one decimal.
 pub fn share<T>(things: &[T], counts: impl Fn(&T) -> bool) -> Measure {
     let whole = things.len() as u64;
@@ -389,6 +455,7 @@ mod tests {
             ),
             license_open: open,
             formats: formats.iter().map(|f| f.to_string()).collect(),
+            stars: None,
         }
     }
 
@@ -419,7 +486,58 @@ mod tests {
                 answered("gso", 10, true),
                 answered("mof", 30, false),
             ],
+            due_inventory: Vec::new(),
         }
+    }
+
+    #[test]
+    fn median_stars_over_checked_datasets_only() {
+        let mut facts = facts();
+        for (dataset, stars) in facts
+            .datasets
+            .iter_mut()
+            .zip([Some(3), Some(1), Some(4), None])
+        {
+            dataset.stars = stars;
+        }
+        let figure = find("median_stars").unwrap().figure(&facts);
+        assert_eq!((figure.value, figure.out_of), (3.0, Some(3)));
+        let parts: Vec<(&str, f64)> = figure
+            .breakdown
+            .iter()
+            .map(|p| (p.key.as_str(), p.value))
+            .collect();
+        assert_eq!(parts, [("gso", 4.0), ("mof", 2.0)]);
+        assert_eq!(figure.value_text(Locale::En), "3/5 ★");
+    }
+
+    #[test]
+    fn inventory_on_time_per_organization() {
+        let due = |organization: &str, on_time| InventoryFact {
+            organization: organization.into(),
+            organization_name: LangText::new(organization, organization),
+            on_time,
+        };
+        let facts = PortalFacts {
+            due_inventory: vec![
+                due("mof", true),
+                due("mof", false),
+                due("gso", true),
+                due("mof", false),
+            ],
+            ..facts()
+        };
+        let figure = find("inventory_on_time").unwrap().figure(&facts);
+        assert_eq!(
+            (figure.value, figure.part, figure.out_of),
+            (50.0, Some(2), Some(4))
+        );
+        let parts: Vec<(&str, f64)> = figure
+            .breakdown
+            .iter()
+            .map(|p| (p.key.as_str(), p.value))
+            .collect();
+        assert_eq!(parts, [("gso", 100.0), ("mof", 33.3)]);
     }
 
     #[test]

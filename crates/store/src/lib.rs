@@ -11,6 +11,7 @@ pub mod datasets;
 pub mod distributions;
 pub mod events;
 pub mod feedback;
+pub mod inventory;
 pub mod jobs;
 pub mod migrate;
 pub mod notifications;

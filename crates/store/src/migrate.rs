@@ -54,6 +54,11 @@ pub const SQLITE: &[Migration] = &[
         name: "quality",
         sql: include_str!("../migrations/sqlite/0007_quality.sql"),
     },
+    Migration {
+        version: 8,
+        name: "inventory",
+        sql: include_str!("../migrations/sqlite/0008_inventory.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -92,6 +97,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 7,
         name: "quality",
         sql: include_str!("../migrations/postgres/0007_quality.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "inventory",
+        sql: include_str!("../migrations/postgres/0008_inventory.sql"),
     },
 ];
 

@@ -848,11 +848,14 @@ pub async fn touch_plan(conn: &mut Conn, plan: Uuid, at: DateTime<Utc>) -> Resul
 // -------------------------------------------------------------------------------- facts --
 
 /// What the live indicators are computed from: every public dataset with its publisher, whether
-/// its license is open, and the formats of its distributions; dated `now`.
+/// its license is open, the formats of its distributions and its 5-star level; and every
+/// answered data request; dated `now`. `due_inventory` is left empty: which items are due is the
+/// inventory's rule, applied by the application.
 pub async fn portal_facts(conn: &mut Conn, now: DateTime<Utc>) -> Result<PortalFacts> {
     let rows = sqlx::query(concat!(
-        "SELECT d.id, o.slug, o.name_vi, o.name_en, l.is_open FROM datasets d
+        "SELECT d.id, o.slug, o.name_vi, o.name_en, l.is_open, q.stars FROM datasets d
          JOIN organizations o ON o.id = d.publisher_id JOIN licenses l ON l.id = d.license_id
+         LEFT JOIN quality_results q ON q.dataset_id = d.id
          WHERE ",
         is_public_sql!(),
         " ORDER BY d.id"
@@ -887,6 +890,7 @@ pub async fn portal_facts(conn: &mut Conn, now: DateTime<Utc>) -> Result<PortalF
                 },
                 license_open: row.flag("is_open")?,
                 formats: formats.remove(&id).unwrap_or_default(),
+                stars: row.opt_int("stars")?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -919,5 +923,6 @@ pub async fn portal_facts(conn: &mut Conn, now: DateTime<Utc>) -> Result<PortalF
         as_of: now,
         datasets,
         answered_requests,
+        due_inventory: Vec::new(),
     })
 }

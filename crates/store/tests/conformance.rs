@@ -125,6 +125,7 @@ conformance!(
     check_quality_reports_history_and_league,
     check_quality_link_checks_and_due_links,
     check_quality_sniffs_and_state,
+    check_inventory_items_visibility_filters_and_demand,
 );
 
 // The readiness checks live in their own file.
@@ -146,6 +147,11 @@ use tables::*;
 #[path = "conformance/quality.rs"]
 mod quality;
 use quality::*;
+
+// The checks of the inventory live in their own file.
+#[path = "conformance/inventory.rs"]
+mod inventory;
+use inventory::*;
 
 const POSTGRES_URL_VAR: &str = "DULIEU_TEST_POSTGRES_URL";
 

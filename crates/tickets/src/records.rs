@@ -120,6 +120,10 @@ pub struct RequestInput {
     /// E-mail address to confirm (anonymous requesters only).
     #[serde(default)]
     pub email: Option<String>,
+    /// The inventory item the request asks for (from its "request this" button): the request is
+    /// linked to it as demand, and its organization is suggested.
+    #[serde(default)]
+    pub inventory_item: Option<uuid::Uuid>,
 }
 
 fn yes() -> bool {

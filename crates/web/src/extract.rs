@@ -97,6 +97,26 @@ fn bad_token() -> ApiError {
     })
 }
 
+/// The whole body of `request`, at most `limit` bytes (413 beyond).
+pub async fn read_body(request: Request, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|err| {
+            let source = std::error::Error::source(&err);
+            let too_large = source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                ApiError(Error::TooLarge {
+                    limit: limit as u64,
+                })
+            } else {
+                ApiError(Error::BadRequest {
+                    code: "bad_request",
+                    detail: err.to_string(),
+                })
+            }
+        })
+}
+
 /// A JSON object body: 415 without a JSON content type, 413 over the size limit, 400 when it is
 /// not JSON (with line and column), 422 when it is JSON but not an object.
 #[derive(Debug, Clone)]
@@ -118,22 +138,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
                 detail: "application/json".into(),
             }));
         }
-        let bytes = axum::body::to_bytes(request.into_body(), crate::MAX_JSON_BYTES)
-            .await
-            .map_err(|err| {
-                let source = std::error::Error::source(&err);
-                let too_large = source.is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-                if too_large {
-                    ApiError(Error::TooLarge {
-                        limit: crate::MAX_JSON_BYTES as u64,
-                    })
-                } else {
-                    ApiError(Error::BadRequest {
-                        code: "bad_request",
-                        detail: err.to_string(),
-                    })
-                }
-            })?;
+        let bytes = read_body(request, crate::MAX_JSON_BYTES).await?;
         let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
             ApiError(Error::BadRequest {
                 code: "malformed_json",

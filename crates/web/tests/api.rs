@@ -19,6 +19,8 @@ mod distributions;
 mod downloads;
 #[path = "api/followers.rs"]
 mod followers;
+#[path = "api/inventory.rs"]
+mod inventory;
 #[path = "api/members.rs"]
 mod members;
 #[path = "api/organizations.rs"]

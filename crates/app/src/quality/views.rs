@@ -208,6 +208,9 @@ pub struct OrganizationQuality {
     pub trend: Vec<TrendDay>,
     /// Every dataset counted, worst first.
     pub datasets_list: Vec<ScoredDataset>,
+    /// The inventory against its publication plan: each overdue item is a violation of
+    /// `inventory.overdue`, counted in `violations`.
+    pub inventory: crate::inventory::InventoryStanding,
 }
 
 /// One organization in the national league table.
@@ -447,6 +450,7 @@ impl App {
             })
             .collect();
         rules.sort_by_key(|r| std::cmp::Reverse(r.datasets));
+        let inventory = self.inventory_standing(actor, org.id).await?;
         Ok(OrganizationQuality {
             organization: org.slug.clone(),
             name: org.name.clone(),
@@ -457,12 +461,14 @@ impl App {
             stars_average: average(|s| s.stars as f64),
             udata_average: average(|s| s.udata_score),
             compliant: summaries.iter().filter(|s| s.violations == 0).count() as i64,
-            violations: summaries.iter().map(|s| s.violations).sum(),
+            violations: summaries.iter().map(|s| s.violations).sum::<i64>()
+                + inventory.overdue.len() as i64,
             bands,
             stars,
             rules,
             trend,
             datasets_list,
+            inventory,
         })
     }
 

@@ -9,6 +9,7 @@ pub mod files;
 pub mod history;
 pub mod home;
 pub mod inbox;
+pub mod inventory;
 pub mod members;
 pub mod my_requests;
 pub mod notifications;

@@ -55,6 +55,7 @@ struct OrganizationPage {
     hits: Vec<HitView>,
     search_href: String,
     quality_href: String,
+    inventory_href: String,
 }
 
 /// `GET /organizations` and `GET /en/organizations`.
@@ -143,6 +144,11 @@ async fn build_page(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Re
             "{}{}",
             lang.prefix(),
             super::quality::scorecard_path(&organization.slug)
+        ),
+        inventory_href: format!(
+            "{}{}",
+            lang.prefix(),
+            super::inventory::organization_path(&organization.slug)
         ),
     };
     render(

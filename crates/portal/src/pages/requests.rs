@@ -209,20 +209,42 @@ fn show_form(
     render_page("request_form.html", lang, visitor, &title, status, page)
 }
 
+/// `?inventory_item=` of the filing form: the inventory item the request asks for.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewFormQuery {
+    #[serde(default)]
+    inventory_item: String,
+}
+
 /// `GET /requests/new`: the filing form; anonymous visitors also give an e-mail address to
-/// confirm (their form's CSRF token is bound to a pre-session cookie made now if need be).
+/// confirm (their form's CSRF token is bound to a pre-session cookie made now if need be). With
+/// `?inventory_item=` (an item the visitor may see) it is filled in for that item: its title in
+/// the page's language, its organization, and the item itself (hidden), which the request is
+/// linked to as demand.
 pub async fn new_form(
     State(app): State<App>,
     lang: Lang,
     visitor: Visitor,
+    Query(query): Query<NewFormQuery>,
 ) -> std::result::Result<Response, PageError> {
     let (visitor, cookie) = csrf_bound(&app, &visitor);
+    let mut values = BTreeMap::from([("is_public".to_string(), "1".to_string())]);
+    let mut back = "/requests/new".to_string();
+    if let Ok(id) = Uuid::parse_str(query.inventory_item.trim())
+        && let Ok(view) = app.inventory_item(&visitor.actor(), id).await
+    {
+        let title = view.item.fields.title_in(lang.locale.as_str()).to_string();
+        values.insert("title".into(), title);
+        values.insert("suggested_organization".into(), view.item.organization);
+        values.insert("inventory_item".into(), id.to_string());
+        back = format!("/requests/new?inventory_item={id}");
+    }
     let page = FormPage {
         csrf: visitor.csrf_token(),
         action: format!("{}/requests/new", lang.prefix()),
-        values: BTreeMap::from([("is_public".to_string(), "1".to_string())]),
+        values,
         anonymous: visitor.signed_in.is_none(),
-        sign_in_href: sign_in_href(&lang, "/requests/new"),
+        sign_in_href: sign_in_href(&lang, &back),
         ..FormPage::default()
     };
     show_form(&lang, &visitor, page, StatusCode::OK)
@@ -247,6 +269,7 @@ const FORM_FIELDS: &[&str] = &[
     "suggested_organization",
     "is_public",
     "email",
+    "inventory_item",
 ];
 
 /// `POST /requests/new`: files the request and goes to its page, or, for an anonymous visitor,
@@ -270,6 +293,7 @@ pub async fn create(
         suggested_organization: text("suggested_organization"),
         is_public: fields.get("is_public") == "1",
         email: if anonymous { text("email") } else { None },
+        inventory_item: text("inventory_item").and_then(|id| uuid::Uuid::parse_str(id.trim()).ok()),
     };
     let filed = app.file_request(&visitor.actor(), input, lang.locale).await;
     let next = |request: DataRequest| match anonymous {

@@ -6,6 +6,7 @@ pub mod datasets;
 pub mod distributions;
 pub mod feedback;
 pub mod health;
+pub mod inventory;
 pub mod notifications;
 pub mod organizations;
 pub mod quality;
@@ -43,6 +44,7 @@ use utoipa_axum::routes;
         (name = "notifications", description = "The caller's notification center and e-mail settings"),
         (name = "attachments", description = "Files attached to request messages and feedback tickets"),
         (name = "tables", description = "Tabular files read as typed tables: Table Schema, profile, rows, aggregates, a read-only SQL sandbox, exports and data packages"),
+        (name = "inventory", description = "Data inventories: what each organization holds, its sensitivity, priority and target date; spreadsheet import and export; prioritisation and publication plans"),
         (name = "quality", description = "The watchdog: datasets' quality reports and scores (EU MQA, udata, 5-star, GODI, ODI), organizations' scorecards, the national league table and every finding as open data"),
     )
 )]
@@ -100,6 +102,29 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(readiness_routes())
         .merge(ticket_routes())
         .merge(quality_routes())
+        .merge(inventory_routes())
+}
+
+/// The inventory's routes; the spreadsheet import has its own body limit.
+fn inventory_routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(inventory::list, inventory::create))
+        .routes(routes!(inventory::export_csv))
+        .routes(routes!(inventory::export_xlsx))
+        .routes(routes!(inventory::template))
+        .routes(routes!(inventory::priorities))
+        .routes(routes!(
+            inventory::get,
+            inventory::update,
+            inventory::delete
+        ))
+        .routes(routes!(inventory::link_request, inventory::unlink_request))
+        .routes(routes!(inventory::plan))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(inventory::import))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
 }
 
 /// The watchdog's routes: dataset reports and rechecks, scorecards, the league, the findings.

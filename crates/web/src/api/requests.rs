@@ -41,13 +41,13 @@ pub struct ListQuery {
 }
 
 /// 422 `invalid_value` on `field`, naming the accepted values.
-fn invalid_value(field: &'static str, accepted: &str) -> ApiError {
+pub(crate) fn invalid_value(field: &'static str, accepted: &str) -> ApiError {
     let mut errors = dulieu_core::FieldErrors::new();
     errors.add_with(field, "invalid_value", "detail", accepted);
     ApiError(Error::Invalid(errors))
 }
 
-fn flag(name: &'static str, raw: &Option<String>) -> Result<bool, ApiError> {
+pub(crate) fn flag(name: &'static str, raw: &Option<String>) -> Result<bool, ApiError> {
     match raw.as_deref() {
         None | Some("") | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") => Ok(true),

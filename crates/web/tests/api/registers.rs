@@ -173,6 +173,18 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/1/quality/organizations", &["get"]),
     ("/api/1/quality/findings.json", &["get"]),
     ("/api/1/quality/findings.csv", &["get"]),
+    ("/api/1/inventory", &["get", "post"]),
+    ("/api/1/inventory/{id}", &["get", "patch", "delete"]),
+    (
+        "/api/1/inventory/{id}/requests/{request_id}",
+        &["put", "delete"],
+    ),
+    ("/api/1/inventory/export.csv", &["get"]),
+    ("/api/1/inventory/export.xlsx", &["get"]),
+    ("/api/1/inventory/template.xlsx", &["get"]),
+    ("/api/1/inventory/priorities", &["get"]),
+    ("/api/1/organizations/{slug}/inventory/import", &["post"]),
+    ("/api/1/organizations/{slug}/inventory/plan", &["get"]),
 ];
 
 #[tokio::test]

@@ -40,6 +40,8 @@ struct ScorecardPage {
     trend_svg: String,
     trend: Vec<TrendRow>,
     dataset_rows: Vec<DatasetRow>,
+    /// The inventory against its publication plan (overdue items are violations).
+    inventory: crate::pages::inventory::ScorecardSection,
 }
 
 #[derive(Serialize)]
@@ -198,6 +200,11 @@ fn scorecard(q: &OrganizationQuality, lang: &Lang) -> ScorecardPage {
                 public: d.public,
             })
             .collect(),
+        inventory: crate::pages::inventory::ScorecardSection::new(
+            &q.inventory,
+            &q.organization,
+            lang,
+        ),
     }
 }
 

@@ -1,0 +1,3 @@
+//! The integration tests of this crate, linked into one test binary.
+
+mod sheet;
