@@ -27,6 +27,8 @@
 //   - the data inventory pages (inventory.mjs): the list and its "overdue only" filter, an item
 //     and its "request this data" button filling in the request form, an organization's plan
 //     timeline, the prioritisation.
+//   - the publication review (review.mjs): an approver named through the API, a draft submitted
+//     by its editor and sent back with a comment by the approver through the review page.
 //
 // Environment:
 //   DULIEU_BIN           the dulieu binary (default: $CARGO_TARGET_DIR or ../../target, debug)
@@ -48,6 +50,7 @@ import { readinessFlow } from './readiness.mjs';
 import { requestsFlow } from './requests.mjs';
 import { tablesFlow } from './tables.mjs';
 import { inventoryFlow } from './inventory.mjs';
+import { reviewFlow } from './review.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -707,6 +710,7 @@ async function main() {
   await requestsFlow({ page, base, outboxDir, check, runAxe, checkPageType, log });
   await tablesFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
   await inventoryFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
+  await reviewFlow({ page, base, dataDir, dulieuBin, upload, email: TEST_EMAIL, password: TEST_PASSWORD, check, runAxe, checkPageType, log });
   await forbiddenFlow(page, dataDir, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));

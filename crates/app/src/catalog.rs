@@ -374,6 +374,8 @@ impl App {
         if !actor.can_edit_datasets_of(publisher_id) {
             return Err(deny(actor, "dataset.create"));
         }
+        self.check_status_change(&mut tx, actor, publisher_id, None, input.status)
+            .await?;
         let now = Utc::now();
         if input.status == DatasetStatus::Published && input.issued.is_none() {
             input.issued = Some(now.date_naive());
@@ -508,6 +510,14 @@ impl App {
         if publisher_id != before.publisher_id && !actor.can_edit_datasets_of(publisher_id) {
             return Err(deny(actor, "dataset.move"));
         }
+        self.check_status_change(
+            &mut tx,
+            actor,
+            publisher_id,
+            Some(before.status),
+            input.status,
+        )
+        .await?;
         let now = Utc::now();
         if input.status == DatasetStatus::Published && input.issued.is_none() {
             input.issued = Some(now.date_naive());

@@ -22,6 +22,18 @@ use crate::usage::{Counting, count_download};
 use crate::worker::VERIFY_BLOB;
 use crate::{App, BlobRead, Subject, snapshot};
 
+dulieu_core::string_enum! {
+    /// What a pushed file did.
+    PushOutcome {
+        /// A new distribution was made for it.
+        Created = "created",
+        /// It became a new version of the distribution of the same file name.
+        NewVersion = "new_version",
+        /// The same bytes were already there: nothing changed.
+        Unchanged = "unchanged",
+    }
+}
+
 /// What the client said about an uploaded file.
 #[derive(Debug, Clone, Default)]
 pub struct UploadMeta {
@@ -151,6 +163,56 @@ impl App {
             .await
     }
 
+    /// Publishes a file from an agency's system (the push of automatic publication): the
+    /// dataset's uploaded distribution of the same file name gets the bytes as a new version, or
+    /// a new distribution is made when there is none. Idempotent by checksum: the same bytes
+    /// again change nothing (no version, no event, no notice).
+    pub async fn push_file<S, E>(
+        &self,
+        actor: &Actor,
+        dataset_key: &str,
+        file_name: &str,
+        body: S,
+    ) -> Result<(PushOutcome, Distribution)>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        let meta = UploadMeta::from_part(Some(file_name.trim()), None);
+        let Some(name) = meta.filename.clone() else {
+            return Err(Error::invalid("file_name", "required"));
+        };
+        let dataset = {
+            let mut conn = self.store().conn().await?;
+            self.dataset_for_change(
+                &mut conn,
+                actor,
+                dataset_key,
+                "distribution.create",
+                Actor::can_edit_datasets_of,
+            )
+            .await?
+        };
+        let target = dataset
+            .distributions
+            .iter()
+            .find(|d| d.remote_url.is_none() && d.filename.as_deref() == Some(name.as_str()));
+        let Some(target) = target else {
+            let created = self
+                .add_upload(actor, dataset_key, DistributionInput::default(), meta, body)
+                .await?;
+            return Ok((PushOutcome::Created, created));
+        };
+        let stored = self.blobs().put_stream(body).await?;
+        if target.sha256.as_deref() == Some(stored.sha256.as_str()) {
+            return Ok((PushOutcome::Unchanged, self.with_url(target.clone())));
+        }
+        let replaced = self
+            .record_file_version(actor, target.id, dataset.id, stored, meta)
+            .await?;
+        Ok((PushOutcome::NewVersion, replaced))
+    }
+
     /// Replaces the file of an uploaded distribution: a new version; old versions stay downloadable.
     pub async fn replace_file<S, E>(
         &self,
@@ -174,6 +236,20 @@ impl App {
             distribution.dataset_id
         };
         let stored = self.blobs().put_stream(body).await?;
+        self.record_file_version(actor, id, dataset_id, stored, meta)
+            .await
+    }
+
+    /// Records stored bytes as a new version of distribution `id`, with its event, the ingest
+    /// of a tabular file and the followers' notices.
+    async fn record_file_version(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        dataset_id: Uuid,
+        stored: dulieu_blobs::StoredBlob,
+        meta: UploadMeta,
+    ) -> Result<Distribution> {
         let mut tx = self.store().begin().await?;
         let (before, _) = distributions::get(&mut tx, id)
             .await?

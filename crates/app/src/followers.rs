@@ -92,14 +92,7 @@ impl App {
         let followers = who_may_see(conn, &dataset, followers).await?;
         let mut to = Recipients::except(actor.user_id);
         to.add_users(conn, &followers).await?;
-        let title = dataset.title.get("vi").unwrap_or(&dataset.slug);
-        let about = About {
-            subject_type: DATASET_ENTITY,
-            subject_id: dataset.id,
-            path: format!("/dataset/{}", dataset.slug),
-            title,
-            title_en: dataset.title.en.as_deref(),
-        };
+        let about = About::dataset(&dataset, "");
         crate::notify::send(
             conn,
             &self.inner.public_url,

@@ -19,6 +19,7 @@ pub mod paging;
 pub mod quality;
 pub mod readiness;
 pub mod requests;
+pub mod review;
 pub mod search;
 mod sessions;
 pub mod table_params;
@@ -39,7 +40,7 @@ use dulieu_store::{Store, StoreOptions, Tx};
 
 pub use accounts::{MemberRequest, NewToken, TokenRequest};
 pub use dulieu_blobs::BlobRead;
-pub use files::UploadMeta;
+pub use files::{PushOutcome, UploadMeta};
 pub use ingest::INGEST_TABLES;
 pub use paging::{Page, PageRequest};
 pub use sessions::{

@@ -123,6 +123,19 @@ pub(crate) struct About<'a> {
     pub title_en: Option<&'a str>,
 }
 
+impl<'a> About<'a> {
+    /// A dataset's page (`path` below it, e.g. `/review`; empty for the page itself).
+    pub(crate) fn dataset(dataset: &'a dulieu_core::catalog::Dataset, path: &str) -> Self {
+        About {
+            subject_type: crate::followers::DATASET_ENTITY,
+            subject_id: dataset.id,
+            path: format!("/dataset/{}{path}", dataset.slug),
+            title: dataset.title.get("vi").unwrap_or(&dataset.slug),
+            title_en: dataset.title.en.as_deref(),
+        }
+    }
+}
+
 impl About<'_> {
     /// The title in `locale`.
     fn title_in(&self, locale: Locale) -> &str {

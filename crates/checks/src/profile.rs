@@ -42,6 +42,23 @@ pub struct Profile {
     pub pii: PiiPolicy,
     /// The level of every rule.
     pub rules: BTreeMap<Rule, Level>,
+    /// What blocks the approval of a government publisher's dataset.
+    pub review: ReviewPolicy,
+}
+
+/// What blocks approval in the publication review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewPolicy {
+    /// Findings of these severities block approval until they are fixed.
+    pub blocking: Vec<Severity>,
+}
+
+impl ReviewPolicy {
+    /// True when findings of `severity` block approval.
+    pub fn blocks(&self, severity: Severity) -> bool {
+        self.blocking.contains(&severity)
+    }
 }
 
 /// Which licenses count as what (ids of the license register).

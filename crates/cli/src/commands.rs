@@ -360,6 +360,67 @@ pub async fn readiness_import(state: StateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `dulieu publish --dataset D --file F`: pushes the file as the system (the operator on the
+/// server); remote scripts use `PUT /api/1/datasets/{key}/files/{name}` with a token.
+pub async fn publish(
+    state: StateArgs,
+    dataset: String,
+    file: std::path::PathBuf,
+) -> anyhow::Result<()> {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_string)
+        .with_context(|| {
+            say(
+                "cli.publish_bad_path",
+                &[("path", &file.display().to_string())],
+            )
+        })?;
+    let opened = tokio::fs::File::open(&file).await.with_context(|| {
+        say(
+            "cli.publish_bad_path",
+            &[("path", &file.display().to_string())],
+        )
+    })?;
+    let config = load_config(&state)?;
+    let app = open(&config).await?;
+    let (outcome, distribution) = app
+        .push_file(&Actor::system(), &dataset, &name, file_chunks(opened))
+        .await
+        .map_err(describe)?;
+    let version = distribution.version.to_string();
+    println!(
+        "{}",
+        say(
+            &format!("cli.published.{}", outcome.as_str()),
+            &[
+                ("file", &name),
+                ("dataset", &dataset),
+                ("version", &version)
+            ],
+        )
+    );
+    app.store().close().await;
+    Ok(())
+}
+
+/// The bytes of `file`, 256 KiB at a time.
+fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures::Stream<Item = std::io::Result<bytes::Bytes>> + Send {
+    futures::stream::try_unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = vec![0_u8; 256 * 1024];
+        let read = file.read(&mut buffer).await?;
+        if read == 0 {
+            return Ok(None);
+        }
+        buffer.truncate(read);
+        Ok(Some((bytes::Bytes::from(buffer), file)))
+    })
+}
+
 /// `dulieu readiness refresh`.
 pub async fn readiness_refresh(state: StateArgs) -> anyhow::Result<()> {
     let config = load_config(&state)?;

@@ -100,6 +100,18 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// Run the watchdog's checks now: the whole catalog, or one dataset with its findings.
     Check(check::CheckArgs),
+    /// Publish a file to a dataset (automatic publication from an agency's system): a new
+    /// version of its file of the same name, or a new file; the same bytes again change nothing.
+    Publish {
+        #[command(flatten)]
+        state: StateArgs,
+        /// The dataset (slug or id).
+        #[arg(long)]
+        dataset: String,
+        /// The file to publish.
+        #[arg(long)]
+        file: PathBuf,
+    },
     /// Benchmarks (JSON on standard output).
     Bench {
         #[command(subcommand)]
@@ -275,6 +287,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: BenchCommand::Checks(args),
         } => bench_checks::checks(args).await,
         Command::Check(args) => check::check(args).await,
+        Command::Publish {
+            state,
+            dataset,
+            file,
+        } => commands::publish(state, dataset, file).await,
         Command::Ingest(args) => tokio::task::spawn_blocking(move || ingest::ingest(args)).await?,
     }
 }

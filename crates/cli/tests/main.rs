@@ -3,6 +3,7 @@
 
 mod check;
 mod crash;
+mod publish;
 mod readiness;
 mod search;
 mod support;

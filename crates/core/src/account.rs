@@ -183,6 +183,11 @@ impl Actor {
         self.is_sysadmin || self.role_in(org).is_some_and(Role::can_edit)
     }
 
+    /// May approve the publication of the organization's datasets (its approvers, sysadmins).
+    pub fn can_approve_for(&self, org: Uuid) -> bool {
+        self.is_sysadmin || self.role_in(org) == Some(Role::Approver)
+    }
+
     /// May delete the organization's datasets, edit the organization and manage its members.
     pub fn can_admin(&self, org: Uuid) -> bool {
         self.is_sysadmin || self.role_in(org) == Some(Role::Admin)

@@ -382,7 +382,7 @@ impl Dataset {
 
     /// True when anyone, signed in or not, may see this dataset.
     pub fn is_public(&self) -> bool {
-        self.status != DatasetStatus::Draft && self.access_rights == AccessRights::Public
+        self.status.is_out() && self.access_rights == AccessRights::Public
     }
 }
 

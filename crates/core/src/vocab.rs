@@ -101,6 +101,10 @@ string_enum! {
     DatasetStatus {
         /// Being prepared; visible to the publisher's members only.
         Draft = "draft",
+        /// Submitted for review by the publisher's approvers; members only.
+        InReview = "in_review",
+        /// Approved for publication, not yet published; members only.
+        Approved = "approved",
         /// Visible to everyone (when access rights are public).
         Published = "published",
         /// Kept for the record; no longer maintained.
@@ -117,7 +121,26 @@ string_enum! {
         Editor = "editor",
         /// Sees the organization's drafts and non-public datasets.
         Member = "member",
+        /// Approves the publication of the organization's datasets (e.g. the access-to-information
+        /// officer); sees its drafts; does not edit.
+        Approver = "approver",
     }
+}
+
+impl DatasetStatus {
+    /// True once the dataset is out: published, or archived after being published (drafts and
+    /// datasets in review are seen by the publisher's members only).
+    pub fn is_out(self) -> bool {
+        matches!(self, DatasetStatus::Published | DatasetStatus::Archived)
+    }
+
+    /// The statuses a plain edit may set; `in_review` and `approved` are reached only through
+    /// the review's steps.
+    pub const EDITABLE: &'static [DatasetStatus] = &[
+        DatasetStatus::Draft,
+        DatasetStatus::Published,
+        DatasetStatus::Archived,
+    ];
 }
 
 impl Role {

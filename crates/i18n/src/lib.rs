@@ -1207,6 +1207,7 @@ mod tests {
         required.extend(CLI_CHECK_KEYS.iter().map(|key| key.to_string()));
         required.extend(WATCHDOG_PAGE_KEYS.iter().map(|key| key.to_string()));
         required.extend(INVENTORY_KEYS.iter().map(|key| key.to_string()));
+        required.extend(REVIEW_KEYS.iter().map(|key| key.to_string()));
         for key in &required {
             assert!(has_message(key), "missing key {key}");
         }
@@ -1327,6 +1328,10 @@ mod tests {
             ("cli.odtf_granted", &["email"]),
             ("cli.odtf_revoked", &["email"]),
             ("cli.figures_refreshed", &["count"]),
+            ("cli.published.created", &["dataset", "file"]),
+            ("cli.published.new_version", &["dataset", "file", "version"]),
+            ("cli.published.unchanged", &["dataset", "file", "version"]),
+            ("cli.publish_bad_path", &["path"]),
             ("readiness.balance", &["against", "for", "neutral"]),
             ("readiness.live_figure", &["date", "title", "value"]),
             ("readiness.gantt.description", &["items", "late", "start"]),
@@ -1385,6 +1390,16 @@ mod tests {
             ("notify.feedback.reminder", &["date", "title"]),
             ("notify.feedback.overdue", &["date", "title"]),
             ("notify.dataset.updated", &["title"]),
+            ("notify.review.submitted", &["title"]),
+            ("notify.review.approved", &["title"]),
+            ("notify.review.sent_back", &["title"]),
+            ("error.invalid_transition", &["value"]),
+            ("error.blocking_findings", &["value"]),
+            ("error.review_not_required", &["value"]),
+            ("portal.review.title", &["dataset"]),
+            ("portal.review.changes_caption", &["dataset"]),
+            ("portal.review.files", &["count", "files"]),
+            ("portal.history.review_comment", &["comment"]),
             ("notify.dataset.file_added", &["title"]),
             ("notify.dataset.file_replaced", &["title"]),
             ("notify.dataset.file_removed", &["title"]),
@@ -1626,6 +1641,75 @@ mod tests {
             .count();
         assert_eq!(with_placeholders, expected.len());
     }
+
+    /// Keys of the publication review (the approver role, the review statuses, the refusals
+    /// and the notices) and of the push of automatic publication (`dulieu publish`).
+    const REVIEW_KEYS: &[&str] = &[
+        "ui.role.approver",
+        "ui.status.in_review",
+        "ui.status.approved",
+        "notify.review.submitted",
+        "notify.review.approved",
+        "notify.review.sent_back",
+        "violation.review_required",
+        "violation.review_step_only",
+        "error.invalid_transition",
+        "error.blocking_findings",
+        "error.review_not_required",
+        "cli.published.created",
+        "cli.published.new_version",
+        "cli.published.unchanged",
+        "cli.publish_bad_path",
+        "portal.review.tab",
+        "portal.review.title",
+        "portal.review.status",
+        "portal.review.intro",
+        "portal.review.not_required",
+        "portal.review.your_step",
+        "portal.review.comment",
+        "portal.review.comment_required",
+        "portal.review.hint.submit",
+        "portal.review.hint.withdraw",
+        "portal.review.hint.approve",
+        "portal.review.hint.send_back",
+        "portal.review.hint.publish",
+        "portal.review.button.submit",
+        "portal.review.button.withdraw",
+        "portal.review.button.approve",
+        "portal.review.button.send_back",
+        "portal.review.button.publish",
+        "portal.review.step.submit",
+        "portal.review.step.withdraw",
+        "portal.review.step.approve",
+        "portal.review.step.send_back",
+        "portal.review.step.publish",
+        "portal.review.blocking",
+        "portal.review.blocking_hint",
+        "portal.review.no_blocking",
+        "portal.review.see_quality",
+        "portal.review.changes",
+        "portal.review.changes_caption",
+        "portal.review.never_published",
+        "portal.review.field",
+        "portal.review.before",
+        "portal.review.after",
+        "portal.review.no_changes",
+        "portal.review.steps",
+        "portal.review.no_steps",
+        "portal.review.field.distributions",
+        "portal.review.files",
+        "portal.notice.review_submitted",
+        "portal.notice.review_withdrawn",
+        "portal.notice.review_approved",
+        "portal.notice.review_sent_back",
+        "portal.notice.review_published",
+        "portal.history.review_submitted",
+        "portal.history.review_withdrawn",
+        "portal.history.review_approved",
+        "portal.history.review_sent_back",
+        "portal.history.review_published",
+        "portal.history.review_comment",
+    ];
 
     /// Keys of the data inventory: the vocabularies' labels, the watchdog's overdue rule, the
     /// import's and the item rules' error codes, and the portal pages.

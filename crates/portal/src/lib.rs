@@ -144,6 +144,8 @@ pub fn router(app: &App) -> Router<App> {
         .merge(pages::quality::routes("/en"))
         .merge(pages::inventory::routes(""))
         .merge(pages::inventory::routes("/en"))
+        .merge(pages::review::routes(""))
+        .merge(pages::review::routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,

@@ -22,6 +22,11 @@ const NOTICES: &[&str] = &[
     "table_schema_saved",
     "table_reingest_queued",
     "quality_rechecked",
+    "review_submitted",
+    "review_withdrawn",
+    "review_approved",
+    "review_sent_back",
+    "review_published",
 ];
 
 /// Codes of problem messages (`portal.problem.{code}`).

@@ -155,6 +155,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/dataset_quality.html"),
     ),
     (
+        "dataset_review.html",
+        include_str!("../templates/dataset_review.html"),
+    ),
+    (
         "quality_scorecard.html",
         include_str!("../templates/quality_scorecard.html"),
     ),

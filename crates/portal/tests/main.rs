@@ -11,6 +11,7 @@ mod pages;
 mod quality;
 mod readiness;
 mod requests;
+mod review;
 mod tables;
 mod tickets;
 mod tokens;

@@ -221,13 +221,17 @@ pub async fn members(conn: &mut Conn, organization_id: Uuid) -> Result<Vec<Membe
 
 /// Number of admins of an organization.
 pub async fn admin_count(conn: &mut Conn, organization_id: Uuid) -> Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND role = 'admin'",
-    )
-    .bind(organization_id.to_string())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db_error)
+    role_count(conn, organization_id, Role::Admin).await
+}
+
+/// Number of members of an organization with `role`.
+pub async fn role_count(conn: &mut Conn, organization_id: Uuid, role: Role) -> Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE organization_id = $1 AND role = $2")
+        .bind(organization_id.to_string())
+        .bind(role.as_str())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)
 }
 
 fn token_from_row(row: &AnyRow) -> Result<ApiToken> {

@@ -162,7 +162,7 @@ pub(crate) fn from_rows<R: RowExt>(rows: &[R]) -> Result<Option<Dataset>> {
 /// with public access rights.
 macro_rules! is_public_sql {
     () => {
-        "(d.status <> 'draft' AND d.access_rights = 'public')"
+        "(d.status IN ('published', 'archived') AND d.access_rights = 'public')"
     };
 }
 pub(crate) use is_public_sql;

@@ -2844,6 +2844,16 @@ async fn check_accounts_memberships(store: &Store) {
     assert_eq!(accounts::admin_count(&mut c, a).await.unwrap(), 2);
     assert_eq!(accounts::admin_count(&mut c, b).await.unwrap(), 1);
     assert_eq!(
+        accounts::role_count(&mut c, a, Role::Editor).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        accounts::role_count(&mut c, a, Role::Approver)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
         accounts::upsert_membership(&mut c, b, u1, Role::Member, t3)
             .await
             .unwrap(),

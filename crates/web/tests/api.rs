@@ -29,6 +29,8 @@ mod organizations;
 mod permissions;
 #[path = "api/postgres.rs"]
 mod postgres;
+#[path = "api/push.rs"]
+mod push;
 #[path = "api/quality.rs"]
 mod quality;
 #[path = "api/readiness.rs"]
@@ -37,6 +39,8 @@ mod readiness;
 mod registers;
 #[path = "api/requests.rs"]
 mod requests;
+#[path = "api/review.rs"]
+mod review;
 #[path = "api/search.rs"]
 mod search;
 #[path = "api/tables.rs"]

@@ -310,7 +310,7 @@ impl App {
         self.quality_view(&mut conn, actor, &dataset, locale).await
     }
 
-    async fn quality_view(
+    pub(crate) async fn quality_view(
         &self,
         conn: &mut Conn,
         actor: &Actor,

@@ -122,12 +122,14 @@ impl FeedbackRow {
 }
 
 /// The tabs of a dataset's pages: its overview, its feedback, with the open tickets' count, and
-/// its quality (`pages::quality`).
+/// its quality (`pages::quality`) and, for the publisher's members where the dataset publishes
+/// through review, its review (`pages::review`).
 #[derive(Serialize)]
 pub(crate) struct DatasetTabs {
     overview_href: String,
     feedback_href: String,
     quality_href: String,
+    review_href: Option<String>,
     open_feedback: usize,
     current: &'static str,
 }
@@ -138,6 +140,7 @@ impl DatasetTabs {
             overview_href: format!("{}/dataset/{slug}", lang.prefix()),
             feedback_href: format!("{}/dataset/{slug}/feedback", lang.prefix()),
             quality_href: format!("{}/dataset/{slug}/quality", lang.prefix()),
+            review_href: None,
             open_feedback: tickets.iter().filter(|t| !t.state.is_closed()).count(),
             current,
         }
@@ -151,7 +154,38 @@ impl DatasetTabs {
         slug: &str,
     ) -> Result<Self> {
         let tickets = app.dataset_feedback(actor, slug).await?;
-        Ok(Self::new(lang, slug, &tickets, "quality"))
+        Self::new(lang, slug, &tickets, "quality")
+            .with_review(app, actor, lang, slug)
+            .await
+    }
+
+    /// The tabs of the dataset's review page (which only its publisher's members see).
+    pub(crate) async fn for_review(
+        app: &App,
+        actor: &Actor,
+        lang: &Lang,
+        slug: &str,
+    ) -> Result<Self> {
+        let tickets = app.dataset_feedback(actor, slug).await?;
+        let mut tabs = Self::new(lang, slug, &tickets, "review");
+        tabs.review_href = Some(format!(
+            "{}{}",
+            lang.prefix(),
+            super::review::review_path(slug)
+        ));
+        Ok(tabs)
+    }
+
+    /// These tabs with the review's, when `actor` sees it.
+    async fn with_review(
+        mut self,
+        app: &App,
+        actor: &Actor,
+        lang: &Lang,
+        slug: &str,
+    ) -> Result<Self> {
+        self.review_href = super::review::tab_href(app, actor, lang, slug).await?;
+        Ok(self)
     }
 
     /// The tabs of the dataset's overview page.
@@ -162,7 +196,9 @@ impl DatasetTabs {
         slug: &str,
     ) -> Result<Self> {
         let tickets = app.dataset_feedback(actor, slug).await?;
-        Ok(Self::new(lang, slug, &tickets, "overview"))
+        Self::new(lang, slug, &tickets, "overview")
+            .with_review(app, actor, lang, slug)
+            .await
     }
 }
 
@@ -230,7 +266,9 @@ async fn show_tab(
     let title = text_in(&dataset.title, locale);
     let status = form_status(&errors);
     let page = TabPage {
-        tabs: DatasetTabs::new(lang, &dataset.slug, &tickets, "feedback"),
+        tabs: DatasetTabs::new(lang, &dataset.slug, &tickets, "feedback")
+            .with_review(app, &actor, lang, &dataset.slug)
+            .await?,
         rows: tickets
             .iter()
             .map(|t| FeedbackRow::new(app, lang, t, now))
@@ -463,7 +501,9 @@ async fn show_ticket(
         &[("kind", &kind_label)],
     );
     let page = TicketPage {
-        tabs: DatasetTabs::new(lang, &dataset.slug, &tickets, "ticket"),
+        tabs: DatasetTabs::new(lang, &dataset.slug, &tickets, "ticket")
+            .with_review(app, &actor, lang, &dataset.slug)
+            .await?,
         dataset_title: text_in(&dataset.title, locale),
         dataset_href: format!("{}/dataset/{}", lang.prefix(), dataset.slug),
         kind: ticket.kind.as_str(),

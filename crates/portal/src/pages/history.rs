@@ -34,6 +34,14 @@ const FIELDS: &[(&str, &str)] = &[
     ("version", "portal.history.field.version"),
 ];
 
+/// The label of dataset field `field` in `locale`, if it is one of those said.
+pub(crate) fn field_label(field: &str, locale: Locale) -> Option<String> {
+    FIELDS
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, label)| message(locale, label, &[]))
+}
+
 /// The history section of the dataset page.
 #[derive(Debug, Serialize)]
 pub(crate) struct HistoryView {
@@ -91,6 +99,20 @@ fn describe(event: &Event, locale: Locale) -> String {
         }
         ("dataset", "created") => say("portal.history.created", &[]),
         ("dataset", "updated") => describe_update(before, after, locale),
+        (
+            "dataset",
+            step @ ("review_submitted" | "review_withdrawn" | "review_approved"
+            | "review_sent_back" | "review_published"),
+        ) => {
+            let said = say(&format!("portal.history.{step}"), &[]);
+            match after["comment"].as_str().filter(|c| !c.trim().is_empty()) {
+                Some(comment) => format!(
+                    "{said} {}",
+                    say("portal.history.review_comment", &[("comment", comment)])
+                ),
+                None => said,
+            }
+        }
         ("distribution", action) => {
             let shown = if after.is_null() { before } else { after };
             let title = distribution_title(shown, locale);
@@ -205,5 +227,52 @@ mod tests {
             describe(&linked, Locale::En),
             "Added the link “https://example.vn/a.xlsx”."
         );
+    }
+
+    #[test]
+    fn review_steps_are_said_with_their_comment() {
+        let step = |action: &str, comment: Option<&str>| {
+            event(
+                "dataset",
+                action,
+                Some(json!({"status": "in_review"})),
+                Some(json!({"status": "draft", "comment": comment})),
+            )
+        };
+        assert_eq!(
+            describe(&step("review_submitted", None), Locale::En),
+            "Submitted the dataset for review."
+        );
+        assert_eq!(
+            describe(
+                &step("review_sent_back", Some("Chưa có giấy phép.")),
+                Locale::En
+            ),
+            "Sent the dataset back for changes. Comment: “Chưa có giấy phép.”"
+        );
+        assert_eq!(
+            describe(
+                &step("review_sent_back", Some("Thiếu giấy phép.")),
+                Locale::Vi
+            ),
+            "Trả lại bộ dữ liệu để sửa. Nhận xét: “Thiếu giấy phép.”"
+        );
+        assert_eq!(
+            describe(&step("review_approved", Some("  ")), Locale::En),
+            "Approved the dataset for publication."
+        );
+        assert_eq!(
+            describe(&step("review_withdrawn", None), Locale::Vi),
+            "Rút lại yêu cầu duyệt."
+        );
+        assert_eq!(
+            describe(&step("review_published", None), Locale::En),
+            "Published the approved dataset."
+        );
+        assert_eq!(
+            field_label("license", Locale::En).as_deref(),
+            Some("License")
+        );
+        assert_eq!(field_label("modified", Locale::En), None);
     }
 }

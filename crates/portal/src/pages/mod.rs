@@ -17,6 +17,7 @@ pub mod organizations;
 pub mod quality;
 pub mod readiness;
 pub mod requests;
+pub mod review;
 pub mod search;
 pub mod tables;
 pub mod ticket_forms;

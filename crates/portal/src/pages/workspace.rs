@@ -7,7 +7,6 @@ use axum::response::{Html, IntoResponse};
 use dulieu_app::{App, PageRequest};
 use dulieu_core::Result;
 use dulieu_core::account::Actor;
-use dulieu_core::vocab::DatasetStatus;
 use dulieu_i18n::message;
 use serde::Serialize;
 
@@ -95,7 +94,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, actor: &Actor) -> Resu
                 status: dataset.status.as_str(),
                 editable: actor.can_edit_datasets_of(dataset.publisher_id),
             };
-            if dataset.status == DatasetStatus::Draft {
+            if !dataset.status.is_out() {
                 drafts.push(view);
             } else {
                 published.push(view);

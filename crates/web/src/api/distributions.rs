@@ -497,3 +497,47 @@ mod tests {
         );
     }
 }
+
+/// What a pushed file did, with the distribution that holds it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PushAnswer {
+    /// `created`, `new_version` or `unchanged`.
+    #[schema(value_type = String)]
+    pub outcome: dulieu_app::PushOutcome,
+    /// The distribution.
+    pub distribution: Distribution,
+}
+
+/// Publishes a file from an agency's system (the request body, any type): it becomes a new
+/// version of the dataset's uploaded distribution with the same file name, or a new
+/// distribution (201). Idempotent by checksum: the same bytes again answer `unchanged` and
+/// change nothing. The publisher's editors and admins (an API token in scripts).
+#[utoipa::path(put, path = "/api/1/datasets/{id_or_slug}/files/{file_name}", tag = "distributions",
+    params(("id_or_slug" = String, Path, description = "Dataset id or slug"),
+        ("file_name" = String, Path, description = "The file's name, e.g. `dan-so-2025.csv`")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    security(("bearer" = [])),
+    responses((status = 200, body = PushAnswer, description = "A new version, or unchanged"),
+        (status = 201, body = PushAnswer, description = "A new distribution"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn push(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    Path((key, file_name)): Path<(String, String)>,
+    request: Request,
+) -> ApiResult<(StatusCode, Json<PushAnswer>)> {
+    let body = request.into_body().into_data_stream();
+    let (outcome, distribution) = app.push_file(&actor, &key, &file_name, body).await?;
+    let status = match outcome {
+        dulieu_app::PushOutcome::Created => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    Ok((
+        status,
+        Json(PushAnswer {
+            outcome,
+            distribution,
+        }),
+    ))
+}

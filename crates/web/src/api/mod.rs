@@ -13,6 +13,7 @@ pub mod quality;
 pub mod readiness;
 pub mod registers;
 pub mod requests;
+pub mod review;
 pub mod search;
 pub mod tables;
 pub mod tickets;
@@ -76,11 +77,13 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(datasets::list, datasets::create))
         .routes(routes!(datasets::get, datasets::update, datasets::delete))
         .routes(routes!(datasets::history))
+        .routes(routes!(review::get, review::step))
         .merge(
             // Uploads are streamed to the blob store, which enforces the upload limit itself.
             OpenApiRouter::new()
                 .routes(routes!(distributions::create))
                 .routes(routes!(distributions::versions, distributions::add_version))
+                .routes(routes!(distributions::push))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .routes(routes!(

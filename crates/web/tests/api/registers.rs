@@ -173,6 +173,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/1/quality/organizations", &["get"]),
     ("/api/1/quality/findings.json", &["get"]),
     ("/api/1/quality/findings.csv", &["get"]),
+    ("/api/1/datasets/{id_or_slug}/review", &["get", "post"]),
+    ("/api/1/datasets/{id_or_slug}/files/{file_name}", &["put"]),
     ("/api/1/inventory", &["get", "post"]),
     ("/api/1/inventory/{id}", &["get", "patch", "delete"]),
     (
