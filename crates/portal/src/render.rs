@@ -171,6 +171,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/_quality_band.html"),
     ),
     (
+        "_findings.html",
+        include_str!("../templates/_findings.html"),
+    ),
+    (
         "_quality_legend.html",
         include_str!("../templates/_quality_legend.html"),
     ),

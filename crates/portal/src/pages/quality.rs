@@ -4,7 +4,7 @@
 //! Data from `dulieu_app::quality::views`.
 
 mod chart;
-mod dataset;
+pub(crate) mod dataset;
 mod league;
 mod organization;
 

@@ -26,6 +26,7 @@ use uuid::Uuid;
 use super::account::{field_messages, signed_in_post, to_sign_in};
 use super::feedback::DatasetTabs;
 use super::history::field_label;
+use super::quality::dataset::FindingItem;
 use super::text_in;
 use super::ticket_forms::Answer;
 use crate::error::PageError;
@@ -92,16 +93,6 @@ struct ReviewPage {
     never_published: bool,
     steps: Vec<StepRow>,
     forms: Vec<StepForm>,
-}
-
-#[derive(Serialize)]
-struct FindingItem {
-    severity: &'static str,
-    rule: String,
-    rule_title: String,
-    subject: String,
-    message: String,
-    fix: String,
 }
 
 #[derive(Serialize)]
@@ -302,18 +293,7 @@ async fn show(
         problem: refused.problem,
         status: review.status.as_str(),
         required: review.required,
-        blocking: review
-            .blocking
-            .iter()
-            .map(|f| FindingItem {
-                severity: f.severity.as_str(),
-                rule: f.rule.as_str().to_string(),
-                rule_title: f.rule_title.clone(),
-                subject: f.subject_label.clone(),
-                message: f.message.clone(),
-                fix: f.fix.clone(),
-            })
-            .collect(),
+        blocking: review.blocking.iter().map(FindingItem::from).collect(),
         never_published: review
             .changes
             .iter()

@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use dulieu_app::App;
-use dulieu_app::quality::views::{DatasetQuality, HistoryView, SeverityCounts};
+use dulieu_app::quality::views::{DatasetQuality, FindingView, HistoryView, SeverityCounts};
 use dulieu_core::Result;
 use dulieu_i18n::{Locale, message};
 use serde::Serialize;
@@ -64,13 +64,26 @@ struct MqaPart {
 }
 
 #[derive(Serialize)]
-struct FindingItem {
+pub(crate) struct FindingItem {
     severity: &'static str,
     rule: String,
     rule_title: String,
     subject: String,
     message: String,
     fix: String,
+}
+
+impl From<&FindingView> for FindingItem {
+    fn from(f: &FindingView) -> Self {
+        Self {
+            severity: f.severity.as_str(),
+            rule: f.rule.as_str().to_string(),
+            rule_title: f.rule_title.clone(),
+            subject: f.subject_label.clone(),
+            message: f.message.clone(),
+            fix: f.fix.clone(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -211,18 +224,7 @@ async fn build(
         profile: quality.profile.clone(),
         scores: scores_view(&quality, locale),
         counts: quality.counts,
-        findings: quality
-            .findings
-            .iter()
-            .map(|f| FindingItem {
-                severity: f.severity.as_str(),
-                rule: f.rule.as_str().to_string(),
-                rule_title: f.rule_title.clone(),
-                subject: f.subject_label.clone(),
-                message: f.message.clone(),
-                fix: f.fix.clone(),
-            })
-            .collect(),
+        findings: quality.findings.iter().map(FindingItem::from).collect(),
         tickets: quality
             .tickets
             .iter()
