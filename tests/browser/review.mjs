@@ -19,7 +19,8 @@ const APPROVER = 'browser-test-approver@example.vn';
 const SLUG = 'browser-test-review';
 const COMMENT = 'Xin bổ sung mô tả các cột.';
 
-async function signIn(page, email, password, next) {
+// Signs in through the English form (the browser's cookies cleared first) and waits for `next`.
+export async function signIn(page, email, password, next) {
   await page.context().clearCookies();
   await page.goto(`/en/sign-in?next=${encodeURIComponent(next)}`);
   await page.getByLabel('E-mail', { exact: true }).fill(email);

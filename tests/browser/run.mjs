@@ -29,6 +29,9 @@
 //     timeline, the prioritisation.
 //   - the publication review (review.mjs): an approver named through the API, a draft submitted
 //     by its editor and sent back with a comment by the approver through the review page.
+//   - the automatic updates (pull.mjs): the demo editor sets up a web source for an uploaded file
+//     (a bad schedule refused next to its field), runs it by hand (it fails: the fetch guard
+//     refuses loopback) and sees the failed run in the history, then deletes the source.
 //
 // Environment:
 //   DULIEU_BIN           the dulieu binary (default: $CARGO_TARGET_DIR or ../../target, debug)
@@ -51,6 +54,7 @@ import { requestsFlow } from './requests.mjs';
 import { tablesFlow } from './tables.mjs';
 import { inventoryFlow } from './inventory.mjs';
 import { reviewFlow } from './review.mjs';
+import { pullFlow } from './pull.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -711,6 +715,7 @@ async function main() {
   await tablesFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
   await inventoryFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
   await reviewFlow({ page, base, dataDir, dulieuBin, upload, email: TEST_EMAIL, password: TEST_PASSWORD, check, runAxe, checkPageType, log });
+  await pullFlow({ page, check, runAxe, checkPageType, log });
   await forbiddenFlow(page, dataDir, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));

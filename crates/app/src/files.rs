@@ -242,7 +242,7 @@ impl App {
 
     /// Records stored bytes as a new version of distribution `id`, with its event, the ingest
     /// of a tabular file and the followers' notices.
-    async fn record_file_version(
+    pub(crate) async fn record_file_version(
         &self,
         actor: &Actor,
         id: Uuid,

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod notification_center;
 mod notify;
 pub mod paging;
+pub mod pull;
 pub mod quality;
 pub mod readiness;
 pub mod requests;

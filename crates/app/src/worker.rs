@@ -38,6 +38,11 @@ impl App {
             let shutdown = shutdown.clone();
             tokio::spawn(async move { app.run_watchdog(shutdown).await })
         };
+        let pulls = self.config().pull.enabled.then(|| {
+            let app = self.clone();
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move { app.run_pull_schedule(shutdown).await })
+        });
         let idle = Duration::from_millis(self.config().worker.poll_interval_ms.max(10));
         let deadline_every =
             Duration::from_secs(self.config().tickets.check_interval_minutes.max(1) * 60);
@@ -48,6 +53,9 @@ impl App {
         loop {
             if *shutdown.borrow() {
                 let _ = watchdog.await;
+                if let Some(pulls) = pulls {
+                    let _ = pulls.await;
+                }
                 return;
             }
             if next_refresh.is_some_and(|at| std::time::Instant::now() >= at) {
@@ -81,6 +89,24 @@ impl App {
                     _ = tokio::time::sleep(idle) => {}
                     _ = shutdown.changed() => {}
                 }
+            }
+        }
+    }
+
+    /// Runs the scheduled pulls that come due until `shutdown` turns true (beside the jobs, so a
+    /// long pull never holds up the queue).
+    pub async fn run_pull_schedule(&self, mut shutdown: watch::Receiver<bool>) {
+        let every = Duration::from_secs(self.config().pull.poll_interval_seconds.max(1));
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            if let Err(e) = self.run_due_pulls(Utc::now()).await {
+                tracing::warn!(error = %e, "cannot look for due pulls");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = shutdown.changed() => {}
             }
         }
     }

@@ -3,5 +3,6 @@
 
 mod cache;
 mod live_figures;
+mod pull;
 mod watchdog;
 mod worker;

@@ -31,6 +31,8 @@ dulieu_core::string_enum! {
         TimelinessFrequency = "timeliness.frequency",
         /// Remote URLs answer.
         LinksAvailable = "links.available",
+        /// Scheduled pulls from agency systems keep working.
+        PullSucceeds = "pull.succeeds",
         /// Tabular files could be read, and their values fit their schema.
         TablesValid = "tables.valid",
         /// Tables have rows.

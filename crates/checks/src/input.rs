@@ -63,6 +63,24 @@ pub struct DistributionFacts {
     pub link_checks: Vec<LinkCheck>,
     /// The outcome of reading it as tables.
     pub table: Option<TableFacts>,
+    /// Where its scheduled pull stands, when it has a source.
+    #[serde(default)]
+    pub pull: Option<PullFacts>,
+}
+
+/// Where a distribution's scheduled pull from an agency system stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullFacts {
+    /// The source: its web address, or its database connection with the password masked.
+    pub source: String,
+    /// Failed runs in a row (0 after a success).
+    pub consecutive_failures: u32,
+    /// When the first of them happened.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// The stable code of the latest failure.
+    pub last_error_code: Option<String>,
+    /// The latest failure, what and where.
+    pub last_error: Option<String>,
 }
 
 impl DistributionFacts {

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use fields::MetadataField;
 pub use finding::{Finding, Rule, Severity, Subject, SubjectKind};
 pub use input::{
-    ColumnSample, DatasetFacts, DistributionFacts, LinkCheck, TableFacts, TableSample,
+    ColumnSample, DatasetFacts, DistributionFacts, LinkCheck, PullFacts, TableFacts, TableSample,
 };
 pub use profile::{Level, Profile, ProfileError};
 pub use rules::check_dataset;

@@ -43,6 +43,11 @@ pub const MESSAGES: &[(Rule, &str, &[&str])] = &[
         "error",
         &["error", "failures", "since"],
     ),
+    (
+        Rule::PullSucceeds,
+        "failing",
+        &["failures", "since", "error"],
+    ),
     (Rule::TablesValid, "failed", &["code"]),
     (Rule::TablesValid, "schema_violations", &["count", "tables"]),
     (Rule::TablesNotEmpty, "empty", &["count", "tables"]),

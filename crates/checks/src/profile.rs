@@ -36,6 +36,9 @@ pub struct Profile {
     pub stars: StarsPolicy,
     /// Link checks.
     pub links: LinksPolicy,
+    /// Scheduled pulls from agency systems.
+    #[serde(default)]
+    pub pull: PullPolicy,
     /// Tables.
     pub tables: TablesPolicy,
     /// The personal-data detector.
@@ -153,6 +156,22 @@ pub struct StarsPolicy {
 pub struct LinksPolicy {
     /// Failed checks in a row before a broken link gets the rule's full severity.
     pub consecutive_failures: u32,
+}
+
+/// Scheduled pulls from agency systems.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullPolicy {
+    /// Failed runs in a row before a source is reported.
+    pub consecutive_failures: u32,
+}
+
+impl Default for PullPolicy {
+    fn default() -> Self {
+        Self {
+            consecutive_failures: 3,
+        }
+    }
 }
 
 /// Tables.
@@ -408,6 +427,9 @@ impl Profile {
         }
         if self.links.consecutive_failures == 0 {
             return fail("links.consecutive_failures".into(), "must be at least 1");
+        }
+        if self.pull.consecutive_failures == 0 {
+            return fail("pull.consecutive_failures".into(), "must be at least 1");
         }
         if self.tables.min_rows < 1 {
             return fail("tables.min_rows".into(), "must be at least 1");

@@ -4,6 +4,7 @@
 mod check;
 mod crash;
 mod publish;
+mod pull;
 mod readiness;
 mod search;
 mod support;

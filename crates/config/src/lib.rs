@@ -64,6 +64,8 @@ pub struct Config {
     pub mail: MailConfig,
     /// Outbound HTTP fetches and their SSRF guard.
     pub fetch: FetchSettings,
+    /// Automatic publication: scheduled pulls from agency systems.
+    pub pull: PullConfig,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -362,6 +364,49 @@ impl Default for FetchSettings {
     }
 }
 
+/// Scheduled pulls of distributions from agency systems (web addresses and databases).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PullConfig {
+    /// Run due pulls in the worker.
+    pub enabled: bool,
+    /// Seconds between looks for due pulls.
+    pub poll_interval_seconds: u64,
+    /// Seconds a started run is leased to its server; a run still unfinished then (its server
+    /// stopped) is recorded as interrupted and started again.
+    pub lease_seconds: u64,
+    /// Runs kept in each source's history.
+    pub history: u32,
+    /// Key that seals database credentials at rest: 32 bytes in base64. Give every server of a
+    /// portal the same one. Empty: `{data_dir}/pull.key`, made on first use.
+    pub secret_key: String,
+    /// Networks agency databases may be reached in (CIDR, e.g. `10.20.0.0/16`). Empty:
+    /// PostgreSQL and MySQL sources are refused.
+    pub database_networks: Vec<String>,
+    /// Folder SQLite source files must be in. Empty: SQLite sources are refused.
+    pub sqlite_dir: String,
+    /// Longest run of a source query, in seconds.
+    pub sql_time_limit_seconds: u64,
+    /// Most rows a source query may return.
+    pub sql_max_rows: u64,
+}
+
+impl Default for PullConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            poll_interval_seconds: 30,
+            lease_seconds: 900,
+            history: 200,
+            secret_key: String::new(),
+            database_networks: Vec::new(),
+            sqlite_dir: String::new(),
+            sql_time_limit_seconds: 300,
+            sql_max_rows: 10_000_000,
+        }
+    }
+}
+
 /// Background worker settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -393,6 +438,7 @@ impl Default for Config {
             tickets: TicketsConfig::default(),
             mail: MailConfig::default(),
             fetch: FetchSettings::default(),
+            pull: PullConfig::default(),
             log: "info".into(),
         }
     }
@@ -791,6 +837,51 @@ pub const SETTINGS: &[Setting] = &[
         env: "DULIEU_FETCH_USER_AGENT",
         doc: "User-Agent of outbound requests (empty: dulieu/<version> (+<public_url>)).",
     },
+    Setting {
+        path: "pull.enabled",
+        env: "DULIEU_PULL_ENABLED",
+        doc: "Run the scheduled pulls of distributions from agency systems in the worker (true/false).",
+    },
+    Setting {
+        path: "pull.poll_interval_seconds",
+        env: "DULIEU_PULL_POLL_INTERVAL_SECONDS",
+        doc: "Seconds between looks for due pulls.",
+    },
+    Setting {
+        path: "pull.lease_seconds",
+        env: "DULIEU_PULL_LEASE_SECONDS",
+        doc: "Seconds a started pull is leased to its server; an unfinished run is then recorded as interrupted and started again.",
+    },
+    Setting {
+        path: "pull.history",
+        env: "DULIEU_PULL_HISTORY",
+        doc: "Runs kept in each source's history.",
+    },
+    Setting {
+        path: "pull.secret_key",
+        env: "DULIEU_PULL_SECRET_KEY",
+        doc: "Key sealing database credentials at rest, 32 bytes in base64; the same on every server (empty: {data_dir}/pull.key, made on first use). Prefer the environment over the file.",
+    },
+    Setting {
+        path: "pull.database_networks",
+        env: "DULIEU_PULL_DATABASE_NETWORKS",
+        doc: "Networks agency databases may be reached in, e.g. [\"10.20.0.0/16\"] (empty: PostgreSQL and MySQL sources refused; environment: comma list).",
+    },
+    Setting {
+        path: "pull.sqlite_dir",
+        env: "DULIEU_PULL_SQLITE_DIR",
+        doc: "Folder SQLite source files must be in (empty: SQLite sources refused).",
+    },
+    Setting {
+        path: "pull.sql_time_limit_seconds",
+        env: "DULIEU_PULL_SQL_TIME_LIMIT_SECONDS",
+        doc: "Longest run of a source query, in seconds.",
+    },
+    Setting {
+        path: "pull.sql_max_rows",
+        env: "DULIEU_PULL_SQL_MAX_ROWS",
+        doc: "Most rows a source query may return.",
+    },
 ];
 
 impl Config {
@@ -926,6 +1017,22 @@ impl Config {
                 return Err(invalid(origin, "must be at least 1"));
             }
         }
+        for (origin, value) in [
+            (
+                "pull.poll_interval_seconds",
+                self.pull.poll_interval_seconds,
+            ),
+            ("pull.lease_seconds", self.pull.lease_seconds),
+            (
+                "pull.sql_time_limit_seconds",
+                self.pull.sql_time_limit_seconds,
+            ),
+            ("pull.sql_max_rows", self.pull.sql_max_rows),
+        ] {
+            if value == 0 {
+                return Err(invalid(origin, "must be at least 1"));
+            }
+        }
         if self.fetch.allowed_ports.is_empty() {
             return Err(invalid(
                 "fetch.allowed_ports",
@@ -981,6 +1088,11 @@ impl Config {
         } else {
             PathBuf::from(&self.readiness.frameworks_dir)
         }
+    }
+
+    /// The file of the key sealing database credentials, when no key is configured.
+    pub fn pull_key_file(&self) -> PathBuf {
+        self.data_dir.join("pull.key")
     }
 
     /// The e-mail outbox folder in effect.

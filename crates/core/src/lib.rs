@@ -9,6 +9,7 @@ pub mod error;
 pub mod event;
 pub mod job;
 pub mod patch;
+pub mod pull;
 pub mod tables;
 pub mod text;
 pub mod vocab;

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HeaderMap, LOCATION, RANGE};
+use reqwest::header::{
+    CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, LOCATION, RANGE,
+};
 use reqwest::{Method, Response, StatusCode};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
@@ -48,6 +51,38 @@ pub struct Fetched {
     pub downgraded: bool,
     /// Time from the first request to the file in place.
     pub elapsed: Duration,
+    /// Its `ETag`, for asking next time whether it changed.
+    pub etag: Option<String>,
+    /// Its `Last-Modified`, for asking next time whether it changed.
+    pub last_modified: Option<String>,
+}
+
+/// What an earlier fetch of a URL said about its version (`ETag`, `Last-Modified`): sent as
+/// `If-None-Match` / `If-Modified-Since` so an unchanged body is not sent again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// The `ETag` last seen.
+    pub etag: Option<String>,
+    /// The `Last-Modified` last seen.
+    pub last_modified: Option<String>,
+}
+
+/// The outcome of a conditional fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conditional {
+    /// The server answered `304 Not Modified`: no file was written.
+    NotModified {
+        /// The URL that answered (after redirects).
+        final_url: String,
+        /// Its `ETag` (the server may send a new one).
+        etag: Option<String>,
+        /// Its `Last-Modified`.
+        last_modified: Option<String>,
+        /// Time taken.
+        elapsed: Duration,
+    },
+    /// A body came and is in the file.
+    Fetched(Fetched),
 }
 
 /// The answer to a link check.
@@ -164,10 +199,33 @@ impl Fetcher {
     /// only when complete: a failure (refused hop, non-2xx status, too large, timeout) leaves no
     /// file behind.
     pub async fn fetch_to_file(&self, url: &str, dest: &Path) -> Result<Fetched, FetchError> {
+        match self
+            .fetch_if_changed(url, dest, &Validators::default())
+            .await?
+        {
+            Conditional::Fetched(fetched) => Ok(fetched),
+            // Without validators a server has nothing to answer 304 to; a 304 anyway is a status
+            // that brought no body.
+            Conditional::NotModified { final_url, .. } => Err(FetchError::new(
+                FetchErrorKind::HttpStatus { status: 304 },
+                &final_url,
+            )),
+        }
+    }
+
+    /// Like [`Self::fetch_to_file`], but asks the server whether the body changed since the
+    /// version `known` describes (`If-None-Match`, `If-Modified-Since`); a `304` answer writes
+    /// no file.
+    pub async fn fetch_if_changed(
+        &self,
+        url: &str,
+        dest: &Path,
+        known: &Validators,
+    ) -> Result<Conditional, FetchError> {
         let started = Instant::now();
         let start = self.guard.parse_and_vet(url)?;
         let limit = self.config.timeout();
-        tokio::time::timeout(limit, self.download(start, dest, started))
+        tokio::time::timeout(limit, self.download(start, dest, known, started))
             .await
             .unwrap_or_else(|_| Err(FetchError::new(FetchErrorKind::Timeout { limit }, url)))
     }
@@ -188,11 +246,33 @@ impl Fetcher {
         &self,
         start: Url,
         dest: &Path,
+        known: &Validators,
         started: Instant,
-    ) -> Result<Fetched, FetchError> {
+    ) -> Result<Conditional, FetchError> {
         let mut trail = Trail::new(&start);
-        let (url, mut response) = self.follow(Method::GET, false, start, &mut trail).await?;
+        let mut conditions = HeaderMap::new();
+        for (name, value) in [
+            (IF_NONE_MATCH, &known.etag),
+            (IF_MODIFIED_SINCE, &known.last_modified),
+        ] {
+            if let Some(value) = value.as_deref().and_then(|v| v.parse().ok()) {
+                conditions.insert(name, value);
+            }
+        }
+        let (url, mut response) = self
+            .follow(Method::GET, conditions, start, &mut trail)
+            .await?;
         let status = response.status();
+        let etag = header_text(response.headers(), ETAG.as_str());
+        let last_modified = header_text(response.headers(), LAST_MODIFIED.as_str());
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Conditional::NotModified {
+                final_url: url.to_string(),
+                etag,
+                last_modified,
+                elapsed: started.elapsed(),
+            });
+        }
         if !status.is_success() {
             return Err(trail.error(
                 FetchErrorKind::HttpStatus {
@@ -215,7 +295,7 @@ impl Fetcher {
         let (bytes_written, sha256) = write_body(&mut response, dest, max_bytes)
             .await
             .map_err(|kind| trail.error(kind, &url))?;
-        Ok(Fetched {
+        Ok(Conditional::Fetched(Fetched {
             final_url: url.to_string(),
             status: status.as_u16(),
             content_type: header_text(response.headers(), CONTENT_TYPE.as_str()),
@@ -225,15 +305,26 @@ impl Fetcher {
             redirects: trail.redirects,
             downgraded: trail.downgraded,
             elapsed: started.elapsed(),
-        })
+            etag,
+            last_modified,
+        }))
     }
 
     async fn probe(&self, start: Url, started: Instant) -> Result<LinkCheck, FetchError> {
         let mut trail = Trail::new(&start);
-        let (url, response) = self.follow(Method::HEAD, false, start, &mut trail).await?;
+        let (url, response) = self
+            .follow(Method::HEAD, HeaderMap::new(), start, &mut trail)
+            .await?;
         let (method, url, response) = if head_refused(response.status()) {
             drop(response);
-            let (url, response) = self.follow(Method::GET, true, url, &mut trail).await?;
+            let mut first_byte = HeaderMap::new();
+            first_byte.insert(
+                RANGE,
+                reqwest::header::HeaderValue::from_static("bytes=0-0"),
+            );
+            let (url, response) = self
+                .follow(Method::GET, first_byte, url, &mut trail)
+                .await?;
             ("GET", url, response)
         } else {
             ("HEAD", url, response)
@@ -256,13 +347,12 @@ impl Fetcher {
         })
     }
 
-    /// Sends `method` to `url` (asking for the first byte only when `first_byte_only`),
-    /// following redirects: each target is resolved against the URL that sent it and vetted
-    /// like the first one.
+    /// Sends `method` to `url` with `headers` (a range, conditions), following redirects: each
+    /// target is resolved against the URL that sent it and vetted like the first one.
     async fn follow(
         &self,
         method: Method,
-        first_byte_only: bool,
+        headers: HeaderMap,
         mut url: Url,
         trail: &mut Trail,
     ) -> Result<(Url, Response), FetchError> {
@@ -270,10 +360,10 @@ impl Fetcher {
             self.guard
                 .vet_url(&url)
                 .map_err(|kind| trail.error(kind, &url))?;
-            let mut request = self.client.request(method.clone(), url.clone());
-            if first_byte_only {
-                request = request.header(RANGE, "bytes=0-0");
-            }
+            let request = self
+                .client
+                .request(method.clone(), url.clone())
+                .headers(headers.clone());
             let response = request.send().await.map_err(|e| {
                 trail.error(request_error_kind(&e, self.config.connect_timeout()), &url)
             })?;

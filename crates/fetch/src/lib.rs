@@ -13,7 +13,8 @@
 //!   unique-local and link-local, and IPv6 forms embedding a refused IPv4 address
 //!   ([`blocked_reason`]); `allow_networks` lifts the block for chosen networks;
 //! - redirects are followed by hand, each hop checked again;
-//! - connection and total timeouts, a body size limit, files written whole or not at all.
+//! - connection and total timeouts, a body size limit, files written whole or not at all;
+//! - conditional fetches (`If-None-Match`, `If-Modified-Since`) for scheduled pulls.
 //!
 //! No database and no application logic.
 
@@ -25,7 +26,7 @@ mod guard;
 
 pub use config::{FetchConfig, user_agent};
 pub use error::{FetchError, FetchErrorKind};
-pub use fetcher::{Fetched, Fetcher, LinkCheck};
+pub use fetcher::{Conditional, Fetched, Fetcher, LinkCheck, Validators};
 pub use gate::{HostGate, HostTurn};
 pub use guard::blocked_reason;
 pub use url::Url;

@@ -5,7 +5,7 @@ mod server;
 
 use std::path::Path;
 
-use dulieu_fetch::{FetchConfig, FetchError, FetchErrorKind, Fetcher};
+use dulieu_fetch::{Conditional, FetchConfig, FetchError, FetchErrorKind, Fetcher, Validators};
 use server::{Reply, TestServer};
 use sha2::{Digest, Sha256};
 
@@ -533,4 +533,80 @@ async fn settings_are_checked_when_the_fetcher_is_built() {
     })
     .unwrap_err();
     assert!(err.to_string().contains("fetch.user_agent"), "{err}");
+}
+
+#[tokio::test]
+async fn conditional_fetches_send_the_validators_and_write_nothing_on_304() {
+    let server = TestServer::start(|request| {
+        let fresh = request.header("if-none-match") == Some("\"v2\"")
+            || request.header("if-modified-since") == Some("Tue, 01 Dec 2026 08:00:00 GMT");
+        if fresh {
+            Reply::Sized(304, vec![("ETag", "\"v2\"".into())], Vec::new())
+        } else {
+            Reply::Sized(
+                200,
+                vec![
+                    ("ETag", "\"v2\"".into()),
+                    ("Last-Modified", "Tue, 01 Dec 2026 08:00:00 GMT".into()),
+                ],
+                b"ma_tinh,dan_so\n01,8435700\n".to_vec(),
+            )
+        }
+    })
+    .await;
+    let fetcher = local_fetcher(&server, |_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("dan-so.csv");
+    let url = server.url("/dan-so.csv");
+
+    let first = fetcher
+        .fetch_if_changed(&url, &dest, &Validators::default())
+        .await
+        .unwrap();
+    let Conditional::Fetched(fetched) = first else {
+        panic!("expected a body, got {first:?}")
+    };
+    assert_eq!(fetched.etag.as_deref(), Some("\"v2\""));
+    assert_eq!(
+        fetched.last_modified.as_deref(),
+        Some("Tue, 01 Dec 2026 08:00:00 GMT")
+    );
+    assert!(server.requests()[0].header("if-none-match").is_none());
+    std::fs::remove_file(&dest).unwrap();
+
+    for known in [
+        Validators {
+            etag: fetched.etag.clone(),
+            last_modified: None,
+        },
+        Validators {
+            etag: None,
+            last_modified: fetched.last_modified.clone(),
+        },
+    ] {
+        let again = fetcher.fetch_if_changed(&url, &dest, &known).await.unwrap();
+        assert!(
+            matches!(&again, Conditional::NotModified { etag: Some(e), .. } if e == "\"v2\""),
+            "{again:?}"
+        );
+        assert!(files_in(dir.path()).is_empty(), "a 304 writes no file");
+    }
+    let requests = server.requests();
+    assert_eq!(requests[1].header("if-none-match"), Some("\"v2\""));
+    assert_eq!(
+        requests[2].header("if-modified-since"),
+        Some("Tue, 01 Dec 2026 08:00:00 GMT")
+    );
+
+    // A stale validator gets the body again.
+    let stale = Validators {
+        etag: Some("\"v1\"".into()),
+        last_modified: None,
+    };
+    let changed = fetcher.fetch_if_changed(&url, &dest, &stale).await.unwrap();
+    assert!(matches!(changed, Conditional::Fetched(_)));
+    assert_eq!(
+        std::fs::read(&dest).unwrap(),
+        b"ma_tinh,dan_so\n01,8435700\n"
+    );
 }

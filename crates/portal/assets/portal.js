@@ -1,6 +1,7 @@
 // dulieu portal: progressive enhancement only; every form works without this script.
 //
-// Two enhancements: upload progress (below) and search suggestions (at the end).
+// Three enhancements: upload progress (below), search suggestions, and links that fill in an
+// input (at the end).
 //
 // Upload forms (`form[data-upload]`) are sent with XMLHttpRequest so that their `<progress>` bar
 // and the percentage beside it (an aria-live region) show how far the upload is. The server
@@ -243,4 +244,21 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll('form[data-suggest]'), enhance);
+})();
+
+// Links that fill in an input (`a[data-fill]`: the id of the input; `data-value`: the value), such
+// as the schedule presets of a source's page. Without this script they load the page again with
+// the value in the input; with it the input is filled in place and what was typed elsewhere stays.
+(function () {
+  'use strict';
+
+  Array.prototype.forEach.call(document.querySelectorAll('a[data-fill]'), function (link) {
+    link.addEventListener('click', function (e) {
+      var input = document.getElementById(link.getAttribute('data-fill'));
+      if (!input) return;
+      e.preventDefault();
+      input.value = link.getAttribute('data-value');
+      input.focus();
+    });
+  });
 })();

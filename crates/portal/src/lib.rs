@@ -146,6 +146,8 @@ pub fn router(app: &App) -> Router<App> {
         .merge(pages::inventory::routes("/en"))
         .merge(pages::review::routes(""))
         .merge(pages::review::routes("/en"))
+        .merge(pages::sources::routes(""))
+        .merge(pages::sources::routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,

@@ -27,6 +27,11 @@ const NOTICES: &[&str] = &[
     "review_approved",
     "review_sent_back",
     "review_published",
+    "source_saved",
+    "source_deleted",
+    "source_new_version",
+    "source_unchanged",
+    "source_not_modified",
 ];
 
 /// Codes of problem messages (`portal.problem.{code}`).
@@ -36,6 +41,7 @@ const PROBLEMS: &[&str] = &[
     "title_too_long",
     "upload_interrupted",
     "last_admin",
+    "source_run_failed",
 ];
 
 /// `?notice=` and `?problem=` of a page.

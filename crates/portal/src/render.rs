@@ -210,6 +210,18 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "inventory_import.html",
         include_str!("../templates/inventory_import.html"),
     ),
+    (
+        "_source_status.html",
+        include_str!("../templates/_source_status.html"),
+    ),
+    (
+        "dataset_sources.html",
+        include_str!("../templates/dataset_sources.html"),
+    ),
+    (
+        "dataset_source.html",
+        include_str!("../templates/dataset_source.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -12,6 +12,7 @@ mod quality;
 mod readiness;
 mod requests;
 mod review;
+mod sources;
 mod tables;
 mod tickets;
 mod tokens;

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod notifications;
 pub mod organizations;
+pub mod pull;
 pub mod quality;
 pub mod readiness;
 pub mod registers;

@@ -59,6 +59,11 @@ pub const SQLITE: &[Migration] = &[
         name: "inventory",
         sql: include_str!("../migrations/sqlite/0008_inventory.sql"),
     },
+    Migration {
+        version: 9,
+        name: "pull",
+        sql: include_str!("../migrations/sqlite/0009_pull.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -102,6 +107,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 8,
         name: "inventory",
         sql: include_str!("../migrations/postgres/0008_inventory.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "pull",
+        sql: include_str!("../migrations/postgres/0009_pull.sql"),
     },
 ];
 

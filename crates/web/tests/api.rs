@@ -29,6 +29,8 @@ mod organizations;
 mod permissions;
 #[path = "api/postgres.rs"]
 mod postgres;
+#[path = "api/pull.rs"]
+mod pull;
 #[path = "api/push.rs"]
 mod push;
 #[path = "api/quality.rs"]

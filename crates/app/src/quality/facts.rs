@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use dulieu_checks::{DatasetFacts, DistributionFacts, LinkCheck, Sniffed, TableFacts};
+use dulieu_checks::{DatasetFacts, DistributionFacts, LinkCheck, PullFacts, Sniffed, TableFacts};
 use dulieu_core::Result;
 use dulieu_core::catalog::Dataset;
-use dulieu_store::{quality, tables};
+use dulieu_store::{pull, quality, tables};
 use futures::StreamExt;
 use uuid::Uuid;
 
@@ -16,6 +16,21 @@ use crate::App;
 
 /// Bytes read from the start of a file to tell what it is.
 const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// What the checks need to know about a distribution's scheduled pull.
+fn pull_facts(source: &dulieu_core::pull::PullSource) -> PullFacts {
+    PullFacts {
+        source: source
+            .url
+            .clone()
+            .or_else(|| source.connection.clone())
+            .unwrap_or_default(),
+        consecutive_failures: u32::try_from(source.consecutive_failures).unwrap_or(u32::MAX),
+        failing_since: source.failing_since,
+        last_error_code: source.last_error_code.clone(),
+        last_error: source.last_error.clone(),
+    }
+}
 
 impl App {
     /// The facts of each dataset, in order, read in a few queries for the whole page.
@@ -30,6 +45,7 @@ impl App {
             .collect();
         let mut conn = self.store().conn().await?;
         let links = quality::link_checks(&mut conn, &distribution_ids).await?;
+        let pulls = pull::of_distributions(&mut conn, &distribution_ids).await?;
         let dataset_ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
         let ingests: HashMap<Uuid, TableFacts> = tables::list_for_datasets(&mut conn, &dataset_ids)
             .await?
@@ -87,6 +103,7 @@ impl App {
                             })
                             .unwrap_or_default(),
                         table: ingests.get(&d.id).cloned(),
+                        pull: pulls.get(&d.id).map(|stored| pull_facts(&stored.source)),
                     })
                     .collect();
                 facts

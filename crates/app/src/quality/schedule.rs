@@ -168,7 +168,7 @@ impl App {
                 };
                 touched.extend(batch.iter().filter_map(|e| match e.entity_type.as_str() {
                     "dataset" if e.action != "deleted" => Some(e.entity_id),
-                    "distribution" => e.parent_id,
+                    "distribution" | crate::pull::SOURCE_ENTITY => e.parent_id,
                     _ => None,
                 }));
                 position = batch.last().map_or(position, |e| e.seq);

@@ -26,7 +26,7 @@ pub(crate) fn ticket_kind(rule: Rule) -> FeedbackKind {
         | Rule::FormatMatchesContent
         | Rule::StarsDataset => FeedbackKind::FormatProblem,
         Rule::MetadataMandatory | Rule::MetadataRecommended => FeedbackKind::MetadataError,
-        Rule::TimelinessFrequency => FeedbackKind::Outdated,
+        Rule::TimelinessFrequency | Rule::PullSucceeds => FeedbackKind::Outdated,
         Rule::LinksAvailable => FeedbackKind::BrokenFileOrLink,
         Rule::TablesValid | Rule::TablesNotEmpty => FeedbackKind::DataError,
         Rule::PiiExposure => FeedbackKind::PersonalDataExposed,

@@ -6,6 +6,7 @@ mod license;
 mod links;
 mod metadata;
 mod pii;
+mod pull;
 mod stars;
 mod tables;
 mod timeliness;
@@ -30,6 +31,7 @@ pub(crate) fn run(assessment: &Assessment) -> Vec<Finding> {
     metadata::check(assessment, &mut findings);
     timeliness::check(assessment, &mut findings);
     links::check(assessment, &mut findings);
+    pull::check(assessment, &mut findings);
     tables::check(assessment, &mut findings);
     pii::check(assessment, &mut findings);
     findings.sort_by_key(|f| {

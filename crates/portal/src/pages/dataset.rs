@@ -13,6 +13,7 @@ use dulieu_core::catalog::{Dataset, Distribution, License, Organization};
 use dulieu_i18n::{Locale, message};
 use serde::Serialize;
 use serde_json::json;
+use uuid::Uuid;
 
 use super::feedback::DatasetTabs;
 use super::history::HistoryView;
@@ -101,10 +102,7 @@ async fn earlier_versions(
         .into_iter()
         .filter(|v| v.version != distribution.version)
         .map(|v| VersionView {
-            href: format!(
-                "/api/1/distributions/{}/versions/{}/download",
-                distribution.id, v.version
-            ),
+            href: version_download_path(distribution.id, v.version),
             version: v.version,
             date: format::date(v.created_at.date_naive(), locale),
             size: format::size(v.byte_size, locale),
@@ -126,6 +124,12 @@ pub async fn page(
 /// The API download URL of a distribution (`/api/1/distributions/{id}/download`).
 pub(crate) fn download_path(distribution: &Distribution) -> String {
     format!("/api/1/distributions/{}/download", distribution.id)
+}
+
+/// The API download URL of a distribution's file version `version`
+/// (`/api/1/distributions/{id}/versions/{version}/download`).
+pub(crate) fn version_download_path(distribution_id: Uuid, version: i64) -> String {
+    format!("/api/1/distributions/{distribution_id}/versions/{version}/download")
 }
 
 /// What a distribution is called on pages: its title in `locale`, else its file name, else its id.

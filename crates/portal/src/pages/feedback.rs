@@ -122,14 +122,16 @@ impl FeedbackRow {
 }
 
 /// The tabs of a dataset's pages: its overview, its feedback, with the open tickets' count, and
-/// its quality (`pages::quality`) and, for the publisher's members where the dataset publishes
-/// through review, its review (`pages::review`).
+/// its quality (`pages::quality`); for the publisher's members where the dataset publishes
+/// through review, its review (`pages::review`); for the publisher's editors, its automatic
+/// updates (`pages::sources`).
 #[derive(Serialize)]
 pub(crate) struct DatasetTabs {
     overview_href: String,
     feedback_href: String,
     quality_href: String,
     review_href: Option<String>,
+    sources_href: Option<String>,
     open_feedback: usize,
     current: &'static str,
 }
@@ -141,9 +143,24 @@ impl DatasetTabs {
             feedback_href: format!("{}/dataset/{slug}/feedback", lang.prefix()),
             quality_href: format!("{}/dataset/{slug}/quality", lang.prefix()),
             review_href: None,
+            sources_href: None,
             open_feedback: tickets.iter().filter(|t| !t.state.is_closed()).count(),
             current,
         }
+    }
+
+    /// The tabs of a page of the dataset that is `current`, with the members' tabs `actor` sees.
+    async fn load(
+        app: &App,
+        actor: &Actor,
+        lang: &Lang,
+        slug: &str,
+        current: &'static str,
+    ) -> Result<Self> {
+        let tickets = app.dataset_feedback(actor, slug).await?;
+        Self::new(lang, slug, &tickets, current)
+            .with_member_tabs(app, actor, lang, slug)
+            .await
     }
 
     /// The tabs of the dataset's quality page.
@@ -153,10 +170,7 @@ impl DatasetTabs {
         lang: &Lang,
         slug: &str,
     ) -> Result<Self> {
-        let tickets = app.dataset_feedback(actor, slug).await?;
-        Self::new(lang, slug, &tickets, "quality")
-            .with_review(app, actor, lang, slug)
-            .await
+        Self::load(app, actor, lang, slug, "quality").await
     }
 
     /// The tabs of the dataset's review page (which only its publisher's members see).
@@ -166,8 +180,7 @@ impl DatasetTabs {
         lang: &Lang,
         slug: &str,
     ) -> Result<Self> {
-        let tickets = app.dataset_feedback(actor, slug).await?;
-        let mut tabs = Self::new(lang, slug, &tickets, "review");
+        let mut tabs = Self::load(app, actor, lang, slug, "review").await?;
         tabs.review_href = Some(format!(
             "{}{}",
             lang.prefix(),
@@ -176,15 +189,33 @@ impl DatasetTabs {
         Ok(tabs)
     }
 
-    /// These tabs with the review's, when `actor` sees it.
-    async fn with_review(
+    /// The tabs of the dataset's automatic updates pages (which only its publisher's editors
+    /// see): `current` is `sources` (the list) or `source` (one source's page).
+    pub(crate) async fn for_sources(
+        app: &App,
+        actor: &Actor,
+        lang: &Lang,
+        slug: &str,
+        current: &'static str,
+    ) -> Result<Self> {
+        Self::load(app, actor, lang, slug, current).await
+    }
+
+    /// These tabs with the review's and the automatic updates', when `actor` sees them (members
+    /// of the publisher only: others are not asked for the dataset again).
+    async fn with_member_tabs(
         mut self,
         app: &App,
         actor: &Actor,
         lang: &Lang,
         slug: &str,
     ) -> Result<Self> {
-        self.review_href = super::review::tab_href(app, actor, lang, slug).await?;
+        if actor.user_id.is_none() || (!actor.is_sysadmin && actor.roles.is_empty()) {
+            return Ok(self);
+        }
+        let dataset = app.get_dataset(actor, slug).await?;
+        self.review_href = super::review::tab_href(app, actor, lang, &dataset).await?;
+        self.sources_href = super::sources::tab_href(actor, lang, &dataset);
         Ok(self)
     }
 
@@ -195,10 +226,7 @@ impl DatasetTabs {
         lang: &Lang,
         slug: &str,
     ) -> Result<Self> {
-        let tickets = app.dataset_feedback(actor, slug).await?;
-        Self::new(lang, slug, &tickets, "overview")
-            .with_review(app, actor, lang, slug)
-            .await
+        Self::load(app, actor, lang, slug, "overview").await
     }
 }
 
@@ -267,7 +295,7 @@ async fn show_tab(
     let status = form_status(&errors);
     let page = TabPage {
         tabs: DatasetTabs::new(lang, &dataset.slug, &tickets, "feedback")
-            .with_review(app, &actor, lang, &dataset.slug)
+            .with_member_tabs(app, &actor, lang, &dataset.slug)
             .await?,
         rows: tickets
             .iter()
@@ -502,7 +530,7 @@ async fn show_ticket(
     );
     let page = TicketPage {
         tabs: DatasetTabs::new(lang, &dataset.slug, &tickets, "ticket")
-            .with_review(app, &actor, lang, &dataset.slug)
+            .with_member_tabs(app, &actor, lang, &dataset.slug)
             .await?,
         dataset_title: text_in(&dataset.title, locale),
         dataset_href: format!("{}/dataset/{}", lang.prefix(), dataset.slug),

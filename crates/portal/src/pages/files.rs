@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::account::{field_messages, signed_in_post, to_sign_in};
 use super::dataset::{distribution_title, download_path};
 use super::dataset_form::{edit_page, edit_path, editable};
+use super::sources::source_path;
 use crate::error::PageError;
 use crate::form::CSRF_FIELD;
 use crate::format;
@@ -73,6 +74,8 @@ struct FileItem {
     format: Option<String>,
     size: Option<String>,
     href: String,
+    /// Its automatic updates (uploaded files).
+    source_href: Option<String>,
     remove_action: String,
 }
 
@@ -94,6 +97,10 @@ impl FilesPanel {
                 format: d.format.clone(),
                 size: d.byte_size.map(|b| format::size(b, locale)),
                 href: d.remote_url.clone().unwrap_or_else(|| download_path(d)),
+                source_href: d
+                    .remote_url
+                    .is_none()
+                    .then(|| format!("{}{}", lang.prefix(), source_path(&dataset.slug, d.id))),
                 remove_action: format!("{base}/files/{}/remove", d.id),
             })
             .collect();

@@ -69,7 +69,7 @@ impl HistoryView {
             .iter()
             .map(|event| ChangeView {
                 when: format::moment(event.at, locale),
-                datetime: event.at.format("%Y-%m-%dT%H:%MZ").to_string(),
+                datetime: format::datetime_attr(event.at),
                 who: match event.actor_id {
                     None => message(locale, "portal.history.system", &[]),
                     Some(id) => names

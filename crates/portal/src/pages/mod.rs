@@ -19,17 +19,32 @@ pub mod readiness;
 pub mod requests;
 pub mod review;
 pub mod search;
+pub mod sources;
 pub mod tables;
 pub mod ticket_forms;
 pub mod tokens;
 pub mod workspace;
 
+use dulieu_core::Result;
 use dulieu_core::text::LangText;
 use dulieu_i18n::Locale;
 use dulieu_search::Hit;
 use serde::Serialize;
 
 use crate::format;
+
+/// The page number of a `?page=` parameter: 1 when empty, else a whole number from 1 to a
+/// million (a 422 naming `page` otherwise).
+pub(crate) fn page_number(raw: &str) -> Result<i64> {
+    match raw.trim() {
+        "" => Ok(1),
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=1_000_000).contains(p))
+            .ok_or_else(|| requests::invalid_value("page", "1, 2, 3, …")),
+    }
+}
 
 /// `text` in `locale`, falling back to the other language, or empty.
 pub(crate) fn text_in(text: &LangText, locale: Locale) -> String {

@@ -16,6 +16,7 @@ use axum::routing::get;
 use dulieu_app::App;
 use dulieu_app::review::{FieldChange, ReviewAction, ReviewInput, ReviewStep};
 use dulieu_core::account::Actor;
+use dulieu_core::catalog::Dataset;
 use dulieu_core::vocab::DatasetStatus;
 use dulieu_core::{Error, Result};
 use dulieu_i18n::{Locale, message};
@@ -60,17 +61,13 @@ fn shows_tab(required: bool, status: DatasetStatus) -> bool {
     required || matches!(status, DatasetStatus::InReview | DatasetStatus::Approved)
 }
 
-/// The review tab's link, when `actor` sees it for dataset `slug`.
+/// The review tab's link, when `actor` sees it for `dataset`.
 pub(crate) async fn tab_href(
     app: &App,
     actor: &Actor,
     lang: &Lang,
-    slug: &str,
+    dataset: &Dataset,
 ) -> Result<Option<String>> {
-    if actor.user_id.is_none() || (!actor.is_sysadmin && actor.roles.is_empty()) {
-        return Ok(None);
-    }
-    let dataset = app.get_dataset(actor, slug).await?;
     if !is_member(actor, dataset.publisher_id) {
         return Ok(None);
     }
@@ -237,7 +234,7 @@ async fn step_rows(app: &App, steps: &[ReviewStep], locale: Locale) -> Result<Ve
                     .unwrap_or_else(|| message(locale, "portal.history.someone", &[])),
             },
             when: format::moment(s.at, locale),
-            datetime: s.at.format("%Y-%m-%dT%H:%MZ").to_string(),
+            datetime: format::datetime_attr(s.at),
             comment: s.comment.clone(),
         })
         .collect())

@@ -9,6 +9,7 @@ pub mod health;
 pub mod inventory;
 pub mod notifications;
 pub mod organizations;
+pub mod pull;
 pub mod quality;
 pub mod readiness;
 pub mod registers;
@@ -92,6 +93,10 @@ pub fn router() -> OpenApiRouter<App> {
             distributions::delete
         ))
         .routes(routes!(distributions::download))
+        .routes(routes!(pull::of_dataset))
+        .routes(routes!(pull::get, pull::save, pull::delete))
+        .routes(routes!(pull::run))
+        .routes(routes!(pull::runs))
         .routes(routes!(distributions::download_version))
         .routes(routes!(accounts::create_user))
         .routes(routes!(accounts::me))

@@ -124,6 +124,13 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/1/distributions/{id}", &["get", "patch", "delete"]),
     ("/api/1/distributions/{id}/versions", &["get", "post"]),
     ("/api/1/distributions/{id}/download", &["get"]),
+    ("/api/1/datasets/{id_or_slug}/sources", &["get"]),
+    (
+        "/api/1/distributions/{id}/source",
+        &["get", "put", "delete"],
+    ),
+    ("/api/1/distributions/{id}/source/run", &["post"]),
+    ("/api/1/distributions/{id}/source/runs", &["get"]),
     (
         "/api/1/distributions/{id}/versions/{version}/download",
         &["get"],

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Choice, Organizations, Row, choices};
 use crate::error::{PageResult, respond};
 use crate::lang::Lang;
-use crate::pages::requests::invalid_value;
+use crate::pages::page_number;
 use crate::render::render;
 use crate::session::Visitor;
 
@@ -54,14 +54,7 @@ impl ListParams {
     }
 
     fn page(&self) -> Result<i64> {
-        match self.page.trim() {
-            "" => Ok(1),
-            text => text
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=1_000_000).contains(p))
-                .ok_or_else(|| invalid_value("page", "1, 2, 3, …")),
-        }
+        page_number(&self.page)
     }
 
     /// The filters as a query string (without the page), for the page links and the exports.
