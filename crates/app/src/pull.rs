@@ -224,17 +224,13 @@ impl App {
             .clone()
             .or_else(|| before.map(|b| b.source.schedule.clone()))
             .unwrap_or_default();
-        let schedule = match Schedule::parse(&schedule_text) {
-            Ok(schedule) => Some(schedule),
-            Err(e) if schedule_text.trim().is_empty() => {
-                drop(e);
-                errors.add("schedule", "required");
-                None
-            }
-            Err(e) => {
-                errors.add_with("schedule", "invalid_schedule", "detail", e.reason);
-                None
-            }
+        let schedule = if schedule_text.trim().is_empty() {
+            errors.add("schedule", "required");
+            None
+        } else {
+            Schedule::parse(&schedule_text)
+                .map_err(|e| errors.add_with("schedule", "invalid_schedule", "detail", e.reason))
+                .ok()
         };
         let enabled = input
             .enabled
@@ -249,10 +245,11 @@ impl App {
             connection_display: None,
             query: None,
             file_name: None,
-            schedule: schedule_text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
+            // As the schedule reads it (whitespace normalised); errors are returned below.
+            schedule: schedule
+                .as_ref()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             enabled,
             next_run_at: None,
             etag: None,

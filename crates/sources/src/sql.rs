@@ -734,6 +734,31 @@ fn connect_error(at: &str, error: sqlx::Error) -> SqlError {
     )
 }
 
+/// Ends a database session after its query: on success the read-only transaction is rolled back
+/// and the connection closed (a few seconds at most; nothing was changed and nothing is kept);
+/// on an error the connection is just dropped, which ends the transaction as well without
+/// waiting for unread rows. Then the CSV file is finished off the async threads.
+async fn end_session<C>(
+    mut conn: C,
+    result: Result<csv::CsvSink, SqlError>,
+) -> Result<Finished, SqlError>
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+{
+    if result.is_ok() {
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
+            let _ = conn.close().await;
+        })
+        .await;
+    }
+    let sink = result?;
+    tokio::task::spawn_blocking(move || sink.finish())
+        .await
+        .map_err(|e| SqlError::new("io", format!("writing the CSV file failed: {e}")))?
+}
+
 /// A finished CSV file.
 struct Finished {
     rows: u64,

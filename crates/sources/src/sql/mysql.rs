@@ -83,19 +83,7 @@ pub(super) async fn extract(job: ServerJob<'_>) -> Result<Finished, SqlError> {
         })
         .await?;
     let result = run(&mut conn, &job).await;
-    if result.is_ok() {
-        // Nothing was changed, and nothing is kept. (On an error the connection is dropped
-        // instead, which rolls back as well, without waiting for unread rows.)
-        let _ = tokio::time::timeout(Duration::from_secs(5), async {
-            let _ = conn.execute(sqlx::raw_sql("ROLLBACK")).await;
-            let _ = sqlx::Connection::close(conn).await;
-        })
-        .await;
-    }
-    let sink = result?;
-    tokio::task::spawn_blocking(move || sink.finish())
-        .await
-        .map_err(|e| SqlError::new("io", format!("writing the CSV file failed: {e}")))?
+    super::end_session(conn, result).await
 }
 
 async fn run(conn: &mut MySqlConnection, job: &ServerJob<'_>) -> Result<CsvSink, SqlError> {
