@@ -32,6 +32,9 @@
 //   - the automatic updates (pull.mjs): the demo editor sets up a web source for an uploaded file
 //     (a bad schedule refused next to its field), runs it by hand (it fails: the fetch guard
 //     refuses loopback) and sees the failed run in the history, then deletes the source.
+//   - the harvest sources (harvest.mjs): a sysadmin sets up a source through the form (a bad
+//     address refused next to its field, a preview that cannot read loopback), runs it (it
+//     fails) and sees the failed run in the history, then deletes it.
 //
 // Environment:
 //   DULIEU_BIN           the dulieu binary (default: $CARGO_TARGET_DIR or ../../target, debug)
@@ -55,6 +58,7 @@ import { tablesFlow } from './tables.mjs';
 import { inventoryFlow } from './inventory.mjs';
 import { reviewFlow } from './review.mjs';
 import { pullFlow } from './pull.mjs';
+import { harvestFlow } from './harvest.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -716,6 +720,7 @@ async function main() {
   await inventoryFlow({ page, base, check, runAxe, screenshots, checkPageType, log });
   await reviewFlow({ page, base, dataDir, dulieuBin, upload, email: TEST_EMAIL, password: TEST_PASSWORD, check, runAxe, checkPageType, log });
   await pullFlow({ page, check, runAxe, checkPageType, log });
+  await harvestFlow({ page, email: TEST_EMAIL, password: TEST_PASSWORD, check, runAxe, checkPageType, log });
   await forbiddenFlow(page, dataDir, upload);
   await check('no JavaScript errors on any page', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));

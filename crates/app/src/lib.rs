@@ -5,10 +5,13 @@ mod accounts;
 pub mod attachments;
 pub mod cache;
 mod catalog;
+pub mod catalog_export;
+pub mod ckan;
 pub mod deadlines;
 pub mod feedback;
 mod files;
 pub mod followers;
+pub mod harvest;
 mod ingest;
 pub mod inventory;
 pub mod login_limit;
@@ -214,6 +217,41 @@ impl App {
             .cache
             .apply(subject.entity_type, subject.entity_id, subject.parent_id);
         self.inner.search.wake();
+        Ok(())
+    }
+
+    /// Like [`Self::commit_change`] for a batch of changes made in one transaction (a harvested
+    /// page): one event each, one commit.
+    pub(crate) async fn commit_changes(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        changes: Vec<(Subject, &'static str)>,
+    ) -> Result<()> {
+        for (subject, action) in &changes {
+            dulieu_store::events::append(
+                &mut tx,
+                &NewEvent {
+                    actor_id: actor.user_id,
+                    entity_type: subject.entity_type,
+                    entity_id: subject.entity_id,
+                    parent_id: subject.parent_id,
+                    action,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(Error::internal)?;
+        for (subject, _) in &changes {
+            self.inner
+                .cache
+                .apply(subject.entity_type, subject.entity_id, subject.parent_id);
+        }
+        if !changes.is_empty() {
+            self.inner.search.wake();
+        }
         Ok(())
     }
 

@@ -22,7 +22,7 @@ use dulieu_fetch::{Conditional, Validators};
 use dulieu_sources::sql::{self, SqlPolicy, SqlTarget};
 use dulieu_sources::{Schedule, SealingKey};
 use dulieu_store::pull::{self as store_pull, SourceSettings, StoredSource};
-use dulieu_store::{Conn, distributions};
+use dulieu_store::{Conn, distributions, scheduled};
 use uuid::Uuid;
 
 use crate::files::UploadMeta;
@@ -426,7 +426,7 @@ impl App {
     pub async fn run_due_pulls(&self, now: DateTime<Utc>) -> Result<usize> {
         let due = {
             let mut conn = self.store().conn().await?;
-            store_pull::due(&mut conn, now, DUE_PER_ROUND).await?
+            scheduled::due(&mut conn, scheduled::PULLS, now, DUE_PER_ROUND).await?
         };
         let mut ran = 0;
         for id in due {
@@ -471,7 +471,16 @@ impl App {
         };
         let stored = {
             let mut tx = self.store().begin().await?;
-            if !store_pull::claim(&mut tx, distribution_id, run.id, now, now + lease).await? {
+            if !scheduled::claim(
+                &mut tx,
+                scheduled::PULLS,
+                distribution_id,
+                run.id,
+                now,
+                now + lease,
+            )
+            .await?
+            {
                 return Ok(None);
             }
             let Some(stored) = store_pull::get(&mut tx, distribution_id).await? else {

@@ -57,7 +57,7 @@ impl SearchState {
 }
 
 /// What visibility a caller has in the index.
-fn viewer_of(actor: &Actor) -> Viewer {
+pub(crate) fn viewer_of(actor: &Actor) -> Viewer {
     Viewer {
         sees_all: actor.is_sysadmin,
         organizations: actor.roles.keys().copied().collect(),

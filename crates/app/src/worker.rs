@@ -43,6 +43,11 @@ impl App {
             let shutdown = shutdown.clone();
             tokio::spawn(async move { app.run_pull_schedule(shutdown).await })
         });
+        let harvests = self.config().harvest.enabled.then(|| {
+            let app = self.clone();
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move { app.run_harvest_schedule(shutdown).await })
+        });
         let idle = Duration::from_millis(self.config().worker.poll_interval_ms.max(10));
         let deadline_every =
             Duration::from_secs(self.config().tickets.check_interval_minutes.max(1) * 60);
@@ -53,8 +58,8 @@ impl App {
         loop {
             if *shutdown.borrow() {
                 let _ = watchdog.await;
-                if let Some(pulls) = pulls {
-                    let _ = pulls.await;
+                for schedule in [pulls, harvests].into_iter().flatten() {
+                    let _ = schedule.await;
                 }
                 return;
             }
@@ -95,20 +100,26 @@ impl App {
 
     /// Runs the scheduled pulls that come due until `shutdown` turns true (beside the jobs, so a
     /// long pull never holds up the queue).
-    pub async fn run_pull_schedule(&self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run_pull_schedule(&self, shutdown: watch::Receiver<bool>) {
         let every = Duration::from_secs(self.config().pull.poll_interval_seconds.max(1));
-        loop {
-            if *shutdown.borrow() {
-                return;
-            }
+        repeat(every, shutdown, || async {
             if let Err(e) = self.run_due_pulls(Utc::now()).await {
                 tracing::warn!(error = %e, "cannot look for due pulls");
             }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                _ = shutdown.changed() => {}
+        })
+        .await;
+    }
+
+    /// Runs the harvest sources that come due until `shutdown` turns true (beside the jobs, so
+    /// a long harvest never holds up the queue).
+    pub async fn run_harvest_schedule(&self, shutdown: watch::Receiver<bool>) {
+        let every = Duration::from_secs(self.config().harvest.poll_interval_seconds.max(1));
+        repeat(every, shutdown, || async {
+            if let Err(e) = self.run_due_harvests(Utc::now()).await {
+                tracing::warn!(error = %e, "cannot look for due harvests");
             }
-        }
+        })
+        .await;
     }
 
     /// Claims and runs one due job; false when none was due.
@@ -155,6 +166,24 @@ impl App {
             }
             crate::ingest::INGEST_TABLES => self.run_ingest_job(job).await,
             other => anyhow::bail!("unknown job kind {other:?}"),
+        }
+    }
+}
+
+/// Calls `tick` now and then every `every`, until `shutdown` turns true.
+async fn repeat<F, Fut>(every: Duration, mut shutdown: watch::Receiver<bool>, mut tick: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        tick().await;
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => {}
         }
     }
 }

@@ -2,6 +2,7 @@
 //! link of the dependency tree instead of one per file).
 
 mod cache;
+mod harvest;
 mod live_figures;
 mod pull;
 mod watchdog;

@@ -42,13 +42,13 @@ pub struct CatalogArgs {
     pub state: StateArgs,
 }
 
-const BENCH_ORG: &str = "bench-org";
+pub(crate) const BENCH_ORG: &str = "bench-org";
 
 fn slug_of(i: usize) -> String {
     format!("bench-dataset-{i:07}")
 }
 
-fn dataset_input(i: usize) -> DatasetInput {
+pub(crate) fn dataset_input(i: usize) -> DatasetInput {
     DatasetInput {
         slug: Some(slug_of(i)),
         title: LangText::new(

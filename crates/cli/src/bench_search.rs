@@ -369,6 +369,8 @@ fn dataset(
         popularity: zipf.sample(rng) as u64,
         stars: Some(rng.gen_range(0..6)),
         quality_band: Some(pick(rng, &["bad", "sufficient", "good", "excellent"]).to_string()),
+        created: None,
+        updated: None,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_checks;
+mod bench_interop;
 mod bench_search;
 mod bench_tables;
 mod check;
@@ -207,6 +208,9 @@ enum BenchCommand {
     Tables(bench_tables::TablesArgs),
     /// Watchdog benchmark: synthetic catalog, time of a first and a steady full sweep.
     Checks(bench_checks::ChecksArgs),
+    /// Interoperability benchmark: DCAT-AP Turtle export of the whole catalog, and a second
+    /// instance harvesting it all through the CKAN Action API.
+    Interop(bench_interop::InteropArgs),
 }
 
 fn main() -> ExitCode {
@@ -286,6 +290,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             command: BenchCommand::Checks(args),
         } => bench_checks::checks(args).await,
+        Command::Bench {
+            command: BenchCommand::Interop(args),
+        } => bench_interop::interop(args).await,
         Command::Check(args) => check::check(args).await,
         Command::Publish {
             state,

@@ -2,6 +2,7 @@
 //! link of the dependency tree instead of one per file).
 
 mod check;
+mod ckanapi;
 mod crash;
 mod publish;
 mod pull;

@@ -66,6 +66,8 @@ pub struct Config {
     pub fetch: FetchSettings,
     /// Automatic publication: scheduled pulls from agency systems.
     pub pull: PullConfig,
+    /// Harvesting other portals' catalogs (CKAN, DCAT, data.json).
+    pub harvest: HarvestConfig,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
 }
@@ -407,6 +409,38 @@ impl Default for PullConfig {
     }
 }
 
+/// Harvesting other portals' catalogs on their schedules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HarvestConfig {
+    /// Run due harvests in the worker.
+    pub enabled: bool,
+    /// Seconds between looks for due harvests.
+    pub poll_interval_seconds: u64,
+    /// Seconds a started run is leased to its server, renewed page by page; a run left
+    /// unfinished longer (its server stopped) is recorded as interrupted.
+    pub lease_seconds: u64,
+    /// Runs kept in each source's history.
+    pub history: u32,
+    /// Datasets asked for per request (CKAN `rows`, at most 1000).
+    pub page_size: u32,
+    /// Most pages read in one run (a bound on runaway paging).
+    pub max_pages: u32,
+}
+
+impl Default for HarvestConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            poll_interval_seconds: 60,
+            lease_seconds: 600,
+            history: 100,
+            page_size: 1000,
+            max_pages: 10_000,
+        }
+    }
+}
+
 /// Background worker settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -439,6 +473,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             fetch: FetchSettings::default(),
             pull: PullConfig::default(),
+            harvest: HarvestConfig::default(),
             log: "info".into(),
         }
     }
@@ -882,6 +917,36 @@ pub const SETTINGS: &[Setting] = &[
         env: "DULIEU_PULL_SQL_MAX_ROWS",
         doc: "Most rows a source query may return.",
     },
+    Setting {
+        path: "harvest.enabled",
+        env: "DULIEU_HARVEST_ENABLED",
+        doc: "Run the harvest sources' schedules in the worker (true/false).",
+    },
+    Setting {
+        path: "harvest.poll_interval_seconds",
+        env: "DULIEU_HARVEST_POLL_INTERVAL_SECONDS",
+        doc: "Seconds between looks for due harvests.",
+    },
+    Setting {
+        path: "harvest.lease_seconds",
+        env: "DULIEU_HARVEST_LEASE_SECONDS",
+        doc: "Seconds a started harvest is leased to its server, renewed page by page; an unfinished run is then recorded as interrupted.",
+    },
+    Setting {
+        path: "harvest.history",
+        env: "DULIEU_HARVEST_HISTORY",
+        doc: "Runs kept in each harvest source's history.",
+    },
+    Setting {
+        path: "harvest.page_size",
+        env: "DULIEU_HARVEST_PAGE_SIZE",
+        doc: "Datasets asked for per request to a CKAN source (1 to 1000).",
+    },
+    Setting {
+        path: "harvest.max_pages",
+        env: "DULIEU_HARVEST_MAX_PAGES",
+        doc: "Most pages read in one harvest run.",
+    },
 ];
 
 impl Config {
@@ -1028,6 +1093,13 @@ impl Config {
                 self.pull.sql_time_limit_seconds,
             ),
             ("pull.sql_max_rows", self.pull.sql_max_rows),
+            (
+                "harvest.poll_interval_seconds",
+                self.harvest.poll_interval_seconds,
+            ),
+            ("harvest.lease_seconds", self.harvest.lease_seconds),
+            ("harvest.page_size", u64::from(self.harvest.page_size)),
+            ("harvest.max_pages", u64::from(self.harvest.max_pages)),
         ] {
             if value == 0 {
                 return Err(invalid(origin, "must be at least 1"));
@@ -1038,6 +1110,9 @@ impl Config {
                 "fetch.allowed_ports",
                 "must list at least one port",
             ));
+        }
+        if self.harvest.page_size > 1000 {
+            return Err(invalid("harvest.page_size", "must be at most 1000"));
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod decode;
 pub mod error;
 pub mod event;
+pub mod harvest;
 pub mod job;
 pub mod patch;
 pub mod pull;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH,
-    LAST_MODIFIED, LOCATION, RANGE,
+    ACCEPT, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE,
+    IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RANGE,
 };
 use reqwest::{Method, Response, StatusCode};
 use sha2::{Digest, Sha256};
@@ -222,10 +222,49 @@ impl Fetcher {
         dest: &Path,
         known: &Validators,
     ) -> Result<Conditional, FetchError> {
+        let mut conditions = HeaderMap::new();
+        for (name, value) in [
+            (IF_NONE_MATCH, &known.etag),
+            (IF_MODIFIED_SINCE, &known.last_modified),
+        ] {
+            if let Some(value) = value.as_deref().and_then(|v| v.parse().ok()) {
+                conditions.insert(name, value);
+            }
+        }
+        self.fetch_with(url, dest, conditions).await
+    }
+
+    /// Like [`Self::fetch_to_file`], asking for the media types `accept` (an `Accept` header
+    /// value, e.g. `text/turtle, application/ld+json;q=0.9`): content negotiation with catalogs.
+    pub async fn fetch_accepting(
+        &self,
+        url: &str,
+        dest: &Path,
+        accept: &str,
+    ) -> Result<Fetched, FetchError> {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = accept.parse() {
+            headers.insert(ACCEPT, value);
+        }
+        match self.fetch_with(url, dest, headers).await? {
+            Conditional::Fetched(fetched) => Ok(fetched),
+            Conditional::NotModified { final_url, .. } => Err(FetchError::new(
+                FetchErrorKind::HttpStatus { status: 304 },
+                &final_url,
+            )),
+        }
+    }
+
+    async fn fetch_with(
+        &self,
+        url: &str,
+        dest: &Path,
+        headers: HeaderMap,
+    ) -> Result<Conditional, FetchError> {
         let started = Instant::now();
         let start = self.guard.parse_and_vet(url)?;
         let limit = self.config.timeout();
-        tokio::time::timeout(limit, self.download(start, dest, known, started))
+        tokio::time::timeout(limit, self.download(start, dest, headers, started))
             .await
             .unwrap_or_else(|_| Err(FetchError::new(FetchErrorKind::Timeout { limit }, url)))
     }
@@ -246,22 +285,11 @@ impl Fetcher {
         &self,
         start: Url,
         dest: &Path,
-        known: &Validators,
+        headers: HeaderMap,
         started: Instant,
     ) -> Result<Conditional, FetchError> {
         let mut trail = Trail::new(&start);
-        let mut conditions = HeaderMap::new();
-        for (name, value) in [
-            (IF_NONE_MATCH, &known.etag),
-            (IF_MODIFIED_SINCE, &known.last_modified),
-        ] {
-            if let Some(value) = value.as_deref().and_then(|v| v.parse().ok()) {
-                conditions.insert(name, value);
-            }
-        }
-        let (url, mut response) = self
-            .follow(Method::GET, conditions, start, &mut trail)
-            .await?;
+        let (url, mut response) = self.follow(Method::GET, headers, start, &mut trail).await?;
         let status = response.status();
         let etag = header_text(response.headers(), ETAG.as_str());
         let last_modified = header_text(response.headers(), LAST_MODIFIED.as_str());

@@ -585,6 +585,9 @@ mod tests {
             "invalid_input",
             "malformed_json",
             "bad_request",
+            "invalid_search_query",
+            "unknown_action",
+            "post_required",
             "unsupported_media_type",
             "upload_interrupted",
             "missing_file",
@@ -1209,6 +1212,8 @@ mod tests {
         required.extend(INVENTORY_KEYS.iter().map(|key| key.to_string()));
         required.extend(REVIEW_KEYS.iter().map(|key| key.to_string()));
         required.extend(PULL_KEYS.iter().map(|key| key.to_string()));
+        required.extend(EXPORT_KEYS.iter().map(|key| key.to_string()));
+        required.extend(HARVEST_PAGE_KEYS.iter().map(|key| key.to_string()));
         for key in &required {
             assert!(has_message(key), "missing key {key}");
         }
@@ -1224,7 +1229,11 @@ mod tests {
         let expected: &[(&str, &[&str])] = &[
             ("error.malformed_json", &["detail"]),
             ("error.bad_request", &["detail"]),
+            ("error.invalid_search_query", &["detail"]),
+            ("error.unknown_action", &["detail"]),
+            ("error.post_required", &["detail"]),
             ("error.unsupported_media_type", &["expected"]),
+            ("error.not_acceptable", &["detail"]),
             ("error.upload_interrupted", &["detail"]),
             ("error.forbidden", &["action"]),
             ("error.not_found", &["entity", "key"]),
@@ -1644,6 +1653,21 @@ mod tests {
             ("portal.pull.connection_keep", &["connection"]),
             ("portal.pull.schedule_hint", &["zone"]),
             ("portal.pull.page_of", &["page", "pages"]),
+            ("violation.blocked_url", &["detail"]),
+            ("violation.source_unreadable", &["detail"]),
+            ("violation.out_of_range", &["max"]),
+            ("portal.harvest.edit_title", &["source"]),
+            ("portal.harvest.source_title", &["source"]),
+            ("portal.harvest.mirror_as", &["kind"]),
+            ("portal.harvest.grace", &["days"]),
+            ("portal.harvest.preview_total", &["shown", "total"]),
+            ("portal.harvest.preview_shown", &["shown"]),
+            ("portal.harvest.item_errors_count", &["count"]),
+            (
+                "portal.harvest.counts",
+                &["archived", "created", "failed", "unchanged", "updated"],
+            ),
+            ("portal.harvest.gone_since", &["date"]),
         ];
         for &(key, names) in expected {
             let text = lookup(Locale::Vi, key).unwrap();
@@ -1655,6 +1679,107 @@ mod tests {
             .count();
         assert_eq!(with_placeholders, expected.len());
     }
+
+    /// Keys of the harvest source pages (`portal::pages::harvest`), the "harvested from" notice of
+    /// a dataset's page and the refusals of a harvest source's settings.
+    const HARVEST_PAGE_KEYS: &[&str] = &[
+        "violation.blocked_url",
+        "violation.source_unreadable",
+        "violation.taken",
+        "violation.reserved",
+        "violation.out_of_range",
+        "portal.workspace.administration",
+        "portal.harvest.title",
+        "portal.harvest.intro",
+        "portal.harvest.new",
+        "portal.harvest.sources",
+        "portal.harvest.sources_caption",
+        "portal.harvest.no_sources",
+        "portal.harvest.col.title",
+        "portal.harvest.col.kind",
+        "portal.harvest.col.url",
+        "portal.harvest.col.datasets",
+        "portal.harvest.col.publisher",
+        "portal.harvest.col.files",
+        "portal.harvest.col.action",
+        "portal.harvest.col.created",
+        "portal.harvest.col.updated",
+        "portal.harvest.col.unchanged",
+        "portal.harvest.col.archived",
+        "portal.harvest.col.failed",
+        "portal.harvest.running_badge",
+        "portal.harvest.kind.ckan",
+        "portal.harvest.kind.dcat",
+        "portal.harvest.kind.data-json",
+        "portal.harvest.kind_hint.ckan",
+        "portal.harvest.kind_hint.dcat",
+        "portal.harvest.kind_hint.data-json",
+        "portal.harvest.outcome.running",
+        "portal.harvest.outcome.succeeded",
+        "portal.harvest.outcome.failed",
+        "portal.harvest.outcome.interrupted",
+        "portal.harvest.new_title",
+        "portal.harvest.edit_title",
+        "portal.harvest.source_title",
+        "portal.harvest.what_legend",
+        "portal.harvest.where_legend",
+        "portal.harvest.field.title",
+        "portal.harvest.field.title_hint",
+        "portal.harvest.field.slug",
+        "portal.harvest.field.slug_hint",
+        "portal.harvest.field.kind",
+        "portal.harvest.field.url",
+        "portal.harvest.field.url_hint",
+        "portal.harvest.field.organization",
+        "portal.harvest.field.organization_hint",
+        "portal.harvest.mirror",
+        "portal.harvest.mirror_as",
+        "portal.harvest.field.publisher_kind",
+        "portal.harvest.field.publisher_kind_hint",
+        "portal.harvest.field.grace_days",
+        "portal.harvest.field.grace_days_hint",
+        "portal.harvest.grace",
+        "portal.harvest.save",
+        "portal.harvest.preview",
+        "portal.harvest.preview_hint",
+        "portal.harvest.preview_title",
+        "portal.harvest.preview_caption",
+        "portal.harvest.preview_total",
+        "portal.harvest.preview_shown",
+        "portal.harvest.action.create",
+        "portal.harvest.action.update",
+        "portal.harvest.action.unchanged",
+        "portal.harvest.item_errors",
+        "portal.harvest.item_errors_count",
+        "portal.harvest.settings",
+        "portal.harvest.edit",
+        "portal.harvest.run_hint",
+        "portal.harvest.delete_open",
+        "portal.harvest.delete_hint",
+        "portal.harvest.counts",
+        "portal.harvest.harvested_from",
+        "portal.harvest.gone_since",
+        "portal.notice.harvest_saved",
+        "portal.notice.harvest_deleted",
+        "portal.notice.harvest_ran",
+        "portal.problem.harvest_run_failed",
+    ];
+
+    /// Keys of the catalog exports (DCAT-AP catalog texts, ADMS publisher types, 406, pages).
+    const EXPORT_KEYS: &[&str] = &[
+        "dcat.catalog.title",
+        "dcat.catalog.description",
+        "dcat.catalog.publisher",
+        "dcat.publisher_type.NationalAuthority",
+        "dcat.publisher_type.RegionalAuthority",
+        "dcat.publisher_type.NonGovernmentalOrganisation",
+        "dcat.publisher_type.Company",
+        "dcat.publisher_type.Academia-ScientificOrganisation",
+        "dcat.publisher_type.PrivateIndividual(s)",
+        "error.not_acceptable",
+        "entity.catalog_page",
+        "entity.sitemap_page",
+    ];
 
     /// Keys of the publication review (the approver role, the review statuses, the refusals
     /// and the notices) and of the push of automatic publication (`dulieu publish`).

@@ -148,6 +148,8 @@ pub fn router(app: &App) -> Router<App> {
         .merge(pages::review::routes("/en"))
         .merge(pages::sources::routes(""))
         .merge(pages::sources::routes("/en"))
+        .merge(pages::harvest::routes(""))
+        .merge(pages::harvest::routes("/en"))
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             session::resolve,

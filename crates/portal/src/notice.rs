@@ -32,6 +32,9 @@ const NOTICES: &[&str] = &[
     "source_new_version",
     "source_unchanged",
     "source_not_modified",
+    "harvest_saved",
+    "harvest_deleted",
+    "harvest_ran",
 ];
 
 /// Codes of problem messages (`portal.problem.{code}`).
@@ -42,6 +45,7 @@ const PROBLEMS: &[&str] = &[
     "upload_interrupted",
     "last_admin",
     "source_run_failed",
+    "harvest_run_failed",
 ];
 
 /// `?notice=` and `?problem=` of a page.

@@ -222,6 +222,30 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "dataset_source.html",
         include_str!("../templates/dataset_source.html"),
     ),
+    (
+        "_schedule_fields.html",
+        include_str!("../templates/_schedule_fields.html"),
+    ),
+    (
+        "_runs_pager.html",
+        include_str!("../templates/_runs_pager.html"),
+    ),
+    (
+        "_harvested_from.html",
+        include_str!("../templates/_harvested_from.html"),
+    ),
+    (
+        "harvest_sources.html",
+        include_str!("../templates/harvest_sources.html"),
+    ),
+    (
+        "harvest_form.html",
+        include_str!("../templates/harvest_form.html"),
+    ),
+    (
+        "harvest_source.html",
+        include_str!("../templates/harvest_source.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -5,6 +5,7 @@ mod accounts;
 mod common;
 mod errors;
 mod files;
+mod harvest;
 mod inventory;
 mod members;
 mod pages;

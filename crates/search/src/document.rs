@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use dulieu_core::catalog::{Dataset, Organization};
 use dulieu_core::text::LangText;
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,12 @@ pub struct SearchDoc {
     /// The watchdog's EU MQA band (`bad` … `excellent`), once checked.
     #[serde(default)]
     pub quality_band: Option<String>,
+    /// When the dataset's record was created (CKAN's `metadata_created`).
+    #[serde(default)]
+    pub created: Option<DateTime<Utc>>,
+    /// When the dataset's record last changed (CKAN's `metadata_modified`).
+    #[serde(default)]
+    pub updated: Option<DateTime<Utc>>,
 }
 
 /// Labels of the registers a dataset refers to by code.
@@ -154,6 +160,8 @@ impl SearchDoc {
             popularity: 0,
             stars: None,
             quality_band: None,
+            created: Some(dataset.created_at),
+            updated: Some(dataset.updated_at),
         }
     }
 

@@ -81,6 +81,13 @@ impl DocBits {
         }
     }
 
+    /// Removes the documents of `other`.
+    pub fn subtract(&mut self, other: &DocBits) {
+        for (a, b) in self.blocks.iter_mut().zip(&other.blocks) {
+            *a &= !b;
+        }
+    }
+
     pub fn count(&self) -> u64 {
         self.blocks.iter().map(|b| u64::from(b.count_ones())).sum()
     }
@@ -210,7 +217,7 @@ fn prefix_terms(
 
 /// The weighted terms each query word is looked up as, in one segment (see the table in
 /// [`crate::query`]); terms absent from the segment are left out.
-fn word_clauses(
+pub(crate) fn word_clauses(
     segment: &SegmentReader,
     fields: &Fields,
     text: &QueryText,
@@ -268,7 +275,7 @@ fn word_clauses(
 }
 
 /// Adjacent-word pair terms present in the segment.
-fn pair_clauses(
+pub(crate) fn pair_clauses(
     segment: &SegmentReader,
     fields: &Fields,
     text: &QueryText,
@@ -313,7 +320,7 @@ fn add_postings(segment: &SegmentReader, term: &Term, bits: &mut DocBits) -> tan
     Ok(())
 }
 
-fn union_of(
+pub(crate) fn union_of(
     cache: &SegmentCache,
     segment: &SegmentReader,
     terms: &[Term],
@@ -956,7 +963,7 @@ impl SegmentCache {
     }
 
     /// The live documents of a segment with deletions (`None`: all are live).
-    fn alive(&self, segment: &SegmentReader) -> Option<Arc<DocBits>> {
+    pub(crate) fn alive(&self, segment: &SegmentReader) -> Option<Arc<DocBits>> {
         let alive = segment.alive_bitset()?;
         let key = CacheKey::Alive(segment.segment_id(), segment.num_deleted_docs());
         let built = self.get_or(key, || {

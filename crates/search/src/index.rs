@@ -258,16 +258,16 @@ struct Payload {
 /// The search index of the catalog.
 pub struct SearchIndex {
     index: Index,
-    fields: Fields,
-    reader: IndexReader,
+    pub(crate) fields: Fields,
+    pub(crate) reader: IndexReader,
     writer: Mutex<Option<IndexWriter>>,
     settings: WriterSettings,
     organizations: RwLock<OrganizationList>,
-    cache: SegmentCache,
+    pub(crate) cache: SegmentCache,
     results: ResultCache,
     dir: PathBuf,
     /// Segments with fewer matches have each scored directly (see [`exec::rank_by_relevance`]).
-    exhaustive_below: u64,
+    pub(crate) exhaustive_below: u64,
 }
 
 fn internal(e: impl std::fmt::Display) -> Error {
@@ -918,6 +918,8 @@ mod tests {
             popularity: 0,
             stars: None,
             quality_band: None,
+            created: None,
+            updated: None,
         }
     }
 

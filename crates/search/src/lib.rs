@@ -15,6 +15,7 @@ mod query;
 pub mod rank;
 mod result_cache;
 mod schema;
+pub mod select;
 mod suggest;
 
 pub use document::{DistributionText, Labelled, Publisher, Registers, SearchDoc};
@@ -26,4 +27,5 @@ pub use index::{
 pub use query::{MAX_QUERY_WORDS, Viewer};
 pub use result_cache::DEFAULT_RESULT_CACHE_ENTRIES;
 pub use schema::SCHEMA_VERSION;
+pub use select::{Attribute, Condition, Selected, Selection, SortKey, TimeField};
 pub use suggest::{DatasetSuggestion, KeywordSuggestion, OrganizationSuggestion, Suggestions};

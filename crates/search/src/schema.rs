@@ -10,7 +10,7 @@ use crate::analyzer::{self, normalize};
 use crate::facets::{self, FACETS};
 
 /// Bump when the schema or the analyzers change: an index built with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Fast column of the quality multiplier.
 pub(crate) const BOOST: &str = "boost";
@@ -25,6 +25,14 @@ pub(crate) const MODIFIED: &str = "modified";
 pub(crate) const POPULARITY: &str = "popularity";
 /// Fast column of the folded title, for sorting by title.
 pub(crate) const TITLE_SORT: &str = "title_sort";
+/// Fast column of the record's creation time (microseconds), for CKAN's `metadata_created`.
+pub(crate) const CREATED: &str = "created";
+/// Fast column of the record's last change (microseconds), for CKAN's `metadata_modified`.
+pub(crate) const UPDATED: &str = "updated";
+/// Fast column of the slug, for sorting by name.
+pub(crate) const SLUG_SORT: &str = "slug_sort";
+/// Fast column of the id, for sorting by id.
+pub(crate) const ID_SORT: &str = "id_sort";
 
 /// The fields of the index.
 #[derive(Clone)]
@@ -45,6 +53,12 @@ pub(crate) struct Fields {
     pub modified: Field,
     pub popularity: Field,
     pub title_sort: Field,
+    pub created: Field,
+    pub updated: Field,
+    pub slug_sort: Field,
+    pub id_sort: Field,
+    /// Exact attributes a selection filters on (see [`crate::select::Attribute`]).
+    pub attributes: Field,
     /// Per facet in [`FACETS`] order: (filter field, count column).
     pub facets: Vec<(Field, Field)>,
 }
@@ -78,6 +92,11 @@ impl Fields {
             modified: b.add_i64_field(MODIFIED, FAST | INDEXED),
             popularity: b.add_u64_field(POPULARITY, FAST),
             title_sort: b.add_text_field(TITLE_SORT, TextOptions::default().set_fast("raw")),
+            created: b.add_i64_field(CREATED, FAST),
+            updated: b.add_i64_field(UPDATED, FAST),
+            slug_sort: b.add_text_field(SLUG_SORT, TextOptions::default().set_fast("raw")),
+            id_sort: b.add_text_field(ID_SORT, TextOptions::default().set_fast("raw")),
+            attributes: b.add_text_field("attributes", STRING),
             facets: FACETS
                 .iter()
                 .map(|f| {
@@ -181,6 +200,19 @@ impl Fields {
         );
         doc.add_i64(self.modified, d.modified_timestamp());
         doc.add_u64(self.popularity, d.popularity);
+        let micros = |at: Option<chrono::DateTime<chrono::Utc>>| {
+            at.map_or_else(
+                || d.modified_timestamp() * 1_000_000,
+                |at| at.timestamp_micros(),
+            )
+        };
+        doc.add_i64(self.created, micros(d.created));
+        doc.add_i64(self.updated, micros(d.updated));
+        doc.add_text(self.slug_sort, &d.slug);
+        doc.add_text(self.id_sort, d.id.to_string());
+        for attribute in crate::select::Attribute::of(d) {
+            doc.add_text(self.attributes, attribute);
+        }
         doc.add_bytes(
             self.doc,
             serde_json::to_vec(d).unwrap_or_default().as_slice(),

@@ -93,6 +93,8 @@ fn doc(f: Fixture) -> SearchDoc {
         popularity: 0,
         stars: None,
         quality_band: None,
+        created: None,
+        updated: None,
     }
 }
 
@@ -660,4 +662,145 @@ fn suggestions_rank_the_typed_pair_first() {
         ["ngan-hang-sach", "sach-giao-khoa-ngan-hang"],
         "{order:?}"
     );
+}
+
+/// Selections (CKAN's `package_search`): boolean conditions, record-time ranges, orders, paging.
+#[test]
+fn selections_combine_conditions_ranges_orders_and_pages() {
+    use chrono::{TimeZone, Utc};
+    use dulieu_search::{Attribute, Condition, Selection, SortKey, TimeField};
+
+    let mut docs = catalog();
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.updated = Some(
+            Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::hours(i as i64),
+        );
+        d.created = Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap());
+    }
+    let (_dir, index) = index_with(&docs);
+    let public: Vec<&SearchDoc> = docs.iter().filter(|d| d.public).collect();
+    let slug_of = |id: &Uuid| docs.iter().find(|d| d.id == *id).unwrap().slug.clone();
+    let select =
+        |condition: Condition, sort: SortKey, ascending: bool, offset: usize, limit: usize| {
+            let found = index
+                .select(&Selection {
+                    text: String::new(),
+                    condition,
+                    viewer: anonymous(),
+                    sort,
+                    ascending,
+                    offset,
+                    limit,
+                    facets: vec!["organization".into()],
+                    facet_limit: 10,
+                })
+                .unwrap();
+            (
+                found.total,
+                found.ids.iter().map(slug_of).collect::<Vec<_>>(),
+                found.facets,
+            )
+        };
+
+    // Oldest change first, paged: the pages add up to the whole list.
+    let (total, all, facets) = select(Condition::All, SortKey::Updated, true, 0, 1000);
+    assert_eq!(total as usize, public.len());
+    let expected: Vec<String> = public.iter().map(|d| d.slug.clone()).collect();
+    assert_eq!(all, expected, "insertion order is change order here");
+    let counted: u64 = facets["organization"].iter().map(|b| b.count).sum();
+    assert_eq!(counted, total);
+    let (_, first, _) = select(Condition::All, SortKey::Updated, true, 0, 2);
+    let (_, rest, _) = select(Condition::All, SortKey::Updated, true, 2, 1000);
+    assert_eq!([first, rest].concat(), all);
+    let (_, newest, _) = select(Condition::All, SortKey::Updated, false, 0, 1);
+    assert_eq!(newest, [all.last().unwrap().clone()]);
+
+    // From the third change on (inclusive), and strictly after it.
+    let third = public[2].updated.unwrap();
+    let range = |inclusive| Condition::Range {
+        field: TimeField::Updated,
+        from: Some((third, inclusive)),
+        to: None,
+    };
+    assert_eq!(
+        select(range(true), SortKey::Updated, true, 0, 100).1,
+        all[2..]
+    );
+    assert_eq!(
+        select(range(false), SortKey::Updated, true, 0, 100).1,
+        all[3..]
+    );
+
+    // OR across facets, NOT, exact names, text.
+    let finance_or_pdf = Condition::Or(vec![
+        Condition::Facet {
+            facet: "organization".into(),
+            value: "bo-tai-chinh".into(),
+        },
+        Condition::Facet {
+            facet: "format".into(),
+            value: "pdf".into(),
+        },
+    ]);
+    let (_, found, _) = select(finance_or_pdf.clone(), SortKey::Name, true, 0, 100);
+    let mut expected: Vec<String> = public
+        .iter()
+        .filter(|d| d.publisher.slug == "bo-tai-chinh" || d.formats().contains(&"PDF".to_string()))
+        .map(|d| d.slug.clone())
+        .collect();
+    expected.sort();
+    assert_eq!(found, expected);
+    let (_, others, _) = select(
+        Condition::Not(Box::new(finance_or_pdf)),
+        SortKey::Name,
+        true,
+        0,
+        100,
+    );
+    assert_eq!(others.len() + found.len(), public.len());
+    assert!(others.iter().all(|s| !found.contains(s)));
+    let name = Condition::Attribute(Attribute::Name("quyet-toan-ngan-sach".into()));
+    assert_eq!(
+        select(name, SortKey::Id, true, 0, 10).1,
+        ["quyet-toan-ngan-sach"]
+    );
+    let (_, budget, _) = select(
+        Condition::Text("ngan sach".into()),
+        SortKey::Name,
+        false,
+        0,
+        10,
+    );
+    assert!(
+        budget.contains(&"du-toan-ngan-sach-nha-nuoc".to_string()),
+        "{budget:?}"
+    );
+    assert!(
+        budget.windows(2).all(|w| w[0] >= w[1]),
+        "name descending: {budget:?}"
+    );
+
+    // Limits and names are checked.
+    let request = |limit, facet: &str| Selection {
+        text: String::new(),
+        condition: Condition::Facet {
+            facet: facet.into(),
+            value: "x".into(),
+        },
+        viewer: anonymous(),
+        sort: SortKey::Relevance,
+        ascending: false,
+        offset: 0,
+        limit,
+        facets: Vec::new(),
+        facet_limit: 1,
+    };
+    assert!(matches!(
+        index.select(&request(1001, "format")),
+        Err(Error::BadRequest { .. })
+    ));
+    assert!(matches!(
+        index.select(&request(10, "colour")),
+        Err(Error::BadRequest { .. })
+    ));
 }

@@ -31,7 +31,8 @@ macro_rules! join_publisher_and_license {
     };
 }
 
-const SELECT: &str = concat!("SELECT ", dataset_columns!(), join_publisher_and_license!());
+pub(crate) const SELECT: &str =
+    concat!("SELECT ", dataset_columns!(), join_publisher_and_license!());
 
 /// A dataset with its distributions: one row per distribution (or one row without any).
 macro_rules! select_with_distributions {
@@ -214,7 +215,10 @@ pub async fn list(
 }
 
 /// The datasets of `rows` with their distributions (one query for all of them).
-async fn with_distributions(conn: &mut Conn, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Dataset>> {
+pub(crate) async fn with_distributions(
+    conn: &mut Conn,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<Vec<Dataset>> {
     let mut datasets = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
     let mut by_dataset = distributions::list_for_datasets(conn, &ids).await?;
@@ -382,4 +386,14 @@ pub async fn count(conn: &mut Conn) -> Result<i64> {
         .fetch_one(&mut *conn)
         .await
         .map_err(db_error)
+}
+
+/// Whether a dataset has the slug `slug` (a cheap check: no dataset is read).
+pub async fn slug_taken(conn: &mut Conn, slug: &str) -> Result<bool> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM datasets WHERE slug = $1")
+        .bind(slug.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(found.is_some())
 }

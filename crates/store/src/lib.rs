@@ -6,11 +6,14 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod ckan;
 mod codec;
 pub mod datasets;
 pub mod distributions;
 pub mod events;
+pub mod export;
 pub mod feedback;
+pub mod harvest;
 pub mod inventory;
 pub mod jobs;
 pub mod migrate;
@@ -21,6 +24,7 @@ pub mod quality;
 pub mod readiness;
 pub mod registers;
 pub mod requests;
+pub mod scheduled;
 pub mod sessions;
 pub mod sqlite_reader;
 pub mod tables;

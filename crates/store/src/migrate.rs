@@ -64,6 +64,11 @@ pub const SQLITE: &[Migration] = &[
         name: "pull",
         sql: include_str!("../migrations/sqlite/0009_pull.sql"),
     },
+    Migration {
+        version: 10,
+        name: "harvest",
+        sql: include_str!("../migrations/sqlite/0010_harvest.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -112,6 +117,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 9,
         name: "pull",
         sql: include_str!("../migrations/postgres/0009_pull.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "harvest",
+        sql: include_str!("../migrations/postgres/0010_harvest.sql"),
     },
 ];
 

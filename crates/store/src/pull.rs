@@ -212,58 +212,6 @@ pub async fn delete(conn: &mut Conn, distribution_id: Uuid) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-/// Sources whose schedule is due at `now` and that no server is running, oldest due first.
-pub async fn due(conn: &mut Conn, now: DateTime<Utc>, limit: i64) -> Result<Vec<Uuid>> {
-    let rows = sqlx::query(
-        "SELECT distribution_id FROM pull_sources
-         WHERE enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= $1
-           AND (lease_until IS NULL OR lease_until < $1)
-         ORDER BY next_run_at LIMIT $2",
-    )
-    .bind(ts(now))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    rows.iter().map(|r| r.uuid("distribution_id")).collect()
-}
-
-/// Takes the lease of a source for run `run_id` until `lease_until`, when no other server holds
-/// it; false when one does. A run an expired lease left `running` is recorded as interrupted.
-pub async fn claim(
-    conn: &mut Conn,
-    distribution_id: Uuid,
-    run_id: Uuid,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE pull_sources SET lease_until = $3, lease_run_id = $4
-         WHERE distribution_id = $1 AND (lease_until IS NULL OR lease_until < $2)",
-    )
-    .bind(distribution_id.to_string())
-    .bind(ts(now))
-    .bind(ts(lease_until))
-    .bind(run_id.to_string())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
-    }
-    sqlx::query(
-        "UPDATE pull_runs SET outcome = 'interrupted', finished_at = $2, error_code = 'interrupted',
-            error_message = 'the server running it stopped before the run ended'
-         WHERE distribution_id = $1 AND outcome = 'running'",
-    )
-    .bind(distribution_id.to_string())
-    .bind(ts(now))
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(true)
-}
-
 /// Records a run (started or finished).
 pub async fn save_run(conn: &mut Conn, run: &PullRun) -> Result<()> {
     sqlx::query(

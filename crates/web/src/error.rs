@@ -59,6 +59,7 @@ pub fn status_of(err: &Error) -> StatusCode {
         Error::BadRequest { code, .. } if *code == "unsupported_media_type" => {
             StatusCode::UNSUPPORTED_MEDIA_TYPE
         }
+        Error::BadRequest { code, .. } if *code == "not_acceptable" => StatusCode::NOT_ACCEPTABLE,
         Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
         Error::Unauthenticated | Error::BadCredentials { .. } => StatusCode::UNAUTHORIZED,
         Error::Forbidden { .. } => StatusCode::FORBIDDEN,

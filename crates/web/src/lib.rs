@@ -2,7 +2,9 @@
 //! health probes, and the public portal's pages (`dulieu-portal`) everywhere else. The only crate that knows HTTP; [`error`] maps every error to a status in one place.
 
 pub mod api;
+pub mod ckan;
 pub mod error;
+pub mod exports;
 pub mod extract;
 
 use axum::Router;
@@ -29,10 +31,16 @@ pub fn router(app: App) -> Router {
             }),
         )
         .merge(api)
+        .merge(ckan::router())
+        .merge(exports::router())
         .merge(dulieu_portal::router(&app))
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            exports::dataset_documents,
+        ))
         .layer(axum::middleware::from_fn(extract::locale_scope))
         .layer(TraceLayer::new_for_http())
         .with_state(app)

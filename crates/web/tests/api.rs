@@ -11,12 +11,16 @@ mod accounts;
 mod attachments;
 #[path = "api/bad_input.rs"]
 mod bad_input;
+#[path = "api/ckan.rs"]
+mod ckan;
 #[path = "api/datasets.rs"]
 mod datasets;
 #[path = "api/distributions.rs"]
 mod distributions;
 #[path = "api/downloads.rs"]
 mod downloads;
+#[path = "api/exports.rs"]
+mod exports;
 #[path = "api/followers.rs"]
 mod followers;
 #[path = "api/inventory.rs"]

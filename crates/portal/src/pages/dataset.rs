@@ -9,20 +9,21 @@ use chrono::Datelike;
 use dulieu_app::App;
 use dulieu_core::Result;
 use dulieu_core::account::Actor;
-use dulieu_core::catalog::{Dataset, Distribution, License, Organization};
+use dulieu_core::catalog::{Distribution, License};
 use dulieu_i18n::{Locale, message};
 use serde::Serialize;
-use serde_json::json;
+
 use uuid::Uuid;
 
 use super::feedback::DatasetTabs;
+use super::harvest::HarvestedFrom;
 use super::history::HistoryView;
 use super::home::filtered_href;
 use super::tables::{DistributionTable, Preview};
 use super::text_in;
 use crate::error::{PageResult, respond};
 use crate::format;
-use crate::lang::{Lang, prefix_of};
+use crate::lang::Lang;
 use crate::markdown;
 use crate::render::render;
 use crate::session::Visitor;
@@ -43,7 +44,18 @@ struct DatasetPage {
     citation: String,
     api_url: String,
     json_ld: String,
+    /// The dataset's DCAT-AP documents (`<link rel="alternate">`).
+    alternates: Vec<Alternate>,
     tabs: DatasetTabs,
+    /// Where it was harvested from, when it was.
+    harvested: Option<HarvestedFrom>,
+}
+
+/// A machine-readable version of the page.
+#[derive(Serialize)]
+struct Alternate {
+    media_type: &'static str,
+    href: String,
 }
 
 #[derive(Serialize)]
@@ -147,49 +159,6 @@ fn script_safe(json: &serde_json::Value) -> String {
         .replace("<!--", "\\u003c!--")
 }
 
-/// schema.org `Dataset` markup of `dataset`.
-fn json_ld(
-    dataset: &Dataset,
-    publisher: &Organization,
-    license: &LicenseView,
-    base: &str,
-    locale: Locale,
-) -> serde_json::Value {
-    let prefix = prefix_of(locale);
-    let distributions: Vec<_> = dataset
-        .distributions
-        .iter()
-        .map(|d| {
-            json!({
-                "@type": "DataDownload",
-                "name": text_in(&d.title, locale),
-                "encodingFormat": d.media_type.as_ref().or(d.format.as_ref()),
-                "contentUrl": format!("{base}{}", download_path(d)),
-            })
-        })
-        .collect();
-    json!({
-        "@context": "https://schema.org",
-        "@type": "Dataset",
-        "name": text_in(&dataset.title, locale),
-        "description": text_in(&dataset.description, locale),
-        "url": format!("{base}{prefix}/dataset/{}", dataset.slug),
-        "identifier": dataset.id.to_string(),
-        "inLanguage": locale.as_str(),
-        "keywords": dataset.keywords,
-        "license": license.url.clone().unwrap_or_else(|| license.title.clone()),
-        "isAccessibleForFree": true,
-        "publisher": {
-            "@type": "Organization",
-            "name": text_in(&publisher.name, locale),
-            "url": format!("{base}{prefix}/organization/{}", publisher.slug),
-        },
-        "dateModified": dataset.modified.map(|d| d.to_string()),
-        "datePublished": dataset.issued.map(|d| d.to_string()),
-        "distribution": distributions,
-    })
-}
-
 fn license_view(licenses: &[License], id: &str, open: bool, locale: Locale) -> LicenseView {
     match licenses.iter().find(|l| l.id == id) {
         Some(license) => LicenseView {
@@ -211,12 +180,8 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
     let base = app.public_url();
     let dataset = app.get_dataset(&visitor.actor(), slug).await?;
     let publisher = app.get_organization(&dataset.publisher).await?;
-    let license = license_view(
-        &app.licenses().await?,
-        &dataset.license,
-        dataset.license_open,
-        locale,
-    );
+    let licenses = app.licenses().await?;
+    let license = license_view(&licenses, &dataset.license, dataset.license_open, locale);
     let all_themes = app.themes().await?;
     let themes = dataset
         .themes
@@ -269,7 +234,20 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
     let description = text_in(&dataset.description, locale);
     let page = DatasetPage {
         description_html: (!description.trim().is_empty()).then(|| markdown::to_html(&description)),
-        json_ld: script_safe(&json_ld(&dataset, &publisher, &license, base, locale)),
+        json_ld: script_safe(&dulieu_dcat::schema_org::dataset(
+            &dataset,
+            &publisher,
+            licenses.iter().find(|l| l.id == dataset.license),
+            base,
+            locale.as_str(),
+        )),
+        alternates: dulieu_dcat::RdfSyntax::ALL
+            .iter()
+            .map(|syntax| Alternate {
+                media_type: syntax.media_type(),
+                href: format!("/dataset/{}.{}", dataset.slug, syntax.extension()),
+            })
+            .collect(),
         publisher: PublisherView {
             slug: publisher.slug.clone(),
             name: publisher_name,
@@ -287,6 +265,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
         citation,
         api_url: format!("{base}/api/1/datasets/{}", dataset.slug),
         tabs: DatasetTabs::for_overview(app, &actor, lang, &dataset.slug).await?,
+        harvested: HarvestedFrom::load(app, dataset.id, locale).await?,
     };
     render("dataset.html", lang, visitor, &title, page)
 }
@@ -294,6 +273,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, slug: &str) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn script_text_cannot_close_the_script() {

@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::{DateTime, FixedOffset, Utc};
-use dulieu_app::{App, Page, PageRequest};
+use dulieu_app::{App, PageRequest};
 use dulieu_core::account::Actor;
 use dulieu_core::catalog::{Dataset, Distribution};
 use dulieu_core::pull::{PullRun, PullSource, RunOutcome, SourceInput, SourceKind};
@@ -31,6 +31,7 @@ use super::dataset::{distribution_title, version_download_path};
 use super::dataset_form::{edit_path, editable};
 use super::feedback::DatasetTabs;
 use super::requests::{invalid_value, page_error};
+use super::runs::{Pager, Preset, When, portal_offset, presets};
 use super::ticket_forms::{Answer, Errors};
 use super::{page_number, text_in};
 use crate::form::Fields;
@@ -51,14 +52,6 @@ const INPUTS: &[&str] = &[
     "query",
     "file_name",
     "schedule",
-];
-
-/// The schedules offered beside the schedule input: the catalog key of their label, and the
-/// cron expression.
-const PRESETS: &[(&str, &str)] = &[
-    ("portal.pull.preset.daily", "0 2 * * *"),
-    ("portal.pull.preset.hourly", "0 * * * *"),
-    ("portal.pull.preset.weekly", "0 8 * * 1"),
 ];
 
 /// The pages' routes under `prefix` (`""` or `"/en"`).
@@ -87,28 +80,6 @@ pub(crate) fn tab_href(actor: &Actor, lang: &Lang, dataset: &Dataset) -> Option<
     actor
         .can_edit_datasets_of(dataset.publisher_id)
         .then(|| format!("{}{}", lang.prefix(), sources_path(&dataset.slug)))
-}
-
-/// The portal's time zone, the one schedules are read in.
-fn portal_offset(app: &App) -> FixedOffset {
-    app.ticket_rules().clock.offset()
-}
-
-/// A moment as the pages show it: in the portal's time zone, with the `datetime` of its
-/// `<time>` element.
-#[derive(Serialize)]
-struct When {
-    text: String,
-    datetime: String,
-}
-
-impl When {
-    fn new(at: DateTime<Utc>, offset: FixedOffset, locale: Locale) -> Self {
-        Self {
-            text: format::moment_in(at, offset, locale),
-            datetime: format::datetime_attr(at),
-        }
-    }
 }
 
 /// Where a source stands.
@@ -322,15 +293,6 @@ impl Values {
     }
 }
 
-/// A schedule offered beside the input: its link fills the input in without JavaScript (the page
-/// again, `?schedule=`), the script fills it in place.
-#[derive(Serialize)]
-struct Preset {
-    label: String,
-    schedule: &'static str,
-    href: String,
-}
-
 /// The source form.
 #[derive(Serialize)]
 struct SourceForm {
@@ -386,36 +348,6 @@ impl RunRow {
             error_code: run.error_code.clone(),
             error_message: run.error_message.clone(),
         }
-    }
-}
-
-/// The links between the pages of the history.
-#[derive(Serialize)]
-struct Pager {
-    page: i64,
-    pages: i64,
-    previous_href: Option<String>,
-    next_href: Option<String>,
-}
-
-impl Pager {
-    /// The pager of `runs`, whose pages are at `href?page=n#history`; none when one page holds
-    /// them all.
-    fn new<T>(runs: &Page<T>, href: &str) -> Option<Self> {
-        let pages = ((runs.total + runs.page_size - 1) / runs.page_size).max(1);
-        let link = |n: i64| {
-            if n > 1 {
-                format!("{href}?page={n}#history")
-            } else {
-                format!("{href}#history")
-            }
-        };
-        (pages > 1 || runs.page > 1).then(|| Self {
-            page: runs.page,
-            pages,
-            previous_href: (runs.page > 1).then(|| link(runs.page - 1)),
-            next_href: (runs.page < pages).then(|| link(runs.page + 1)),
-        })
     }
 }
 
@@ -501,19 +433,7 @@ async fn show(
                 .or_else(|| errors_summary(&other_errors, locale)),
             errors,
             other_errors: other_errors.into_values().flatten().collect(),
-            presets: PRESETS
-                .iter()
-                .map(|&(key, schedule)| Preset {
-                    label: message(locale, key, &[]),
-                    schedule,
-                    href: format!(
-                        "{here}?{}#f-schedule",
-                        url::form_urlencoded::Serializer::new(String::new())
-                            .append_pair("schedule", schedule)
-                            .finish()
-                    ),
-                })
-                .collect(),
+            presets: presets(&here, locale),
             zone: format::zone(offset),
         }
     });
@@ -785,27 +705,5 @@ mod tests {
             let key = format!("portal.pull.trigger.{}", trigger.as_str());
             assert!(dulieu_i18n::has_message(&key), "{key}");
         }
-        for (key, schedule) in PRESETS {
-            assert!(dulieu_i18n::has_message(key), "{key}");
-            assert_eq!(schedule.split_whitespace().count(), 5, "{schedule}");
-        }
-    }
-
-    #[test]
-    fn the_history_is_paged_only_when_it_needs_to() {
-        let page = |page, total| Page::<()> {
-            results: Vec::new(),
-            total,
-            page,
-            page_size: 20,
-        };
-        assert!(Pager::new(&page(1, 20), "/x").is_none());
-        let first = Pager::new(&page(1, 41), "/x").unwrap();
-        assert_eq!(first.pages, 3);
-        assert_eq!(first.previous_href, None);
-        assert_eq!(first.next_href.as_deref(), Some("/x?page=2#history"));
-        let second = Pager::new(&page(2, 41), "/x").unwrap();
-        assert_eq!(second.previous_href.as_deref(), Some("/x#history"));
-        assert!(Pager::new(&page(5, 41), "/x").unwrap().next_href.is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! `/workspace`: the signed-in publisher's organizations (with their role, and a link to manage
 //! the members of those they administer), the datasets of those organizations, drafts apart from
-//! published ones, and links to the account pages. Anonymous visitors go to sign-in.
+//! published ones, links to the account pages and, for sysadmins, to the administration pages
+//! (harvest sources). Anonymous visitors go to sign-in.
 
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
@@ -22,6 +23,8 @@ const LIST_LIMIT: i64 = 1000;
 
 #[derive(Serialize)]
 struct WorkspacePage {
+    /// Links to the portal's administration pages (sysadmins).
+    administers: bool,
     organizations: Vec<MyOrganization>,
     drafts: Vec<MyDataset>,
     published: Vec<MyDataset>,
@@ -108,6 +111,7 @@ async fn build(app: &App, lang: &Lang, visitor: &Visitor, actor: &Actor) -> Resu
         visitor,
         &title,
         WorkspacePage {
+            administers: actor.is_sysadmin,
             organizations,
             drafts,
             published,

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod datasets;
 pub mod distributions;
 pub mod feedback;
+pub mod harvest;
 pub mod health;
 pub mod inventory;
 pub mod notifications;
@@ -47,6 +48,7 @@ use utoipa_axum::routes;
         (name = "attachments", description = "Files attached to request messages and feedback tickets"),
         (name = "tables", description = "Tabular files read as typed tables: Table Schema, profile, rows, aggregates, a read-only SQL sandbox, exports and data packages"),
         (name = "inventory", description = "Data inventories: what each organization holds, its sensitivity, priority and target date; spreadsheet import and export; prioritisation and publication plans"),
+        (name = "harvest", description = "Harvesting other portals' catalogs (CKAN Action API, DCAT, data.json) on a schedule: sources, runs with counts and per-item errors, and a preview; sysadmins only"),
         (name = "quality", description = "The watchdog: datasets' quality reports and scores (EU MQA, udata, 5-star, GODI, ODI), organizations' scorecards, the national league table and every finding as open data"),
     )
 )]
@@ -97,6 +99,11 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(pull::get, pull::save, pull::delete))
         .routes(routes!(pull::run))
         .routes(routes!(pull::runs))
+        .routes(routes!(harvest::list, harvest::create))
+        .routes(routes!(harvest::get, harvest::update, harvest::delete))
+        .routes(routes!(harvest::run))
+        .routes(routes!(harvest::runs))
+        .routes(routes!(harvest::preview))
         .routes(routes!(distributions::download_version))
         .routes(routes!(accounts::create_user))
         .routes(routes!(accounts::me))

@@ -1,0 +1,86 @@
+//! The public catalog for the exports (DCAT-AP, data.json, sitemap): only datasets anyone may
+//! see (`Dataset::is_public`), in id order, a page at a time, with their distributions loaded in
+//! one query per page.
+
+use chrono::{DateTime, Utc};
+use dulieu_core::Result;
+use dulieu_core::catalog::Dataset;
+use uuid::Uuid;
+
+use crate::codec::RowExt;
+use crate::datasets::{SELECT, is_public_sql, with_distributions};
+use crate::{Conn, db_error};
+
+/// Public datasets with ids after `after` (all when `None`), at most `limit`, in id order, with
+/// their distributions: a keyset page for walking the whole public catalog.
+pub async fn public_after(
+    conn: &mut Conn,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Dataset>> {
+    const WHERE: &str = concat!(
+        " WHERE ",
+        is_public_sql!(),
+        " AND ($1 IS NULL OR d.id > $1)"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT}{WHERE} ORDER BY d.id LIMIT $2"
+    )))
+    .bind(after.map(|a| a.to_string()))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    with_distributions(conn, &rows).await
+}
+
+/// Public datasets `offset..offset + limit` in id order, with their distributions: one numbered
+/// page of the catalog.
+pub async fn public_page(conn: &mut Conn, offset: i64, limit: i64) -> Result<Vec<Dataset>> {
+    const WHERE: &str = concat!(" WHERE ", is_public_sql!());
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT}{WHERE} ORDER BY d.id LIMIT $1 OFFSET $2"
+    )))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    with_distributions(conn, &rows).await
+}
+
+/// How many datasets are public.
+pub async fn public_count(conn: &mut Conn) -> Result<i64> {
+    sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM datasets d WHERE ",
+        is_public_sql!()
+    ))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_error)
+}
+
+/// Slug and last change of public datasets after `after` (all when `None`), at most `limit`, in
+/// id order, with the id of the last one for the next call: what a sitemap needs.
+pub async fn public_slugs_after(
+    conn: &mut Conn,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<(Vec<(String, DateTime<Utc>)>, Option<Uuid>)> {
+    let rows = sqlx::query(concat!(
+        "SELECT d.id, d.slug, d.updated_at FROM datasets d WHERE ",
+        is_public_sql!(),
+        " AND ($1 IS NULL OR d.id > $1) ORDER BY d.id LIMIT $2"
+    ))
+    .bind(after.map(|a| a.to_string()))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let last = rows.last().map(|row| row.uuid("id")).transpose()?;
+    let entries = rows
+        .iter()
+        .map(|row| Ok((row.text("slug")?, row.time("updated_at")?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((entries, last))
+}
