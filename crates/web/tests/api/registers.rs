@@ -131,6 +131,14 @@ const ROUTES: &[(&str, &[&str])] = &[
     ),
     ("/api/1/distributions/{id}/source/run", &["post"]),
     ("/api/1/distributions/{id}/source/runs", &["get"]),
+    ("/api/1/harvest/sources", &["get", "post"]),
+    (
+        "/api/1/harvest/sources/{id_or_slug}",
+        &["get", "patch", "delete"],
+    ),
+    ("/api/1/harvest/sources/{id_or_slug}/run", &["post"]),
+    ("/api/1/harvest/sources/{id_or_slug}/runs", &["get"]),
+    ("/api/1/harvest/preview", &["post"]),
     (
         "/api/1/distributions/{id}/versions/{version}/download",
         &["get"],
