@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use dulieu_ckan::query::{Field, Limit, TimeField};
 use dulieu_ckan::{Query, Site, license};
 use dulieu_core::account::Actor;
-use dulieu_core::catalog::{Dataset, Organization};
+use dulieu_core::catalog::{DISTRIBUTION_READ_ONLY_FIELDS, Dataset, Organization};
 use dulieu_core::tables::IngestStatus;
 use dulieu_core::{Error, Result};
 use dulieu_search::{Attribute, Condition, Selected, Selection};
@@ -93,6 +93,34 @@ impl App {
     pub async fn public_keywords(&self) -> Result<Vec<String>> {
         let mut conn = self.store().conn().await?;
         ckan::public_keywords(&mut conn).await
+    }
+
+    /// Checks, without writing anything, that [`App::update_distribution`] would accept `patch`
+    /// on distribution `id` from `actor`: the same permission, merge, validation and license
+    /// checks. `resource_update` with a file runs it before the file is stored, so a field in
+    /// error leaves no new version behind.
+    pub async fn check_distribution_patch(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        patch: &serde_json::Value,
+    ) -> Result<()> {
+        let mut conn = self.store().conn().await?;
+        let (before, explicit_license) = self
+            .distribution_for_change(&mut conn, actor, id, Actor::can_edit_datasets_of)
+            .await?;
+        let input = crate::catalog::patched(
+            &before.to_input(explicit_license),
+            patch,
+            DISTRIBUTION_READ_ONLY_FIELDS,
+        )?
+        .validate(before.remote_url.is_none())?;
+        if let Some(license) = input.license.as_deref()
+            && !registers::license_exists(&mut conn, license).await?
+        {
+            return Err(Error::invalid("license", "unknown_license"));
+        }
+        Ok(())
     }
 
     /// An organization by id or slug.

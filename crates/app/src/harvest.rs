@@ -14,7 +14,6 @@ mod apply;
 mod read;
 
 use std::collections::HashSet;
-use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use dulieu_core::account::Actor;
@@ -39,6 +38,10 @@ pub const SOURCE_ENTITY: &str = "harvest_source";
 
 /// Items a preview shows at most.
 pub const PREVIEW_ITEMS: usize = 50;
+
+/// Most pages a preview reads (a source whose items all fail, or whose pages are empty, ends
+/// the preview there).
+const PREVIEW_PAGES: usize = 5;
 
 /// Due sources run per look.
 const DUE_PER_ROUND: i64 = 5;
@@ -81,6 +84,11 @@ impl Tally {
 }
 
 impl App {
+    /// Whether `actor` may set up harvest sources (sysadmins); the refusal otherwise.
+    pub fn may_manage_harvests(&self, actor: &Actor) -> Result<()> {
+        require_portal_team(actor, "harvest.create")
+    }
+
     /// Every harvest source (sysadmins).
     pub async fn harvest_sources(&self, actor: &Actor) -> Result<Vec<HarvestSource>> {
         require_portal_team(actor, "harvest.read")?;
@@ -245,16 +253,30 @@ impl App {
         Ok(Page::new(runs, total, page))
     }
 
-    /// Runs a source now (sysadmins); 409 `source_running` when a server is running it.
-    pub async fn run_harvest_now(&self, actor: &Actor, key: &str) -> Result<HarvestRun> {
+    /// Starts a run of a source now (sysadmins); 409 `source_running` when a server is running
+    /// it. The run goes on in the background; the answer is the run as it ended when it ends
+    /// within `wait`, otherwise as it stands (`running`), to be followed in the source's runs.
+    pub async fn run_harvest_now(
+        &self,
+        actor: &Actor,
+        key: &str,
+        wait: std::time::Duration,
+    ) -> Result<HarvestRun> {
         let source = self.harvest_source(actor, key).await?;
-        self.run_harvest(source.id, RunTrigger::Manual)
-            .await?
-            .ok_or(Error::Conflict {
+        let Some((run, source)) = self.claim_harvest(source.id, RunTrigger::Manual).await? else {
+            return Err(Error::Conflict {
                 code: "source_running",
                 field: "source",
                 value: source.slug,
-            })
+            });
+        };
+        let started = run.clone();
+        let app = self.clone();
+        let running = tokio::spawn(async move { app.carry_out_harvest(run, source).await });
+        match tokio::time::timeout(wait, running).await {
+            Ok(ended) => ended.map_err(Error::internal)?,
+            Err(_) => Ok(started),
+        }
     }
 
     /// What the settings `input` would yield, without writing anything (sysadmins): the first
@@ -278,7 +300,10 @@ impl App {
             total: None,
             item_errors: Vec::new(),
         };
-        while preview.items.len() < PREVIEW_ITEMS {
+        for _ in 0..PREVIEW_PAGES {
+            if preview.items.len() >= PREVIEW_ITEMS {
+                break;
+            }
             let page = reader.next_page().await.map_err(|f| {
                 let mut errors = FieldErrors::new();
                 errors.add_with("url", "source_unreadable", "detail", f.to_string());
@@ -305,7 +330,10 @@ impl App {
                         });
                     }
                     Ok(_) => {}
-                    Err(e) => preview.item_errors.push(e),
+                    Err(e) if preview.item_errors.len() < ITEM_ERRORS_KEPT => {
+                        preview.item_errors.push(e)
+                    }
+                    Err(_) => {}
                 }
             }
         }
@@ -348,11 +376,22 @@ impl App {
         source_id: Uuid,
         trigger: RunTrigger,
     ) -> Result<Option<HarvestRun>> {
-        let settings = &self.config().harvest;
-        let lease = chrono::Duration::seconds(settings.lease_seconds.max(1) as i64);
-        let started = Instant::now();
+        match self.claim_harvest(source_id, trigger).await? {
+            Some((run, source)) => self.carry_out_harvest(run, source).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Takes the lease of a source and records its run as started; `None` when another server
+    /// holds the lease.
+    async fn claim_harvest(
+        &self,
+        source_id: Uuid,
+        trigger: RunTrigger,
+    ) -> Result<Option<(HarvestRun, HarvestSource)>> {
+        let lease = self.harvest_lease();
         let now = Utc::now();
-        let mut run = HarvestRun {
+        let run = HarvestRun {
             id: Uuid::now_v7(),
             source_id,
             trigger,
@@ -369,29 +408,92 @@ impl App {
             error_code: None,
             error_message: None,
         };
-        let source = {
-            let mut tx = self.store().begin().await?;
-            if !scheduled::claim(
-                &mut tx,
-                scheduled::HARVESTS,
-                source_id,
-                run.id,
-                now,
-                now + lease,
-            )
+        let mut tx = self.store().begin().await?;
+        if !scheduled::claim(
+            &mut tx,
+            scheduled::HARVESTS,
+            source_id,
+            run.id,
+            now,
+            now + lease,
+        )
+        .await?
+        {
+            return Ok(None);
+        }
+        store::save_run(&mut tx, &run).await?;
+        let source = store::get(&mut tx, &source_id.to_string())
             .await?
-            {
-                return Ok(None);
+            .ok_or_else(|| Error::not_found("harvest_source", source_id.to_string()))?;
+        tx.commit().await.map_err(Error::internal)?;
+        Ok(Some((run, source)))
+    }
+
+    /// How long a run's lease lasts before it is renewed.
+    fn harvest_lease(&self) -> chrono::Duration {
+        chrono::Duration::seconds(self.config().harvest.lease_seconds.max(1) as i64)
+    }
+
+    /// Renews the lease of a run every third of its length while the run goes on (one page can
+    /// take as long as a fetch may); sets `lost` and stops when another server has taken it.
+    async fn keep_lease(
+        self,
+        source_id: Uuid,
+        run_id: Uuid,
+        lost: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        let lease = self.harvest_lease();
+        let every = (lease / 3)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(1));
+        loop {
+            tokio::time::sleep(every).await;
+            let renewed = match self.store().conn().await {
+                Ok(mut conn) => {
+                    let until = Utc::now() + lease;
+                    scheduled::extend_lease(
+                        &mut conn,
+                        scheduled::HARVESTS,
+                        source_id,
+                        run_id,
+                        until,
+                    )
+                    .await
+                }
+                Err(e) => Err(e),
+            };
+            match renewed {
+                Ok(true) => {}
+                Ok(false) => {
+                    lost.store(true, std::sync::atomic::Ordering::SeqCst);
+                    return;
+                }
+                // A passing database error: the next beat tries again, within the lease.
+                Err(e) => {
+                    tracing::warn!(source = %source_id, error = %e, "harvest lease not renewed")
+                }
             }
-            store::save_run(&mut tx, &run).await?;
-            let source = store::get(&mut tx, &source_id.to_string())
-                .await?
-                .ok_or_else(|| Error::not_found("harvest_source", source_id.to_string()))?;
-            tx.commit().await.map_err(Error::internal)?;
-            source
-        };
+        }
+    }
+
+    /// Reads and applies a claimed source, then records how the run ended.
+    async fn carry_out_harvest(
+        &self,
+        mut run: HarvestRun,
+        source: HarvestSource,
+    ) -> Result<HarvestRun> {
+        let settings = &self.config().harvest;
+        let lease_lost = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let heartbeat = tokio::spawn(self.clone().keep_lease(
+            source.id,
+            run.id,
+            lease_lost.clone(),
+        ));
         let mut tally = Tally::default();
-        let outcome = self.harvest_pages(&source, run.id, lease, &mut tally).await;
+        let outcome = self
+            .harvest_pages(&source, run.id, &lease_lost, &mut tally)
+            .await;
+        heartbeat.abort();
         let finished = Utc::now();
         let high_water = match outcome {
             Ok(high_water) => {
@@ -406,7 +508,7 @@ impl App {
             }
         };
         run.finished_at = Some(finished);
-        run.duration_ms = Some(started.elapsed().as_millis() as i64);
+        run.duration_ms = Some((finished - run.started_at).num_milliseconds().max(0));
         run.created = tally.created;
         run.updated = tally.updated;
         run.unchanged = tally.unchanged;
@@ -420,9 +522,10 @@ impl App {
         let mut tx = self.store().begin().await?;
         store::save_run(&mut tx, &run).await?;
         store::finish(&mut tx, &run, high_water, next_run_at).await?;
-        store::prune_runs(&mut tx, source.id, i64::from(settings.history.max(1))).await?;
+        let keep = i64::from(settings.history.max(1));
+        scheduled::prune_runs(&mut tx, scheduled::HARVESTS, source.id, keep).await?;
         tx.commit().await.map_err(Error::internal)?;
-        Ok(Some(run))
+        Ok(run)
     }
 
     /// Reads every page of `source` and applies it; the newest remote change seen, when the
@@ -431,7 +534,7 @@ impl App {
         &self,
         source: &HarvestSource,
         run_id: Uuid,
-        lease: chrono::Duration,
+        lease_lost: &std::sync::atomic::AtomicBool,
         tally: &mut Tally,
     ) -> std::result::Result<Option<DateTime<Utc>>, Failure> {
         let mut target = apply::Target::load(self, source)
@@ -444,19 +547,35 @@ impl App {
         let incremental = since.is_some();
         let mut reader = read::Reader::new(self, source.kind, &source.url, since);
         let mut high_water = source.high_water;
+        // The mark may not pass an item that could not be taken: the next run tries it again.
+        let mut hold: Option<DateTime<Utc>> = None;
         let mut seen = HashSet::new();
         let mut pages = 0u32;
+        // Before writing anything read, the run makes sure it still holds the source (the
+        // heartbeat renews it during long reads; this renews it at every step).
+        let check_lease = || async {
+            let mut conn = self.store().conn().await.map_err(Failure::internal)?;
+            let until = Utc::now() + self.harvest_lease();
+            let held =
+                scheduled::extend_lease(&mut conn, scheduled::HARVESTS, source.id, run_id, until)
+                    .await
+                    .map_err(Failure::internal)?;
+            if held && !lease_lost.load(std::sync::atomic::Ordering::SeqCst) {
+                Ok(())
+            } else {
+                Err(Failure::new(
+                    "lease_lost",
+                    "another server took the run over: its lease could not be renewed",
+                ))
+            }
+        };
         while let Some(page) = reader.next_page().await? {
+            check_lease().await?;
             pages += 1;
             if pages > self.config().harvest.max_pages {
-                return Err(Failure::new(
-                    "too_many_pages",
-                    format!(
-                        "the source has more than {} pages (harvest.max_pages)",
-                        self.config().harvest.max_pages
-                    ),
-                ));
+                return Err(read::too_many_pages(self.config().harvest.max_pages));
             }
+            hold = earliest(hold, page.hold);
             let mut items = Vec::with_capacity(page.items.len());
             for item in page.items {
                 match item {
@@ -465,17 +584,18 @@ impl App {
                         high_water = high_water.max(remote.remote_modified);
                         items.push(remote);
                     }
-                    Err(e) => tally.fail(e.remote_id, e.message),
+                    Err(e) => {
+                        // It is still at the source: its copy is not gone.
+                        seen.insert(e.remote_id.clone());
+                        tally.fail(e.remote_id, e.message);
+                    }
                 }
             }
-            target
+            let not_taken = target
                 .apply_page(self, items, tally)
                 .await
                 .map_err(Failure::internal)?;
-            let mut conn = self.store().conn().await.map_err(Failure::internal)?;
-            store::extend_lease(&mut conn, source.id, run_id, Utc::now() + lease)
-                .await
-                .map_err(Failure::internal)?;
+            hold = earliest(hold, not_taken);
         }
         // An incremental read saw only what changed; the ids of everything still there come
         // from a sweep of the whole source.
@@ -484,10 +604,22 @@ impl App {
         } else {
             seen
         };
+        check_lease().await?;
         target
             .archive_gone(self, &present, tally)
             .await
             .map_err(Failure::internal)?;
-        Ok(high_water)
+        Ok(match hold {
+            Some(hold) => high_water.map(|h| h.min(hold)),
+            None => high_water,
+        })
+    }
+}
+
+/// The earlier of two optional instants.
+fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }

@@ -524,12 +524,8 @@ impl App {
             let mut tx = self.store().begin().await?;
             store_pull::save_run(&mut tx, &run).await?;
             store_pull::finish(&mut tx, &run, validators, next).await?;
-            store_pull::prune_runs(
-                &mut tx,
-                distribution_id,
-                i64::from(self.config().pull.history.max(1)),
-            )
-            .await?;
+            let keep = i64::from(self.config().pull.history.max(1));
+            scheduled::prune_runs(&mut tx, scheduled::PULLS, distribution_id, keep).await?;
             tx.commit().await.map_err(Error::internal)?;
         }
         // The watchdog judges a failing source (and clears its finding once it works again);

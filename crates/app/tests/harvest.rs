@@ -10,7 +10,7 @@ use dulieu_testkit::TestApp;
 use serde_json::{Value, json};
 
 /// Portal A serving its router on a loopback port.
-async fn portal_a() -> (TestApp, String, u16) {
+pub(crate) async fn portal_a() -> (TestApp, String, u16) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     // Its public URL is where it is served, so the links it writes (Hydra pages) work.
@@ -27,12 +27,12 @@ async fn portal_a() -> (TestApp, String, u16) {
 }
 
 /// Portal B, allowed to reach A's port, on SQLite.
-async fn portal_b(port: u16) -> (TestApp, String) {
+pub(crate) async fn portal_b(port: u16) -> (TestApp, String) {
     portal_b_on(port, None).await
 }
 
 /// Portal B on the database `database_url` (SQLite when `None`).
-async fn portal_b_on(port: u16, database_url: Option<String>) -> (TestApp, String) {
+pub(crate) async fn portal_b_on(port: u16, database_url: Option<String>) -> (TestApp, String) {
     let b = TestApp::with(|c| {
         c.fetch.allow_networks = vec!["127.0.0.1/32".into()];
         c.fetch.allowed_ports.push(port);
@@ -45,7 +45,7 @@ async fn portal_b_on(port: u16, database_url: Option<String>) -> (TestApp, Strin
     (b, token)
 }
 
-fn budget_dataset(slug: &str, status: &str) -> Value {
+pub(crate) fn budget_dataset(slug: &str, status: &str) -> Value {
     json!({
         "slug": slug,
         "title": {"vi": "Ngân sách nhà nước 2024", "en": "State budget 2024"},
@@ -60,7 +60,7 @@ fn budget_dataset(slug: &str, status: &str) -> Value {
 }
 
 /// Creates a dataset on A with one CSV link; its id.
-async fn publish(a: &TestApp, token: &str, body: Value) -> String {
+pub(crate) async fn publish(a: &TestApp, token: &str, body: Value) -> String {
     let created = a.post("/api/1/datasets", Some(token), body).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
     let id = created.json()["id"].as_str().unwrap().to_string();
@@ -79,7 +79,7 @@ async fn publish(a: &TestApp, token: &str, body: Value) -> String {
     id
 }
 
-async fn run(b: &TestApp, token: &str, source: &str) -> HarvestRun {
+pub(crate) async fn run(b: &TestApp, token: &str, source: &str) -> HarvestRun {
     let ran = b
         .post(
             &format!("/api/1/harvest/sources/{source}/run"),
@@ -102,7 +102,27 @@ fn sorted(list: &Value) -> Vec<String> {
     items
 }
 
-fn counts(run: &HarvestRun) -> (i64, i64, i64, i64, i64) {
+/// The newest run of `source` once it is no longer running (waiting up to 10 s).
+pub(crate) async fn ended_run(b: &TestApp, token: &str, source: &str) -> Value {
+    let mut latest = Value::Null;
+    for _ in 0..200 {
+        latest = b
+            .get(
+                &format!("/api/1/harvest/sources/{source}/runs"),
+                Some(token),
+            )
+            .await
+            .json()["results"][0]
+            .clone();
+        if latest["outcome"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    latest
+}
+
+pub(crate) fn counts(run: &HarvestRun) -> (i64, i64, i64, i64, i64) {
     (
         run.created,
         run.updated,
@@ -113,7 +133,7 @@ fn counts(run: &HarvestRun) -> (i64, i64, i64, i64, i64) {
 }
 
 /// B's copy of a dataset, found by its title through B's own API.
-async fn copy_titled(b: &TestApp, token: &str, title: &str) -> Value {
+pub(crate) async fn copy_titled(b: &TestApp, token: &str, title: &str) -> Value {
     let list = b.get("/api/1/datasets?page_size=100", Some(token)).await;
     assert_eq!(list.status, 200, "{:?}", list.body);
     list.json()["results"]
@@ -519,4 +539,67 @@ async fn a_paged_dcat_catalog_is_read_through_its_hydra_next_links() {
     for title in ["Ngân sách 2022", "Ngân sách 2023", "Ngân sách 2024"] {
         copy_titled(&b, &b_token, title).await;
     }
+}
+
+#[tokio::test]
+async fn run_now_answers_202_and_the_run_goes_on_in_the_background() {
+    // A source that accepts the connection and says nothing until told to hang up.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (hang_up, hung_up) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let _ = hung_up.await;
+        drop(socket);
+    });
+    let (b, b_token) = portal_b(port).await;
+    let settings = json!({"slug": "slow", "title": "Slow", "kind": "ckan",
+        "url": format!("http://127.0.0.1:{port}")});
+    assert_eq!(
+        b.post("/api/1/harvest/sources", Some(&b_token), settings)
+            .await
+            .status,
+        201
+    );
+
+    let bad_wait = b
+        .post(
+            "/api/1/harvest/sources/slow/run?wait=301",
+            Some(&b_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(bad_wait.status, 422, "{:?}", bad_wait.body);
+    assert!(
+        bad_wait.json()["error"]["fields"]["wait"].is_array(),
+        "{:?}",
+        bad_wait.body
+    );
+
+    let started = b
+        .post(
+            "/api/1/harvest/sources/slow/run?wait=0",
+            Some(&b_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(started.status, 202, "{:?}", started.body);
+    let run: HarvestRun = serde_json::from_value(started.json()).unwrap();
+    assert_eq!(run.outcome, HarvestOutcome::Running);
+    let again = b
+        .post(
+            "/api/1/harvest/sources/slow/run?wait=0",
+            Some(&b_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{:?}", again.body);
+    assert_eq!(again.json()["error"]["code"], "source_running");
+
+    // The source hangs up: the run, still going after its answer, ends failed in the history.
+    hang_up.send(()).unwrap();
+    let latest = ended_run(&b, &b_token, "slow").await;
+    assert_eq!(latest["id"], run.id.to_string(), "{latest}");
+    assert_eq!(latest["outcome"], "failed", "{latest}");
+    assert!(latest["finished_at"].is_string(), "{latest}");
 }

@@ -3,6 +3,7 @@
 
 mod cache;
 mod harvest;
+mod harvest_edges;
 mod live_figures;
 mod pull;
 mod watchdog;

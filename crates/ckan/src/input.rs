@@ -209,6 +209,21 @@ fn themes(
     }
 }
 
+/// The access rights of a package from `private` and the `access_rights` extra. `private`
+/// decides when they disagree (`package_show` writes both, and clients edit `private` only):
+/// `private: true` keeps a non-public extra (`restricted`) and otherwise means `non-public`;
+/// `private: false` means `public`. Without `private` the extra decides; without either the
+/// package is public.
+fn access_rights(private: Option<bool>, extra: Option<AccessRights>) -> AccessRights {
+    match (private, extra) {
+        (Some(true), Some(rights)) if rights != AccessRights::Public => rights,
+        (Some(true), _) => AccessRights::NonPublic,
+        (Some(false), _) => AccessRights::Public,
+        (None, Some(rights)) => rights,
+        (None, None) => AccessRights::Public,
+    }
+}
+
 /// Reads a package dict (create or full update). `owner_org` is required.
 pub fn package_input(package: &Value) -> Result<PackageInput, MappingError> {
     let object = package
@@ -217,14 +232,15 @@ pub fn package_input(package: &Value) -> Result<PackageInput, MappingError> {
     let extras = extras(object)?;
     let publisher = string(object, "owner_org", "owner_org")?
         .ok_or_else(|| MappingError::new("owner_org", "required"))?;
-    let private = boolean(object, "private", "private")?.unwrap_or(false);
-    let access_rights = match extra_value(&extras, extra::ACCESS_RIGHTS) {
-        Some(value) => AccessRights::parse(value).ok_or_else(|| {
-            MappingError::new(format!("extras.{}", extra::ACCESS_RIGHTS), "invalid_value")
-        })?,
-        None if private => AccessRights::NonPublic,
-        None => AccessRights::Public,
-    };
+    let private = boolean(object, "private", "private")?;
+    let extra_rights = extra_value(&extras, extra::ACCESS_RIGHTS)
+        .map(|value| {
+            AccessRights::parse(value).ok_or_else(|| {
+                MappingError::new(format!("extras.{}", extra::ACCESS_RIGHTS), "invalid_value")
+            })
+        })
+        .transpose()?;
+    let access_rights = access_rights(private, extra_rights);
     let status = match extra_value(&extras, extra::STATUS) {
         Some(value) => DatasetStatus::parse(value).ok_or_else(|| {
             MappingError::new(format!("extras.{}", extra::STATUS), "invalid_value")
@@ -340,12 +356,27 @@ pub fn apply_patch(shown: &mut Value, changes: &Map<String, Value>) {
     shown.extend(changes.clone());
 }
 
+/// Whether the package dict `sent` by a client carries the extra `key` (even empty).
+pub fn sends_extra(sent: &Value, key: &str) -> bool {
+    sent.as_object()
+        .and_then(|object| extras(object).ok())
+        .is_some_and(|extras| extras.iter().any(|(k, _)| k == key))
+}
+
 /// The merge patch that makes a dataset equal to `input` (a full `package_update`): every field
 /// written, missing ones as `null` (both languages of texts too), so nothing of the old state
-/// survives that the package leaves out.
-pub fn full_patch(input: &DatasetInput) -> Value {
+/// survives that the package leaves out. The dates `issued` and `modified` are the exception:
+/// they are written only when the package the client `sent` (the dict of `package_update`, the
+/// changes of `package_patch`) carries their extras; otherwise the catalog keeps `issued` and
+/// sets `modified` to the day of the change, as for any edit.
+pub fn full_patch(input: &DatasetInput, sent: &Value) -> Value {
     let mut value = serde_json::to_value(input).unwrap_or(Value::Null);
     if let Some(map) = value.as_object_mut() {
+        for (field, key) in [("issued", extra::ISSUED), ("modified", extra::MODIFIED)] {
+            if !sends_extra(sent, key) {
+                map.remove(field);
+            }
+        }
         for key in ["title", "description"] {
             if let Some(Value::Object(text)) = map.get_mut(key) {
                 for lang in ["vi", "en"] {
@@ -467,11 +498,73 @@ mod tests {
 
     #[test]
     fn a_full_patch_clears_what_the_package_leaves_out() {
-        let input = package_input(&json!({"owner_org": "o", "title": "T"})).unwrap();
-        let patch = full_patch(&input.dataset);
+        let sent = json!({"owner_org": "o", "title": "T"});
+        let input = package_input(&sent).unwrap();
+        let patch = full_patch(&input.dataset, &sent);
         assert_eq!(patch["title"], json!({"vi": "T", "en": null}));
         assert_eq!(patch["description"], json!({"vi": null, "en": null}));
         assert_eq!(patch["frequency"], Value::Null);
         assert!(patch.as_object().unwrap().contains_key("temporal"));
+    }
+
+    #[test]
+    fn a_full_patch_writes_the_dates_only_when_sent() {
+        let patch_of = |sent: Value| {
+            let input = package_input(&sent).unwrap();
+            full_patch(&input.dataset, &sent)
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        // An ordinary CKAN client: the catalog keeps `issued` and bumps `modified`.
+        let patch = patch_of(json!({"owner_org": "o", "title": "T"}));
+        assert!(!patch.contains_key("issued") && !patch.contains_key("modified"));
+        // Sent: written, as a date or (empty) as a clearing.
+        let patch = patch_of(json!({"owner_org": "o", "extras": [
+            {"key": "issued", "value": "2020-01-02"}, {"key": "modified", "value": ""}
+        ]}));
+        assert_eq!(patch["issued"], "2020-01-02");
+        assert_eq!(patch["modified"], Value::Null);
+        assert!(patch.contains_key("modified"));
+        // The extras as an object too.
+        let patch = patch_of(json!({"owner_org": "o", "extras": {"modified": "2021-03-04"}}));
+        assert_eq!(patch["modified"], "2021-03-04");
+        assert!(!patch.contains_key("issued"));
+        // `package_patch`: the dict is the package as shown, what counts is what was sent.
+        let shown =
+            json!({"owner_org": "o", "extras": [{"key": "modified", "value": "2020-01-01"}]});
+        let input = package_input(&shown).unwrap();
+        let patch = full_patch(&input.dataset, &json!({"id": "x", "notes": "n"}));
+        assert!(!patch.as_object().unwrap().contains_key("modified"));
+    }
+
+    #[test]
+    fn private_decides_when_it_contradicts_the_access_rights_extra() {
+        let rights = |private: Value, extra: Option<&str>| {
+            let mut package = json!({"owner_org": "o", "private": private});
+            if let Some(extra) = extra {
+                package["extras"] = json!([{"key": "access_rights", "value": extra}]);
+            }
+            package_input(&package).unwrap().dataset.access_rights
+        };
+        use AccessRights::{NonPublic, Public, Restricted};
+        assert_eq!(rights(json!(true), Some("public")), NonPublic);
+        assert_eq!(rights(json!("True"), Some("public")), NonPublic);
+        assert_eq!(rights(json!(true), Some("restricted")), Restricted);
+        assert_eq!(rights(json!(true), Some("non-public")), NonPublic);
+        assert_eq!(rights(json!(true), None), NonPublic);
+        assert_eq!(rights(json!(false), Some("restricted")), Public);
+        assert_eq!(rights(json!(false), Some("non-public")), Public);
+        assert_eq!(rights(json!(false), None), Public);
+        // Without `private` the extra decides.
+        assert_eq!(rights(Value::Null, Some("restricted")), Restricted);
+        assert_eq!(rights(Value::Null, None), Public);
+        let e = package_input(&json!({"owner_org": "o", "private": true,
+            "extras": [{"key": "access_rights", "value": "secret"}]}))
+        .unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("extras.access_rights", "invalid_value")
+        );
     }
 }

@@ -130,8 +130,9 @@ fn field_of(name: &str) -> Option<Result<Field, TimeField>> {
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 10_000;
-/// Deepest nesting of parentheses accepted.
-const MAX_DEPTH: usize = 32;
+/// Deepest nesting accepted: parentheses and prefix operators (`NOT`, `!`, `-`, `+`) together.
+/// It bounds the depth of the parsed [`Query`], which is evaluated recursively.
+pub const MAX_DEPTH: usize = 32;
 
 /// Parses `q` (or one `fq`) at `now` (the instant `NOW` means). An empty or blank query, `""`
 /// and `''` are [`Query::All`], as in CKAN.
@@ -384,18 +385,39 @@ impl Parser {
         })
     }
 
+    /// `(NOT | ! | - | +)* primary`. The prefixes are read in a loop, not by recursion, and each
+    /// counts as a level of nesting like a parenthesis, so a long run of them is an error rather
+    /// than a deep tree (the evaluators recurse over it). Double negation cancels.
     fn unary(&mut self, field: Option<&str>) -> Result<Query, QueryError> {
-        match self.peek().map(|t| t.kind.clone()) {
-            Some(Kind::Not) | Some(Kind::Minus) => {
-                self.next();
-                Ok(Query::Not(Box::new(self.unary(field)?)))
+        let outer = self.depth;
+        let mut negated = false;
+        while let Some(token) = self.peek().cloned() {
+            match token.kind {
+                Kind::Not | Kind::Minus => negated = !negated,
+                Kind::Plus => {}
+                _ => break,
             }
-            Some(Kind::Plus) => {
-                self.next();
-                self.unary(field)
-            }
-            _ => self.primary(field),
+            self.nest(&token)?;
+            self.next();
         }
+        let inner = self.primary(field)?;
+        self.depth = outer;
+        Ok(if negated {
+            Query::Not(Box::new(inner))
+        } else {
+            inner
+        })
+    }
+
+    /// Enters one level of nesting: the parenthesis or prefix operator `at`.
+    fn nest(&mut self, at: &Token) -> Result<(), QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(at.error(format!(
+                "more than {MAX_DEPTH} nested parentheses and prefix operators (NOT, !, -, +)"
+            )));
+        }
+        Ok(())
     }
 
     fn primary(&mut self, field: Option<&str>) -> Result<Query, QueryError> {
@@ -426,10 +448,7 @@ impl Parser {
     }
 
     fn group(&mut self, open: &Token, field: Option<&str>) -> Result<Query, QueryError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(open.error(format!("more than {MAX_DEPTH} nested parentheses")));
-        }
+        self.nest(open)?;
         let inner = self.or(field)?;
         match self.next() {
             Some(Token {
@@ -640,20 +659,16 @@ pub fn instant(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let Some(mut rest) = text.strip_prefix("NOW") else {
         return crate::time::parse(text);
     };
+    // Sliced at character boundaries only: the text is the user's and may hold any character
+    // (`NOWé`, `NOW−1DAY` with a minus sign), which is then not an instant.
     let mut at = now;
-    while !rest.is_empty() {
-        let op = rest.chars().next()?;
-        rest = &rest[1..];
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        let amount: i64 = if op == '/' {
-            0
-        } else {
-            rest[..digits].parse().ok()?
-        };
-        rest = &rest[digits..];
-        let unit_len = rest.chars().take_while(char::is_ascii_alphabetic).count();
-        let unit = rest[..unit_len].trim_end_matches('S');
-        rest = &rest[unit_len..];
+    while let Some(op) = rest.chars().next() {
+        rest = &rest[op.len_utf8()..];
+        let (digits, after) = split(rest, char::is_ascii_digit);
+        let amount: i64 = if op == '/' { 0 } else { digits.parse().ok()? };
+        let (unit, after) = split(after, char::is_ascii_alphabetic);
+        let unit = unit.trim_end_matches('S');
+        rest = after;
         at = match op {
             '/' => round_down(at, unit)?,
             '+' => shift(at, unit, amount)?,
@@ -662,6 +677,15 @@ pub fn instant(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         };
     }
     Some(at)
+}
+
+/// `text` split after its longest prefix of characters that `keep`.
+fn split(text: &str, keep: fn(&char) -> bool) -> (&str, &str) {
+    let end = text
+        .char_indices()
+        .find(|(_, c)| !keep(c))
+        .map_or(text.len(), |(i, _)| i);
+    text.split_at(end)
 }
 
 fn shift(at: DateTime<Utc>, unit: &str, amount: i64) -> Option<DateTime<Utc>> {
@@ -869,5 +893,84 @@ mod tests {
         assert!(err("organization:").message.contains("missing"));
         assert!(err("AND").message.contains("unexpected"));
         assert!(err(&"(".repeat(100)).message.contains("nested"));
+    }
+
+    /// The depth of a parsed query (the evaluators recurse this deep).
+    fn depth(query: &Query) -> usize {
+        match query {
+            Query::And(parts) | Query::Or(parts) => 1 + parts.iter().map(depth).max().unwrap_or(0),
+            Query::Not(inner) => 1 + depth(inner),
+            _ => 1,
+        }
+    }
+
+    #[test]
+    fn runs_of_prefix_operators_are_bounded() {
+        // As long as the longest query accepted: an error saying where, not a stack overflow.
+        // The operator past the limit is the one named (its character offset).
+        for (prefix, position) in [
+            ("-", MAX_DEPTH),
+            ("!", MAX_DEPTH),
+            ("+", MAX_DEPTH),
+            ("!-+", MAX_DEPTH),
+            ("- ", 2 * MAX_DEPTH),
+            ("NOT ", 4 * MAX_DEPTH),
+        ] {
+            let text = format!(
+                "{}tags:x",
+                prefix.repeat((MAX_QUERY_CHARS - "tags:x".len()) / prefix.len())
+            );
+            let e = err(&text);
+            assert!(e.message.contains("nested"), "{prefix:?}: {e}");
+            assert_eq!(e.position, position, "{prefix:?}");
+        }
+        let e = err(&format!("{}tags:x{}", "(-".repeat(20), ")".repeat(20)));
+        assert!(e.message.contains("nested"), "{e}");
+        // Within the limit: negations cancel in pairs, `+` changes nothing.
+        assert_eq!(q("- -organization:x"), org("x"));
+        assert_eq!(q("NOT !organization:x"), org("x"));
+        assert_eq!(q("+-+-+organization:x"), org("x"));
+        assert_eq!(q("---organization:x"), Query::Not(Box::new(org("x"))));
+        let at_limit = format!("{}organization:x", "-".repeat(MAX_DEPTH));
+        assert_eq!(q(&at_limit), org("x"));
+        assert!(err(&format!("-{at_limit}")).message.contains("nested"));
+        // Siblings do not add up: each clause has its own prefixes.
+        let siblings = vec!["-".repeat(MAX_DEPTH - 1) + "tags:x"; 50].join(" ");
+        assert!(parse(&siblings, now()).is_ok());
+        // Whatever is accepted stays shallow.
+        let deepest = format!(
+            "{}tags:x{}",
+            "-(".repeat(MAX_DEPTH / 2),
+            ")".repeat(MAX_DEPTH / 2)
+        );
+        assert!(
+            depth(&q(&deepest)) <= 3 * MAX_DEPTH + 1,
+            "{}",
+            depth(&q(&deepest))
+        );
+    }
+
+    #[test]
+    fn now_followed_by_any_character_is_not_a_panic() {
+        for text in [
+            "NOWé",
+            "NOW−1DAY",
+            "NOW-1DAYé",
+            "NOW/DAYé",
+            "NOW+𝟙DAY",
+            "NOW-",
+            "NOW/",
+        ] {
+            assert_eq!(instant(text, now()), None, "{text}");
+        }
+        assert_eq!(
+            instant("NOW-1DAY/DAY", now()),
+            crate::time::parse("2026-06-14T00:00:00Z")
+        );
+        let e = err("metadata_modified:NOWé");
+        assert!(e.message.contains("NOWé"), "{e}");
+        let e = err("metadata_modified:[NOW−1DAY TO *]");
+        assert!(e.message.contains("NOW−1DAY"), "{e}");
+        assert_eq!(e.position, 19);
     }
 }

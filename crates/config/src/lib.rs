@@ -417,7 +417,7 @@ pub struct HarvestConfig {
     pub enabled: bool,
     /// Seconds between looks for due harvests.
     pub poll_interval_seconds: u64,
-    /// Seconds a started run is leased to its server, renewed page by page; a run left
+    /// Seconds a started run is leased to its server, renewed while it goes on; a run left
     /// unfinished longer (its server stopped) is recorded as interrupted.
     pub lease_seconds: u64,
     /// Runs kept in each source's history.
@@ -426,6 +426,9 @@ pub struct HarvestConfig {
     pub page_size: u32,
     /// Most pages read in one run (a bound on runaway paging).
     pub max_pages: u32,
+    /// Largest page (or whole `data.json`) read from a source, in MiB: pages are read into
+    /// memory.
+    pub max_page_megabytes: u64,
 }
 
 impl Default for HarvestConfig {
@@ -437,6 +440,7 @@ impl Default for HarvestConfig {
             history: 100,
             page_size: 1000,
             max_pages: 10_000,
+            max_page_megabytes: 64,
         }
     }
 }
@@ -930,7 +934,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         path: "harvest.lease_seconds",
         env: "DULIEU_HARVEST_LEASE_SECONDS",
-        doc: "Seconds a started harvest is leased to its server, renewed page by page; an unfinished run is then recorded as interrupted.",
+        doc: "Seconds a started harvest is leased to its server, renewed while it goes on; an unfinished run is then recorded as interrupted.",
     },
     Setting {
         path: "harvest.history",
@@ -946,6 +950,11 @@ pub const SETTINGS: &[Setting] = &[
         path: "harvest.max_pages",
         env: "DULIEU_HARVEST_MAX_PAGES",
         doc: "Most pages read in one harvest run.",
+    },
+    Setting {
+        path: "harvest.max_page_megabytes",
+        env: "DULIEU_HARVEST_MAX_PAGE_MEGABYTES",
+        doc: "Largest page (or whole data.json) read from a harvest source, in MiB; pages are read into memory.",
     },
 ];
 
@@ -1100,6 +1109,10 @@ impl Config {
             ("harvest.lease_seconds", self.harvest.lease_seconds),
             ("harvest.page_size", u64::from(self.harvest.page_size)),
             ("harvest.max_pages", u64::from(self.harvest.max_pages)),
+            (
+                "harvest.max_page_megabytes",
+                self.harvest.max_page_megabytes,
+            ),
         ] {
             if value == 0 {
                 return Err(invalid(origin, "must be at least 1"));

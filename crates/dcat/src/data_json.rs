@@ -14,7 +14,7 @@ use std::io::{self, Write};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use dulieu_core::catalog::{ContactPoint, Dataset, DatasetInput, Organization, Temporal};
-use dulieu_core::harvest::{RemoteDataset, RemoteDistribution, RemotePublisher};
+use dulieu_core::harvest::{HarvestItemError, RemoteDataset, RemoteDistribution, RemotePublisher};
 use dulieu_core::text::LangText;
 use dulieu_core::vocab::{AccessRights, DatasetStatus};
 use serde_json::{Map, Value, json};
@@ -215,9 +215,17 @@ fn access_level(rights: AccessRights) -> &'static str {
     }
 }
 
-/// Reads a data.json catalog (v1.1, or v1.0's bare array of datasets) into remote datasets.
-/// Datasets whose `accessLevel` is not `public` are left out.
-pub fn read_data_json(bytes: &[u8]) -> Result<Vec<RemoteDataset>, ReadError> {
+/// Reads a data.json catalog (v1.1, or v1.0's bare array of datasets) into remote datasets, in
+/// the document's order. Datasets whose `accessLevel` is not `public` are left out.
+///
+/// Fails only for the whole document: JSON that does not parse ([`ReadError::Syntax`] with line
+/// and column), or neither an array nor an object with a `dataset` array
+/// ([`ReadError::Content`]). A dataset that cannot be mapped is an `Err` item in its place: its
+/// remote id is its `identifier`, or `dataset 3` (its index in the array, from 0) when it has
+/// none, and the message names what is wrong (`` `title` is missing ``).
+pub fn read_data_json(
+    bytes: &[u8],
+) -> Result<Vec<Result<RemoteDataset, HarvestItemError>>, ReadError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|err| ReadError::Syntax {
         format: "data.json",
         line: Some(err.line() as u64),
@@ -234,138 +242,176 @@ pub fn read_data_json(bytes: &[u8]) -> Result<Vec<RemoteDataset>, ReadError> {
     };
     let mut out = Vec::with_capacity(datasets.len());
     for (i, item) in datasets.iter().enumerate() {
-        let at = |what: &str| ReadError::Content(format!("data.json: dataset[{i}]: {what}"));
-        let object = item.as_object().ok_or_else(|| at("not an object"))?;
-        let str_of = |key: &str| object.get(key).and_then(Value::as_str).map(str::trim);
-        if str_of("accessLevel").is_some_and(|level| level != "public") {
+        let Some(object) = item.as_object() else {
+            out.push(Err(HarvestItemError {
+                remote_id: format!("dataset {i}"),
+                message: "not an object".to_string(),
+            }));
+            continue;
+        };
+        let level = object.get("accessLevel").and_then(Value::as_str);
+        if level.is_some_and(|level| level.trim() != "public") {
             continue;
         }
-        let identifier = str_of("identifier")
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| at("no \"identifier\""))?
-            .to_string();
-        let title = str_of("title")
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| at("no \"title\""))?;
-        let lang = object
-            .get("language")
-            .and_then(Value::as_array)
-            .and_then(|l| l.first())
-            .and_then(Value::as_str)
-            .map_or("vi", |l| if l.starts_with("en") { "en" } else { "vi" });
-        let text = |value: Option<&str>| {
-            let value = value.filter(|v| !v.is_empty()).map(str::to_string);
-            if lang == "en" {
-                LangText {
-                    vi: None,
-                    en: value,
+        out.push(data_json_dataset(i, object));
+    }
+    Ok(out)
+}
+
+/// A required text of a data.json dataset (trimmed), or what is wrong with it.
+fn required<'a>(object: &'a Map<String, Value>, key: &str) -> Result<&'a str, String> {
+    match object.get(key) {
+        None | Some(Value::Null) => Err(format!("`{key}` is missing")),
+        Some(Value::String(s)) if s.trim().is_empty() => Err(format!("`{key}` is empty")),
+        Some(Value::String(s)) => Ok(s.trim()),
+        Some(_) => Err(format!("`{key}` is not a string")),
+    }
+}
+
+/// The data.json dataset `object` (at index `i` of the catalog's datasets), or what keeps it
+/// from being read.
+fn data_json_dataset(
+    i: usize,
+    object: &Map<String, Value>,
+) -> Result<RemoteDataset, HarvestItemError> {
+    let str_of = |key: &str| object.get(key).and_then(Value::as_str).map(str::trim);
+    let (identifier, title) = match (required(object, "identifier"), required(object, "title")) {
+        (Ok(identifier), Ok(title)) => (identifier.to_string(), title),
+        (identifier, title) => {
+            let problems: Vec<&str> = [&identifier, &title]
+                .into_iter()
+                .filter_map(|r| r.as_ref().err().map(String::as_str))
+                .collect();
+            let mut message = problems.join("; ");
+            let remote_id = match identifier {
+                Ok(identifier) => identifier.to_string(),
+                Err(_) => {
+                    if let Ok(title) = title {
+                        message.push_str(&format!(" (title {title:?})"));
+                    }
+                    format!("dataset {i}")
                 }
-            } else {
-                LangText {
-                    vi: value,
-                    en: None,
-                }
+            };
+            return Err(HarvestItemError { remote_id, message });
+        }
+    };
+    let lang = object
+        .get("language")
+        .and_then(Value::as_array)
+        .and_then(|l| l.first())
+        .and_then(Value::as_str)
+        .map_or("vi", |l| if l.starts_with("en") { "en" } else { "vi" });
+    let text = |value: Option<&str>| {
+        let value = value.filter(|v| !v.is_empty()).map(str::to_string);
+        if lang == "en" {
+            LangText {
+                vi: None,
+                en: value,
             }
-        };
-        let strings = |key: &str| -> Vec<String> {
-            object
-                .get(key)
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(Value::as_str)
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let modified = str_of("modified").and_then(parse_time);
-        let publisher = object.get("publisher").and_then(Value::as_object);
-        let publisher_name = publisher
-            .and_then(|p| p.get("name"))
-            .and_then(Value::as_str);
-        let contact = object.get("contactPoint").and_then(Value::as_object);
-        let contact_point = contact.map(|c| ContactPoint {
-            name: c.get("fn").and_then(Value::as_str).map(str::to_string),
-            email: c
-                .get("hasEmail")
-                .and_then(Value::as_str)
-                .map(|e| e.trim_start_matches("mailto:").to_string()),
-        });
-        let temporal = str_of("temporal").and_then(|t| {
-            let (start, end) = t.split_once('/')?;
-            Some(Temporal {
-                start: parse_date(start),
-                end: parse_date(end),
-            })
-        });
-        let frequency = str_of("accrualPeriodicity").and_then(|p| {
-            PERIODICITIES
-                .iter()
-                .find(|(_, iso)| *iso == p)
-                .map(|(code, _)| code.to_string())
-                .or_else(|| (p == "irregular").then(|| "irreg".to_string()))
-        });
-        let license = str_of("license").map_or("none", authority::license_id);
-        let distributions = object
-            .get("distribution")
+        } else {
+            LangText {
+                vi: value,
+                en: None,
+            }
+        }
+    };
+    let strings = |key: &str| -> Vec<String> {
+        object
+            .get(key)
             .and_then(Value::as_array)
             .map(|list| {
                 list.iter()
-                    .filter_map(Value::as_object)
-                    .filter_map(|d| {
-                        let get = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_string);
-                        let url = get("downloadURL").or_else(|| get("accessURL"))?;
-                        Some(RemoteDistribution {
-                            remote_id: None,
-                            title: text(get("title").as_deref()),
-                            description: text(get("description").as_deref()),
-                            url,
-                            format: get("format").map(|f| f.to_ascii_uppercase()),
-                            media_type: get("mediaType"),
-                            license: None,
-                            byte_size: None,
-                            issued: None,
-                            modified: None,
-                        })
-                    })
+                    .filter_map(Value::as_str)
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
                     .collect()
             })
-            .unwrap_or_default();
-        out.push(RemoteDataset {
-            remote_url: str_of("landingPage").map(str::to_string),
-            remote_modified: modified,
-            publisher: RemotePublisher {
-                name: text(publisher_name),
-                ..RemotePublisher::default()
-            },
-            input: DatasetInput {
-                slug: None,
-                title: text(Some(title)),
-                description: text(str_of("description")),
-                publisher: String::new(),
-                contact_point,
-                keywords: strings("keyword"),
-                themes: strings("theme")
-                    .into_iter()
-                    .filter(|t| authority::data_theme_code(&authority::data_theme_iri(t)).is_some())
-                    .collect(),
-                license: license.to_string(),
-                access_rights: AccessRights::Public,
-                temporal,
-                spatial: str_of("spatial").map(str::to_string),
-                frequency,
-                issued: str_of("issued").and_then(parse_date),
-                modified: modified.map(|m| m.date_naive()),
-                version: None,
-                status: DatasetStatus::Published,
-            },
-            distributions,
-            remote_id: identifier,
-        });
-    }
-    Ok(out)
+            .unwrap_or_default()
+    };
+    let modified = str_of("modified").and_then(parse_time);
+    let publisher = object.get("publisher").and_then(Value::as_object);
+    let publisher_name = publisher
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str);
+    let contact = object.get("contactPoint").and_then(Value::as_object);
+    let contact_point = contact.map(|c| ContactPoint {
+        name: c.get("fn").and_then(Value::as_str).map(str::to_string),
+        email: c
+            .get("hasEmail")
+            .and_then(Value::as_str)
+            .map(|e| e.trim_start_matches("mailto:").to_string()),
+    });
+    let temporal = str_of("temporal").and_then(|t| {
+        let (start, end) = t.split_once('/')?;
+        Some(Temporal {
+            start: parse_date(start),
+            end: parse_date(end),
+        })
+    });
+    let frequency = str_of("accrualPeriodicity").and_then(|p| {
+        PERIODICITIES
+            .iter()
+            .find(|(_, iso)| *iso == p)
+            .map(|(code, _)| code.to_string())
+            .or_else(|| (p == "irregular").then(|| "irreg".to_string()))
+    });
+    let license = str_of("license").map_or("none", authority::license_id);
+    let distributions = object
+        .get("distribution")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_object)
+                .filter_map(|d| {
+                    let get = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_string);
+                    let url = get("downloadURL").or_else(|| get("accessURL"))?;
+                    Some(RemoteDistribution {
+                        remote_id: None,
+                        title: text(get("title").as_deref()),
+                        description: text(get("description").as_deref()),
+                        url,
+                        format: get("format").map(|f| f.to_ascii_uppercase()),
+                        media_type: get("mediaType"),
+                        license: None,
+                        byte_size: None,
+                        issued: None,
+                        modified: None,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(RemoteDataset {
+        remote_url: str_of("landingPage").map(str::to_string),
+        remote_modified: modified,
+        publisher: RemotePublisher {
+            name: text(publisher_name),
+            ..RemotePublisher::default()
+        },
+        input: DatasetInput {
+            slug: None,
+            title: text(Some(title)),
+            description: text(str_of("description")),
+            publisher: String::new(),
+            contact_point,
+            keywords: strings("keyword"),
+            themes: strings("theme")
+                .into_iter()
+                .filter(|t| authority::data_theme_code(&authority::data_theme_iri(t)).is_some())
+                .collect(),
+            license: license.to_string(),
+            access_rights: AccessRights::Public,
+            temporal,
+            spatial: str_of("spatial").map(str::to_string),
+            frequency,
+            issued: str_of("issued").and_then(parse_date),
+            modified: modified.map(|m| m.date_naive()),
+            version: None,
+            status: DatasetStatus::Published,
+        },
+        distributions,
+        remote_id: identifier,
+    })
 }
 
 /// An ISO 8601 date or date-time (a date is taken at midnight UTC).

@@ -177,6 +177,18 @@ impl<W: Write> DcatWriter<W> {
                 .with_prefix(*prefix, *namespace)
                 .map_err(io::Error::other)?;
         }
+        // The site's own namespaces, named in every dataset (a large catalog is a third
+        // smaller for them).
+        let base = &site.base_url;
+        for (prefix, namespace) in [
+            ("dataset", iri::dataset_page(base, "")),
+            ("distribution", iri::distribution_namespace(base)),
+            ("organization", iri::organization(base, "")),
+        ] {
+            serializer = serializer
+                .with_prefix(prefix, namespace)
+                .map_err(io::Error::other)?;
+        }
         let licences = site
             .licenses
             .iter()
@@ -209,6 +221,8 @@ impl<W: Write> DcatWriter<W> {
             self.t(catalog.as_ref(), dcat::RECORD, named(&record_iri))?;
         }
         self.t(ds, rdf::TYPE, dcat::DATASET)?;
+        // foaf:primaryTopic ranges over dcat:Resource, which the shapes check without inference.
+        self.t(ds, rdf::TYPE, dcat::RESOURCE)?;
         self.lang_text(ds, dct::TITLE, &dataset.title)?;
         self.lang_text(ds, dct::DESCRIPTION, &description_or_title(dataset))?;
         self.t(
@@ -218,7 +232,8 @@ impl<W: Write> DcatWriter<W> {
         )?;
         let landing = iri::dataset_page(&base, &dataset.slug);
         self.t(ds, dcat::LANDING_PAGE, named(&landing))?;
-        self.t(named(&landing), rdf::TYPE, foaf::DOCUMENT)?;
+        // Every dataset's own page: typed after the dataset, without remembering it.
+        self.pending.push(Pending::Typed(landing, foaf::DOCUMENT));
         let agent = iri::organization(&base, &publisher.slug);
         self.t(ds, dct::PUBLISHER, named(&agent))?;
         if self.described.insert(agent) {
@@ -259,10 +274,28 @@ impl<W: Write> DcatWriter<W> {
         if let Some(version) = &dataset.version {
             self.t(ds, dcat::VERSION, LiteralRef::new_simple_literal(version))?;
         }
+        // The dataset's own statements first (Turtle writes them as one block), then the
+        // nodes they point to.
+        let contact_node = BlankNode::new_unchecked(format!("contact{}", dataset.id.simple()));
+        let period_node = BlankNode::new_unchecked(format!("period{}", dataset.id.simple()));
+        let place_node = BlankNode::new_unchecked(format!("place{}", dataset.id.simple()));
+        if dataset.contact_point.is_some() {
+            self.t(ds, dcat::CONTACT_POINT, contact_node.as_ref())?;
+        }
+        if dataset.temporal.is_some() {
+            self.t(ds, dct::TEMPORAL, period_node.as_ref())?;
+        }
+        if dataset.spatial.is_some() {
+            self.t(ds, dct::SPATIAL, place_node.as_ref())?;
+        }
+        let mut distributions = Vec::with_capacity(dataset.distributions.len());
+        for distribution in &dataset.distributions {
+            let d = iri::distribution(&base, distribution.id);
+            self.t(ds, dcat::DISTRIBUTION_PROP, named(&d))?;
+            distributions.push(d);
+        }
         if let Some(contact) = &dataset.contact_point {
-            let node = BlankNode::new_unchecked(format!("contact{}", dataset.id.simple()));
-            let c = node.as_ref();
-            self.t(ds, dcat::CONTACT_POINT, c)?;
+            let c = contact_node.as_ref();
             self.t(c, rdf::TYPE, vcard::KIND)?;
             if let Some(name) = &contact.name {
                 self.t(c, vcard::FN, LiteralRef::new_simple_literal(name))?;
@@ -272,29 +305,19 @@ impl<W: Write> DcatWriter<W> {
             }
         }
         if let Some(temporal) = &dataset.temporal {
-            let node = BlankNode::new_unchecked(format!("period{}", dataset.id.simple()));
-            let p = node.as_ref();
-            self.t(ds, dct::TEMPORAL, p)?;
+            let p = period_node.as_ref();
             self.t(p, rdf::TYPE, dct::PERIOD_OF_TIME)?;
             self.date(p, dcat::START_DATE, temporal.start)?;
             self.date(p, dcat::END_DATE, temporal.end)?;
         }
         if let Some(spatial) = &dataset.spatial {
-            let node = BlankNode::new_unchecked(format!("place{}", dataset.id.simple()));
-            let l = node.as_ref();
-            self.t(ds, dct::SPATIAL, l)?;
+            let l = place_node.as_ref();
             self.t(l, rdf::TYPE, dct::LOCATION)?;
             self.t(
                 l,
                 locn::GEOGRAPHIC_NAME,
                 LiteralRef::new_simple_literal(spatial),
             )?;
-        }
-        let mut distributions = Vec::with_capacity(dataset.distributions.len());
-        for distribution in &dataset.distributions {
-            let d = iri::distribution(&base, distribution.id);
-            self.t(ds, dcat::DISTRIBUTION_PROP, named(&d))?;
-            distributions.push(d);
         }
         for (distribution, d) in dataset.distributions.iter().zip(&distributions) {
             self.distribution(named(d), distribution)?;
@@ -304,8 +327,6 @@ impl<W: Write> DcatWriter<W> {
         self.t(record, foaf::PRIMARY_TOPIC, ds)?;
         self.time(record, dct::ISSUED, dataset.created_at)?;
         self.time(record, dct::MODIFIED, dataset.updated_at)?;
-        // foaf:primaryTopic ranges over dcat:Resource, which the shapes check without inference.
-        self.t(ds, rdf::TYPE, dcat::RESOURCE)?;
         self.flush_pending()
     }
 

@@ -42,7 +42,12 @@ pub fn dataset_page(base: &str, slug: &str) -> String {
 
 /// A distribution.
 pub fn distribution(base: &str, id: Uuid) -> String {
-    format!("{base}/api/1/distributions/{id}")
+    format!("{}{id}", distribution_namespace(base))
+}
+
+/// Where the distributions' IRIs start.
+pub fn distribution_namespace(base: &str) -> String {
+    format!("{base}/api/1/distributions/")
 }
 
 /// The portal's download route of a distribution (the file of an upload; a redirect to a link).

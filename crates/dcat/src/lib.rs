@@ -6,6 +6,11 @@
 //! - [`read`]: [`read_dcat`] parses a DCAT catalog (any of the three syntaxes) into
 //!   [`RemoteDataset`](dulieu_core::harvest::RemoteDataset)s, with the Hydra `next` page.
 //! - [`data_json`]: Project Open Data `data.json` v1.1, both ways ([`read_data_json`]).
+//!
+//! Both readers fail ([`ReadError`]) only for the whole document; a dataset that cannot be
+//! mapped (no title, no id) becomes an item error
+//! ([`HarvestItemError`](dulieu_core::harvest::HarvestItemError)) in its place and the rest of
+//! the page is still read, so one bad remote dataset does not stop a harvest.
 //! - [`schema_org`]: the schema.org `Dataset` JSON-LD of a dataset (the dataset page embeds it).
 //! - [`sitemap`]: `sitemap.xml` and the sitemap index.
 //!
@@ -62,7 +67,8 @@ pub use export::{DcatWriter, HydraPage, Site};
 pub use read::{DcatPage, read_dcat};
 pub use syntax::RdfSyntax;
 
-/// A document another portal serves that cannot be read: what is wrong and where.
+/// A document another portal serves that cannot be read at all: what is wrong and where. (One
+/// dataset that cannot be mapped is not a `ReadError` but an item error of the page.)
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
     /// The bytes are not valid in their syntax.
@@ -77,7 +83,8 @@ pub enum ReadError {
         /// The parser's message.
         message: String,
     },
-    /// The document parses but a required part is missing or wrong (the message names it).
+    /// The document parses but a part the whole document needs is missing or wrong (the message
+    /// names it): no `dataset` array in a data.json, an invalid base IRI.
     #[error("{0}")]
     Content(String),
 }

@@ -132,4 +132,29 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("locn", locn::NS),
     ("hydra", hydra::NS),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    // The EU authority tables, named in every dataset.
+    (
+        "eulang",
+        "http://publications.europa.eu/resource/authority/language/",
+    ),
+    (
+        "euaccess",
+        "http://publications.europa.eu/resource/authority/access-right/",
+    ),
+    (
+        "eufreq",
+        "http://publications.europa.eu/resource/authority/frequency/",
+    ),
+    (
+        "eufile",
+        "http://publications.europa.eu/resource/authority/file-type/",
+    ),
+    (
+        "eutheme",
+        "http://publications.europa.eu/resource/authority/data-theme/",
+    ),
+    (
+        "eulicence",
+        "http://publications.europa.eu/resource/authority/licence/",
+    ),
 ];

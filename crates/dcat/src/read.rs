@@ -1,6 +1,11 @@
 //! The DCAT reader of the harvester: a DCAT catalog (DCAT-AP 2 or 3, Turtle, RDF/XML or JSON-LD)
 //! into [`RemoteDataset`]s, with the Hydra link to the next page.
 //!
+//! A document that does not parse is a [`ReadError`]; a dataset that cannot be mapped (no
+//! `dct:title`, or a blank node without `dct:identifier`) is an item error
+//! ([`HarvestItemError`]) in its place on the page, and the other datasets are still read.
+//! A dataset's remote id is its IRI, or for a blank node its `dct:identifier`.
+//!
 //! Texts go by language tag: `vi…` to Vietnamese, `en…` to English, others and untagged ones
 //! fill the language still empty (Vietnamese first). Themes are kept when they are EU data
 //! themes; keywords come sorted (RDF keeps no order). Licences map to dulieu's register ([`authority::license_id`]; `none` when unknown),
@@ -10,7 +15,7 @@
 //! (dulieu's are time-ordered UUIDv7s), datasets too.
 
 use dulieu_core::catalog::{ContactPoint, DatasetInput, Temporal};
-use dulieu_core::harvest::{RemoteDataset, RemoteDistribution, RemotePublisher};
+use dulieu_core::harvest::{HarvestItemError, RemoteDataset, RemoteDistribution, RemotePublisher};
 use dulieu_core::text::LangText;
 use dulieu_core::vocab::{AccessRights, DatasetStatus};
 use oxrdf::vocab::rdf;
@@ -24,14 +29,20 @@ use crate::{RdfSyntax, ReadError, authority};
 /// One page of a remote DCAT catalog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcatPage {
-    /// Its datasets, ordered by remote id.
-    pub datasets: Vec<RemoteDataset>,
+    /// Its datasets, each read or the reason it could not be, ordered by remote id (the IRI,
+    /// or a blank node's `dct:identifier`). Datasets with neither come last, as item errors
+    /// whose remote id is their place on the page (`dataset 3`: index in this list, from 0).
+    pub datasets: Vec<Result<RemoteDataset, HarvestItemError>>,
     /// The next page (Hydra `hydra:next`, or the older `hydra:nextPage`), when there is one.
     pub next: Option<String>,
 }
 
 /// Reads a DCAT document in `syntax`; relative IRIs resolve against `base_iri` (the URL it was
 /// fetched from). JSON-LD must carry its context inline (remote contexts are not fetched).
+///
+/// Fails only for the whole document ([`ReadError::Syntax`] with line and column, or an invalid
+/// `base_iri`); a dataset that cannot be mapped is an `Err` item of [`DcatPage::datasets`] whose
+/// message names the missing property (`no dct:title`).
 pub fn read_dcat(bytes: &[u8], syntax: RdfSyntax, base_iri: &str) -> Result<DcatPage, ReadError> {
     let parser = RdfParser::from_format(syntax.format())
         .with_base_iri(base_iri)
@@ -44,13 +55,20 @@ pub fn read_dcat(bytes: &[u8], syntax: RdfSyntax, base_iri: &str) -> Result<Dcat
         graph.insert(quad.as_ref());
     }
     let reader = Reader { graph: &graph };
-    let mut datasets = Vec::new();
-    for subject in graph.subjects_for_predicate_object(rdf::TYPE, dcat::DATASET) {
-        if let Some(dataset) = reader.dataset(subject)? {
-            datasets.push(dataset);
-        }
-    }
-    datasets.sort_by(|a, b| a.remote_id.cmp(&b.remote_id));
+    // Ordered by remote id; those without one last (by title, for a stable order).
+    let mut subjects: Vec<(Option<String>, NamedOrBlankNodeRef<'_>)> = graph
+        .subjects_for_predicate_object(rdf::TYPE, dcat::DATASET)
+        .map(|s| (reader.remote_id(s), s))
+        .collect();
+    subjects.sort_by_cached_key(|(id, s)| {
+        let title = id.is_none().then(|| reader.lang_text(*s, dct::TITLE));
+        (id.is_none(), id.clone(), title.map(|t| (t.vi, t.en)))
+    });
+    let datasets = subjects
+        .into_iter()
+        .enumerate()
+        .map(|(position, (remote_id, s))| reader.dataset(s, remote_id, position))
+        .collect();
     let next = [hydra::NEXT, hydra::NEXT_PAGE].into_iter().find_map(|p| {
         graph
             .triples_for_predicate(p)
@@ -149,22 +167,27 @@ impl<'g> Reader<'g> {
             .find_map(|o| self.iri_or_text(o))
     }
 
-    fn dataset(&self, s: NamedOrBlankNodeRef<'g>) -> Result<Option<RemoteDataset>, ReadError> {
-        let identifier = self.text(s, dct::IDENTIFIER);
-        let remote_id = match s {
-            NamedOrBlankNodeRef::NamedNode(n) => n.as_str().to_string(),
-            _ => identifier.clone().ok_or_else(|| {
-                ReadError::Content(format!(
-                    "dataset {s} has neither an IRI nor a dct:identifier"
-                ))
-            })?,
-        };
-        let title = self.lang_text(s, dct::TITLE);
-        if title.is_empty() {
-            return Err(ReadError::Content(format!(
-                "dataset {remote_id}: no dct:title"
-            )));
+    /// A dataset's remote id: its IRI, or a blank node's `dct:identifier`.
+    fn remote_id(&self, s: NamedOrBlankNodeRef<'g>) -> Option<String> {
+        match s {
+            NamedOrBlankNodeRef::NamedNode(n) => Some(n.as_str().to_string()),
+            NamedOrBlankNodeRef::BlankNode(_) => self.text(s, dct::IDENTIFIER),
         }
+    }
+
+    /// The dataset `s` (whose remote id is `remote_id`, at `position` on the page), or what
+    /// keeps it from being read.
+    fn dataset(
+        &self,
+        s: NamedOrBlankNodeRef<'g>,
+        remote_id: Option<String>,
+        position: usize,
+    ) -> Result<RemoteDataset, HarvestItemError> {
+        let title = self.lang_text(s, dct::TITLE);
+        let remote_id = match remote_id {
+            Some(remote_id) if !title.is_empty() => remote_id,
+            remote_id => return Err(Self::unmapped(remote_id, &title, position)),
+        };
         let access_rights = self
             .iri(s, dct::ACCESS_RIGHTS)
             .and_then(|iri| authority::access_rights_of(&iri))
@@ -254,7 +277,7 @@ impl<'g> Reader<'g> {
             version: self.text(s, dcat::VERSION),
             status: DatasetStatus::Published,
         };
-        Ok(Some(RemoteDataset {
+        Ok(RemoteDataset {
             remote_id,
             remote_url: landing,
             remote_modified: record_modified
@@ -262,7 +285,26 @@ impl<'g> Reader<'g> {
             publisher: self.publisher(s),
             input,
             distributions,
-        }))
+        })
+    }
+
+    /// The item error of a dataset without a remote id or without a title.
+    fn unmapped(remote_id: Option<String>, title: &LangText, position: usize) -> HarvestItemError {
+        let mut problems = Vec::new();
+        if remote_id.is_none() {
+            let mut problem = "a blank node without dct:identifier".to_string();
+            if let Some(title) = title.vi.as_ref().or(title.en.as_ref()) {
+                problem.push_str(&format!(" (dct:title {title:?})"));
+            }
+            problems.push(problem);
+        }
+        if title.is_empty() {
+            problems.push("no dct:title".to_string());
+        }
+        HarvestItemError {
+            remote_id: remote_id.unwrap_or_else(|| format!("dataset {position}")),
+            message: problems.join("; "),
+        }
     }
 
     fn publisher(&self, s: NamedOrBlankNodeRef<'g>) -> RemotePublisher {

@@ -231,22 +231,27 @@ impl Fetcher {
                 conditions.insert(name, value);
             }
         }
-        self.fetch_with(url, dest, conditions).await
+        self.fetch_with(url, dest, conditions, self.config.max_bytes)
+            .await
     }
 
     /// Like [`Self::fetch_to_file`], asking for the media types `accept` (an `Accept` header
     /// value, e.g. `text/turtle, application/ld+json;q=0.9`): content negotiation with catalogs.
+    /// The body may be at most `max_bytes` (and never more than `fetch.max_bytes`): catalogs are
+    /// read into memory.
     pub async fn fetch_accepting(
         &self,
         url: &str,
         dest: &Path,
         accept: &str,
+        max_bytes: u64,
     ) -> Result<Fetched, FetchError> {
         let mut headers = HeaderMap::new();
         if let Ok(value) = accept.parse() {
             headers.insert(ACCEPT, value);
         }
-        match self.fetch_with(url, dest, headers).await? {
+        let max_bytes = max_bytes.min(self.config.max_bytes);
+        match self.fetch_with(url, dest, headers, max_bytes).await? {
             Conditional::Fetched(fetched) => Ok(fetched),
             Conditional::NotModified { final_url, .. } => Err(FetchError::new(
                 FetchErrorKind::HttpStatus { status: 304 },
@@ -260,11 +265,13 @@ impl Fetcher {
         url: &str,
         dest: &Path,
         headers: HeaderMap,
+        max_bytes: u64,
     ) -> Result<Conditional, FetchError> {
         let started = Instant::now();
         let start = self.guard.parse_and_vet(url)?;
         let limit = self.config.timeout();
-        tokio::time::timeout(limit, self.download(start, dest, headers, started))
+        let download = self.download(start, dest, headers, started, max_bytes);
+        tokio::time::timeout(limit, download)
             .await
             .unwrap_or_else(|_| Err(FetchError::new(FetchErrorKind::Timeout { limit }, url)))
     }
@@ -287,6 +294,7 @@ impl Fetcher {
         dest: &Path,
         headers: HeaderMap,
         started: Instant,
+        max_bytes: u64,
     ) -> Result<Conditional, FetchError> {
         let mut trail = Trail::new(&start);
         let (url, mut response) = self.follow(Method::GET, headers, start, &mut trail).await?;
@@ -309,7 +317,6 @@ impl Fetcher {
                 &url,
             ));
         }
-        let max_bytes = self.config.max_bytes;
         let content_length = header_number(response.headers(), CONTENT_LENGTH.as_str());
         if let Some(declared) = content_length.filter(|&n| n > max_bytes) {
             return Err(trail.error(

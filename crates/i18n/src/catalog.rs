@@ -613,6 +613,11 @@ pub(crate) const CATALOG: &[Entry] = &[
         "Phải là số nguyên từ 1 đến {max}.",
         "Must be a whole number from 1 to {max}.",
     ),
+    (
+        "violation.invalid_wait",
+        "Phải là số giây, từ 0 đến {max}.",
+        "Must be a number of seconds from 0 to {max}.",
+    ),
     // ------------------------------------------------- DCAT-AP and feeds (dulieu-dcat)
     (
         "dcat.catalog.title",
@@ -6624,6 +6629,11 @@ pub(crate) const CATALOG: &[Entry] = &[
         "portal.notice.harvest_ran",
         "Đã thu thập nguồn.",
         "The source was harvested.",
+    ),
+    (
+        "portal.notice.harvest_running",
+        "Lần thu thập đang chạy nền; tải lại trang để xem kết quả trong lịch sử chạy.",
+        "The harvest goes on in the background; reload the page to see its result in the run history.",
     ),
     (
         "portal.problem.harvest_run_failed",

@@ -1249,6 +1249,7 @@ mod tests {
             ("violation.invalid_type", &["detail"]),
             ("violation.invalid_value", &["detail"]),
             ("violation.invalid_page_size", &["max"]),
+            ("violation.invalid_wait", &["max"]),
             ("violation.unknown_action_item", &["detail"]),
             ("violation.field_count_mismatch", &["expected", "found"]),
             ("error.sql_syntax", &["detail"]),
@@ -1762,6 +1763,7 @@ mod tests {
         "portal.notice.harvest_saved",
         "portal.notice.harvest_deleted",
         "portal.notice.harvest_ran",
+        "portal.notice.harvest_running",
         "portal.problem.harvest_run_failed",
     ];
 

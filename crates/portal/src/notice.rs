@@ -35,6 +35,7 @@ const NOTICES: &[&str] = &[
     "harvest_saved",
     "harvest_deleted",
     "harvest_ran",
+    "harvest_running",
 ];
 
 /// Codes of problem messages (`portal.problem.{code}`).

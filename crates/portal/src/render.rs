@@ -231,6 +231,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/_runs_pager.html"),
     ),
     (
+        "_delete_zone.html",
+        include_str!("../templates/_delete_zone.html"),
+    ),
+    (
         "_harvested_from.html",
         include_str!("../templates/_harvested_from.html"),
     ),

@@ -262,6 +262,61 @@ fn json_ld(body: &str) -> Value {
 }
 
 #[tokio::test]
+async fn every_demo_dataset_page_has_the_schema_org_properties_google_requires() {
+    let t = demo().await;
+    let listed = t.get("/api/1/datasets?page_size=1000", None).await;
+    let slugs: Vec<String> = listed.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["slug"].as_str().unwrap().to_string())
+        .collect();
+    assert!(slugs.len() > 10, "the demo catalog has public datasets");
+    let Some(bin) = dulieu_dcat::shacl::pyshacl() else {
+        return;
+    };
+    let shapes = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/schemaorg/googleRequired.ttl");
+    let validate = |markup: &Value| {
+        dulieu_dcat::shacl::validate(
+            &bin,
+            &[&shapes],
+            &serde_json::to_vec(markup).unwrap(),
+            dulieu_dcat::RdfSyntax::JsonLd,
+            false,
+        )
+    };
+    // One document per language of every page's markup (the two languages' pages describe the
+    // same dataset IRI, each with its own url). The context is schema.org's vocabulary written
+    // inline (pyshacl would otherwise fetch https://schema.org), with the `http://schema.org/`
+    // IRIs the shapes use.
+    let mut first = Value::Null;
+    for prefix in ["", "/en"] {
+        let mut markup = Vec::new();
+        for slug in &slugs {
+            let page = html(&t.get(&format!("{prefix}/dataset/{slug}"), None).await, 200);
+            let mut ld = json_ld(&page);
+            ld["@context"] = json!({"@vocab": "http://schema.org/"});
+            markup.push(ld);
+        }
+        let report = validate(&Value::Array(markup.clone()));
+        assert!(
+            report.conforms && report.violations().is_empty(),
+            "{prefix}: {:#?}",
+            report.violations()
+        );
+        first = markup.swap_remove(0);
+    }
+    // The shapes see the datasets: one with a 4-character description does not conform.
+    first["description"] = json!("ngắn");
+    let report = validate(&first);
+    assert!(
+        !report.conforms,
+        "a 4-character description must not conform"
+    );
+}
+
+#[tokio::test]
 async fn dataset_page_in_both_languages() {
     let t = demo().await;
     let (vi, en) = both(&t, "/dataset/mof-state-budget-estimates", 200).await;

@@ -1,10 +1,12 @@
 //! SQL sources against real SQLite files.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::time::Duration;
 
+use common::Source;
 use dulieu_sources::sql::{self, SqlPolicy, SqlTarget};
-use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
 const TABLE: &str = "
@@ -46,6 +48,25 @@ impl Fixture {
         }
     }
 
+    fn row_count(&self) -> i64 {
+        let conn = rusqlite::Connection::open(self.sqlite_dir.path().join("agency.db")).unwrap();
+        conn.query_row("SELECT count(*) FROM tinh", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// The error of extracting [`QUERY`] from the database at `url`, which must fail.
+    async fn refused_at(&self, url: &str, policy: &SqlPolicy) -> sql::SqlError {
+        let target = SqlTarget::parse(url).unwrap();
+        common::refused(&target, QUERY, policy, &self.dest()).await
+    }
+}
+
+/// `agency.db` in the SQLite folder.
+impl Source for Fixture {
+    fn target(&self) -> SqlTarget {
+        SqlTarget::parse("sqlite://agency.db").unwrap()
+    }
+
     fn policy(&self) -> SqlPolicy {
         SqlPolicy {
             sqlite_dir: Some(self.sqlite_dir.path().to_path_buf()),
@@ -54,48 +75,22 @@ impl Fixture {
         }
     }
 
-    fn dest(&self) -> PathBuf {
-        self.out_dir.path().join("tinh.csv")
+    fn out_dir(&self) -> &Path {
+        self.out_dir.path()
     }
 
-    fn row_count(&self) -> i64 {
-        let conn = rusqlite::Connection::open(self.sqlite_dir.path().join("agency.db")).unwrap();
-        conn.query_row("SELECT count(*) FROM tinh", [], |r| r.get(0))
-            .unwrap()
+    /// The query as it is: SQLite has no schema of the test's own.
+    fn sql(&self, template: &str) -> String {
+        template.to_string()
     }
-
-    async fn run(&self, url: &str, query: &str, policy: &SqlPolicy) -> sql::SqlError {
-        let target = SqlTarget::parse(url).unwrap();
-        let err = sql::extract_csv(&target, query, policy, &self.dest())
-            .await
-            .expect_err("the extraction should fail");
-        assert_no_output(self.out_dir.path());
-        err
-    }
-}
-
-/// Nothing in the output folder: neither the file nor a temporary one.
-fn assert_no_output(dir: &Path) {
-    let left: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(left.is_empty(), "files left behind: {left:?}");
 }
 
 #[tokio::test]
 async fn extracts_exact_csv() {
     let fx = Fixture::new();
-    let target = SqlTarget::parse("sqlite://agency.db").unwrap();
-    sql::vet(&target, &fx.policy()).await.unwrap();
-    let done = sql::extract_csv(&target, QUERY, &fx.policy(), &fx.dest())
-        .await
-        .unwrap();
-    let bytes = std::fs::read(fx.dest()).unwrap();
-    assert_eq!(String::from_utf8(bytes.clone()).unwrap(), EXPECTED);
-    assert_eq!(done.rows, 5);
-    assert_eq!(done.bytes, bytes.len() as u64);
-    assert_eq!(done.sha256, hex::encode(Sha256::digest(&bytes)));
+    sql::vet(&fx.target(), &fx.policy()).await.unwrap();
+    let done = fx.extract(QUERY, &fx.policy()).await.unwrap();
+    common::assert_exact_csv(&done, &fx.dest(), EXPECTED, 5);
     assert_eq!(
         done.columns,
         ["id", "ten", "dan_so", "dien_tich", "ghi_chu"]
@@ -105,7 +100,7 @@ async fn extracts_exact_csv() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names, ["tinh.csv"]);
+    assert_eq!(names, ["out.csv"]);
 
     // The absolute path inside the folder, and a trailing semicolon and comment, are fine too.
     let absolute = format!(
@@ -194,42 +189,38 @@ async fn refuses_files_outside_the_folder() {
         let target = SqlTarget::parse(&url).unwrap();
         let err = sql::vet(&target, &policy).await.unwrap_err();
         assert_eq!(err.code(), "sqlite_outside_folder", "{url}: {err}");
-        let err = fx.run(&url, QUERY, &policy).await;
+        let err = fx.refused_at(&url, &policy).await;
         assert_eq!(err.code(), "sqlite_outside_folder", "{url}: {err}");
     }
     // Missing inside the folder.
-    let err = fx.run("sqlite://missing.db", QUERY, &policy).await;
+    let err = fx.refused_at("sqlite://missing.db", &policy).await;
     assert_eq!(err.code(), "sqlite_not_found", "{err}");
     // No SQLite folder set: SQLite refused altogether.
     let no_sqlite = SqlPolicy {
         sqlite_dir: None,
         ..fx.policy()
     };
-    let err = fx.run("sqlite://agency.db", QUERY, &no_sqlite).await;
+    let err = fx.refused(QUERY, &no_sqlite).await;
     assert_eq!(err.code(), "sqlite_not_allowed", "{err}");
 }
 
 #[tokio::test]
 async fn refuses_more_than_one_statement() {
     let fx = Fixture::new();
-    let policy = fx.policy();
-    for query in [
+    let queries = [
         "SELECT 1; DELETE FROM tinh",
         "SELECT * FROM tinh; DELETE FROM tinh;",
         "SELECT 1; SELECT 2",
         "DELETE FROM tinh; SELECT 1",
-    ] {
-        let err = fx.run("sqlite://agency.db", query, &policy).await;
-        assert_eq!(err.code(), "not_one_select", "{query}: {err}");
-    }
+    ];
+    common::refuses_each(&fx, &queries, "not_one_select").await;
     assert_eq!(fx.row_count(), 5);
 }
 
 #[tokio::test]
 async fn refuses_writes() {
     let fx = Fixture::new();
-    let policy = fx.policy();
-    for query in [
+    let writes = [
         "DELETE FROM tinh",
         "DELETE FROM tinh RETURNING id",
         "INSERT INTO tinh (id, ten) VALUES (9, 'x')",
@@ -241,10 +232,8 @@ async fn refuses_writes() {
         "ATTACH DATABASE 'other.db' AS other",
         "PRAGMA journal_mode = DELETE",
         "VACUUM",
-    ] {
-        let err = fx.run("sqlite://agency.db", query, &policy).await;
-        assert_eq!(err.code(), "not_one_select", "{query}: {err}");
-    }
+    ];
+    common::refuses_each(&fx, &writes, "not_one_select").await;
     assert_eq!(fx.row_count(), 5);
     assert!(!fx.sqlite_dir.path().join("other.db").exists());
 }
@@ -256,82 +245,51 @@ async fn caps_rows_and_bytes() {
         max_rows: 4,
         ..fx.policy()
     };
-    let err = fx.run("sqlite://agency.db", QUERY, &policy).await;
+    let err = fx.refused(QUERY, &policy).await;
     assert_eq!(err.code(), "too_many_rows", "{err}");
     // Exactly at the cap is fine.
     let policy = SqlPolicy {
         max_rows: 5,
         ..fx.policy()
     };
-    let target = SqlTarget::parse("sqlite://agency.db").unwrap();
-    sql::extract_csv(&target, QUERY, &policy, &fx.dest())
-        .await
-        .unwrap();
+    fx.extract(QUERY, &policy).await.unwrap();
     std::fs::remove_file(fx.dest()).unwrap();
 
     let policy = SqlPolicy {
         max_bytes: EXPECTED.len() as u64 - 1,
         ..fx.policy()
     };
-    let err = fx.run("sqlite://agency.db", QUERY, &policy).await;
+    let err = fx.refused(QUERY, &policy).await;
     assert_eq!(err.code(), "too_large", "{err}");
     let policy = SqlPolicy {
         max_bytes: EXPECTED.len() as u64,
         ..fx.policy()
     };
-    let done = sql::extract_csv(&target, QUERY, &policy, &fx.dest())
-        .await
-        .unwrap();
+    let done = fx.extract(QUERY, &policy).await.unwrap();
     assert_eq!(done.bytes, EXPECTED.len() as u64);
 }
 
 #[tokio::test]
 async fn refuses_blobs_naming_the_column() {
     let fx = Fixture::new();
-    let err = fx
-        .run(
-            "sqlite://agency.db",
-            "SELECT id, CASE WHEN id = 3 THEN x'00ff' ELSE ten END AS anh FROM tinh ORDER BY id",
-            &fx.policy(),
-        )
-        .await;
-    assert_eq!(err.code(), "unsupported_column_type", "{err}");
-    let message = err.to_string();
-    assert!(
-        message.contains("\"anh\"") && message.contains("row 3"),
-        "{message}"
-    );
-    assert!(message.contains("hex(anh)"), "{message}");
+    let query =
+        "SELECT id, CASE WHEN id = 3 THEN x'00ff' ELSE ten END AS anh FROM tinh ORDER BY id";
+    common::refuses_unsupported_type(&fx, query, &["\"anh\"", "row 3", "hex(anh)"]).await;
 }
 
 #[tokio::test]
 async fn stops_at_the_time_limit() {
     let fx = Fixture::new();
-    let policy = SqlPolicy {
-        statement_timeout: Duration::from_millis(500),
-        ..fx.policy()
-    };
-    let started = std::time::Instant::now();
-    let err = fx
-        .run(
-            "sqlite://agency.db",
-            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) \
-             SELECT count(*) FROM c",
-            &policy,
-        )
-        .await;
-    assert_eq!(err.code(), "timeout", "{err}");
-    assert!(started.elapsed() < Duration::from_secs(5));
+    let (limit, within) = (Duration::from_millis(500), Duration::from_secs(5));
+    let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) \
+                   SELECT count(*) FROM c";
+    common::stops_at_the_statement_timeout(&fx, endless, limit, within).await;
 }
 
 #[tokio::test]
 async fn reports_bad_queries() {
     let fx = Fixture::new();
-    let err = fx
-        .run("sqlite://agency.db", "SELECT nope FROM tinh", &fx.policy())
-        .await;
-    assert_eq!(err.code(), "query_failed", "{err}");
-    assert!(err.to_string().contains("nope"), "{err}");
-    let err = fx.run("sqlite://agency.db", "  ", &fx.policy()).await;
+    common::reports_query_failure(&fx, "SELECT nope FROM tinh", "nope").await;
+    let err = fx.refused("  ", &fx.policy()).await;
     assert_eq!(err.code(), "query_empty");
 }

@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::codec::{RowExt, json_text, ts, vocab};
+use crate::scheduled::{self, HARVESTS};
 use crate::{Conn, db_error};
 
 /// The settings of a source, written when it is set up or changed.
@@ -201,23 +202,6 @@ pub async fn delete(conn: &mut Conn, id: Uuid) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-/// Keeps the lease of a source a run holds until `lease_until`.
-pub async fn extend_lease(
-    conn: &mut Conn,
-    id: Uuid,
-    run_id: Uuid,
-    lease_until: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query("UPDATE harvest_sources SET lease_until = $2 WHERE id = $1 AND lease_run_id = $3")
-        .bind(id.to_string())
-        .bind(ts(lease_until))
-        .bind(run_id.to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    Ok(())
-}
-
 /// Records a run (started or finished).
 pub async fn save_run(conn: &mut Conn, run: &HarvestRun) -> Result<()> {
     let sql = format!(
@@ -283,38 +267,9 @@ pub async fn runs(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<HarvestRun>, i64)> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM harvest_runs WHERE source_id = $1")
-        .bind(source_id.to_string())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM harvest_runs WHERE source_id = $1
-         ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(source_id.to_string())
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
+    let (rows, total) =
+        scheduled::run_rows(conn, HARVESTS, RUN_COLUMNS, source_id, limit, offset).await?;
     Ok((rows.iter().map(run_from).collect::<Result<_>>()?, total))
-}
-
-/// Keeps a source's newest `keep` runs and deletes the older ones.
-pub async fn prune_runs(conn: &mut Conn, source_id: Uuid, keep: i64) -> Result<u64> {
-    let done = sqlx::query(
-        "DELETE FROM harvest_runs WHERE source_id = $1 AND id NOT IN (
-            SELECT id FROM harvest_runs WHERE source_id = $1
-            ORDER BY started_at DESC, id DESC LIMIT $2)",
-    )
-    .bind(source_id.to_string())
-    .bind(keep)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected())
 }
 
 /// Every dataset harvested from a source, by remote id.
@@ -397,6 +352,25 @@ pub async fn set_gone(
     .await
     .map_err(db_error)?;
     Ok(())
+}
+
+/// Whether the organization holds a dataset harvested from the source: whether the source made
+/// it (a source never takes over an organization it did not make).
+pub async fn publishes_for(
+    conn: &mut Conn,
+    source_id: Uuid,
+    organization_id: Uuid,
+) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM harvested_datasets h JOIN datasets d ON d.id = h.dataset_id
+         WHERE h.source_id = $1 AND d.publisher_id = $2 LIMIT 1",
+    )
+    .bind(source_id.to_string())
+    .bind(organization_id.to_string())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(found.is_some())
 }
 
 /// Where a dataset was harvested from, if it was.

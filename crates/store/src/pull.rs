@@ -9,6 +9,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::codec::{RowExt, fetch_in, id_texts, ts, vocab};
+use crate::scheduled::{self, PULLS};
 use crate::{Conn, db_error};
 
 /// A source as stored: what publishers see, and what only the runner uses.
@@ -290,37 +291,7 @@ pub async fn runs(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<PullRun>, i64)> {
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM pull_runs WHERE distribution_id = $1")
-            .bind(distribution_id.to_string())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db_error)?;
-    let sql = format!(
-        "SELECT {RUN_COLUMNS} FROM pull_runs WHERE distribution_id = $1
-         ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(distribution_id.to_string())
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
+    let (rows, total) =
+        scheduled::run_rows(conn, PULLS, RUN_COLUMNS, distribution_id, limit, offset).await?;
     Ok((rows.iter().map(run_from).collect::<Result<_>>()?, total))
-}
-
-/// Keeps a source's newest `keep` runs and deletes the older ones.
-pub async fn prune_runs(conn: &mut Conn, distribution_id: Uuid, keep: i64) -> Result<u64> {
-    let done = sqlx::query(
-        "DELETE FROM pull_runs WHERE distribution_id = $1 AND id NOT IN (
-            SELECT id FROM pull_runs WHERE distribution_id = $1
-            ORDER BY started_at DESC, id DESC LIMIT $2)",
-    )
-    .bind(distribution_id.to_string())
-    .bind(keep)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    Ok(done.rows_affected())
 }

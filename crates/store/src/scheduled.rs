@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use dulieu_core::Result;
+use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::codec::{RowExt, ts};
@@ -104,4 +105,74 @@ pub async fn claim(
         .await
         .map_err(db_error)?;
     Ok(true)
+}
+
+/// Keeps the lease of a source that run `run_id` holds until `lease_until`; false when the run
+/// no longer holds it (another server took the source over).
+pub async fn extend_lease(
+    conn: &mut Conn,
+    kind: Schedules,
+    source: Uuid,
+    run_id: Uuid,
+    lease_until: DateTime<Utc>,
+) -> Result<bool> {
+    let Schedules { sources, key, .. } = kind;
+    let sql =
+        format!("UPDATE {sources} SET lease_until = $2 WHERE {key} = $1 AND lease_run_id = $3");
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(source.to_string())
+        .bind(ts(lease_until))
+        .bind(run_id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A page of a source's runs as rows of `columns` (a fixed column list), newest first, and how
+/// many runs there are.
+pub async fn run_rows(
+    conn: &mut Conn,
+    kind: Schedules,
+    columns: &'static str,
+    source: Uuid,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AnyRow>, i64)> {
+    let Schedules { runs, runs_key, .. } = kind;
+    let sql = format!("SELECT COUNT(*) FROM {runs} WHERE {runs_key} = $1");
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(source.to_string())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let sql = format!(
+        "SELECT {columns} FROM {runs} WHERE {runs_key} = $1
+         ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(source.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok((rows, total))
+}
+
+/// Keeps a source's newest `keep` runs and deletes the older ones.
+pub async fn prune_runs(conn: &mut Conn, kind: Schedules, source: Uuid, keep: i64) -> Result<u64> {
+    let Schedules { runs, runs_key, .. } = kind;
+    let sql = format!(
+        "DELETE FROM {runs} WHERE {runs_key} = $1 AND id NOT IN (
+            SELECT id FROM {runs} WHERE {runs_key} = $1
+            ORDER BY started_at DESC, id DESC LIMIT $2)"
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(source.to_string())
+        .bind(keep)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(done.rows_affected())
 }

@@ -62,13 +62,15 @@ impl Target {
     }
 
     /// Writes one page in one transaction, with one event per dataset (and organization) made or
-    /// changed.
+    /// changed. When an item could not be taken: the earliest change time of such an item (the
+    /// run's high-water mark must not pass it, so the next run tries it again).
     pub(crate) async fn apply_page(
         &mut self,
         app: &App,
         items: Vec<RemoteDataset>,
         tally: &mut Tally,
-    ) -> Result<()> {
+    ) -> Result<Option<DateTime<Utc>>> {
+        let mut hold: Option<DateTime<Utc>> = None;
         let mut tx = app.store().begin().await?;
         let mut changes = Vec::new();
         let now = Utc::now();
@@ -79,7 +81,9 @@ impl Target {
                 && link.content_hash == hash
             {
                 if link.gone_since.is_some() {
-                    self.restore(&mut tx, &remote, link, &mut changes).await?;
+                    let status = remote.input.status;
+                    self.restore(&mut tx, &remote.remote_id, link, status, &mut changes)
+                        .await?;
                     tally.updated += 1;
                 } else {
                     tally.unchanged += 1;
@@ -97,6 +101,8 @@ impl Target {
                 Ok(prepared) => prepared,
                 Err(message) => {
                     tally.fail(&remote.remote_id, message);
+                    let at = remote.remote_modified.unwrap_or(DateTime::<Utc>::MIN_UTC);
+                    hold = Some(hold.map_or(at, |h| h.min(at)));
                     continue;
                 }
             };
@@ -142,40 +148,60 @@ impl Target {
                 },
             );
         }
-        app.commit_changes(tx, &Actor::system(), changes).await
+        app.commit_changes(tx, &Actor::system(), changes).await?;
+        Ok(hold)
     }
 
-    /// A dataset back at the source unchanged: no longer gone, and out of the archive when the
-    /// harvest put it there.
+    /// A dataset back at the source unchanged: no longer gone, and out of the archive (as
+    /// `status`) when the harvest put it there.
     async fn restore(
         &mut self,
         tx: &mut Tx,
-        remote: &RemoteDataset,
+        remote_id: &str,
         link: &HarvestedLink,
+        status: DatasetStatus,
         changes: &mut Vec<(Subject, &'static str)>,
     ) -> Result<()> {
-        store::set_gone(tx, self.source.id, &remote.remote_id, None).await?;
+        store::set_gone(tx, self.source.id, remote_id, None).await?;
         if let Some(dataset) = datasets::get(tx, &link.dataset_id.to_string()).await?
             && dataset.status == DatasetStatus::Archived
         {
-            let status = remote.input.status;
             set_status(tx, &dataset, status, Utc::now()).await?;
             changes.push((Subject::new("dataset", dataset.id, None), "updated"));
         }
-        if let Some(link) = self.links.get_mut(&remote.remote_id) {
+        if let Some(link) = self.links.get_mut(remote_id) {
             link.gone_since = None;
         }
         Ok(())
     }
 
     /// Archives the copies of datasets absent from `present` for longer than the grace period
-    /// (marking newly absent ones as gone), in pages of one transaction each.
+    /// (marking newly absent ones as gone), in pages of one transaction each. Copies marked gone
+    /// that are present again (an incremental run does not read what did not change) are no
+    /// longer gone, and back out of the archive as published.
     pub(crate) async fn archive_gone(
         &mut self,
         app: &App,
         present: &HashSet<String>,
         tally: &mut Tally,
     ) -> Result<()> {
+        let back: Vec<(String, HarvestedLink)> = self
+            .links
+            .iter()
+            .filter(|(remote_id, link)| link.gone_since.is_some() && present.contains(*remote_id))
+            .map(|(id, link)| (id.clone(), link.clone()))
+            .collect();
+        for chunk in back.chunks(500) {
+            let mut tx = app.store().begin().await?;
+            let mut changes = Vec::new();
+            for (remote_id, link) in chunk {
+                let status = DatasetStatus::Published;
+                self.restore(&mut tx, remote_id, link, status, &mut changes)
+                    .await?;
+                tally.updated += 1;
+            }
+            app.commit_changes(tx, &Actor::system(), changes).await?;
+        }
         let now = Utc::now();
         let grace = chrono::Duration::days(self.source.grace_days);
         let gone: Vec<(String, HarvestedLink)> = self
@@ -349,11 +375,37 @@ impl Target {
         if let Some(known) = self.publishers.get(&slug) {
             return Ok(Ok(known.clone()));
         }
-        let found = match organizations::get_by_slug(tx, &slug).await? {
+        // The source's own organization of that name: the slug, or `slug-{source}`, `-2`…
+        // past organizations the source did not make (a remote portal never publishes under a
+        // local agency; a source set up with an organization does, on purpose).
+        let mut candidate = slug.clone();
+        let mut n = 1;
+        let existing = loop {
+            match organizations::get_by_slug(tx, &candidate).await? {
+                Some(org) if store::publishes_for(tx, self.source.id, org.id).await? => {
+                    break Some(org);
+                }
+                Some(_) => {
+                    let base: String = slug
+                        .chars()
+                        .take(SLUG_MAX.saturating_sub(self.source.slug.len() + 4))
+                        .collect();
+                    let base = base.trim_end_matches('-');
+                    n += 1;
+                    candidate = if n == 2 {
+                        format!("{base}-{}", self.source.slug)
+                    } else {
+                        format!("{base}-{}-{n}", self.source.slug)
+                    };
+                }
+                None => break None,
+            }
+        };
+        let found = match existing {
             Some(org) => (org.id, org.slug),
             None => {
                 let mut input = OrganizationInput {
-                    slug: slug.clone(),
+                    slug: candidate,
                     name: remote.name.clone(),
                     description: remote.description.clone(),
                     kind: self.source.publisher_kind,

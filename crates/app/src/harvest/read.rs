@@ -1,7 +1,12 @@
-//! Reading a harvest source page by page, through the SSRF-guarded fetcher (its time limit and
-//! size cap apply to every request): a CKAN Action API (`package_search`, oldest change first,
-//! only what changed since the last run once one succeeded), a DCAT catalog (following Hydra's
-//! `next` page) or a `data.json`.
+//! Reading a harvest source page by page, through the SSRF-guarded fetcher (its time limit
+//! applies to every request, and `harvest.max_page_megabytes` caps each page): a CKAN Action API
+//! (`package_search`, oldest change first, only what changed since the last run once one
+//! succeeded), a DCAT catalog (following Hydra's `next` page) or a `data.json`.
+//!
+//! CKAN pages are read by key, not by offset: each page asks for what changed at or after the
+//! newest change the previous page ended with (to the millisecond, the precision of CKAN's
+//! search index), skipping the datasets of that millisecond already read. A dataset changed
+//! during the run moves to the end of the order and is read there; none slides out of view.
 
 use std::collections::HashSet;
 
@@ -45,19 +50,31 @@ impl std::fmt::Display for Failure {
 pub(crate) struct SourcePage {
     pub(crate) items: Vec<Result<RemoteDataset, HarvestItemError>>,
     pub(crate) total: Option<i64>,
+    /// When a CKAN dataset on the page could not be read: the latest the run's high-water mark
+    /// may reach (its change time, or the page's lower bound when it has none readable), so
+    /// the next incremental run reads it again.
+    pub(crate) hold: Option<DateTime<Utc>>,
 }
 
 enum Cursor {
-    Ckan { start: u64, done: bool },
-    Dcat { next: Option<String> },
-    DataJson { done: bool },
+    /// CKAN: changes at or after `since` (all when `None`), past the first `skip` of them.
+    Ckan {
+        since: Option<DateTime<Utc>>,
+        skip: u64,
+        done: bool,
+    },
+    Dcat {
+        next: Option<String>,
+    },
+    DataJson {
+        done: bool,
+    },
 }
 
 /// Reads one source, page after page.
 pub(crate) struct Reader<'a> {
     app: &'a App,
     url: String,
-    since: Option<DateTime<Utc>>,
     cursor: Cursor,
     visited: HashSet<String>,
 }
@@ -76,7 +93,8 @@ impl<'a> Reader<'a> {
     ) -> Self {
         let cursor = match kind {
             HarvestKind::Ckan => Cursor::Ckan {
-                start: 0,
+                since: since.map(to_millisecond),
+                skip: 0,
                 done: false,
             },
             HarvestKind::Dcat => Cursor::Dcat {
@@ -87,7 +105,6 @@ impl<'a> Reader<'a> {
         Self {
             app,
             url: url.trim_end_matches('/').to_string(),
-            since,
             cursor,
             visited: HashSet::new(),
         }
@@ -98,35 +115,45 @@ impl<'a> Reader<'a> {
         match &mut self.cursor {
             Cursor::Ckan { done: true, .. } | Cursor::DataJson { done: true } => Ok(None),
             Cursor::Dcat { next: None } => Ok(None),
-            Cursor::Ckan { start, .. } => {
-                let start = *start;
+            Cursor::Ckan { since, skip, .. } => {
+                let (since, skip) = (*since, *skip);
                 let rows = self.page_size();
-                let url = package_search_url(&self.url, start, rows, self.since, false);
+                let url = package_search_url(&self.url, skip, rows, since, false);
                 let result = self.ckan_result(&url).await?;
                 let total = result.get("count").and_then(Value::as_i64);
                 let results = result
                     .get("results")
                     .and_then(Value::as_array)
                     .ok_or_else(|| not_ckan(&url, "result.results is not a list"))?;
-                let items: Vec<_> = results
-                    .iter()
-                    .enumerate()
-                    .map(|(i, package)| {
-                        dulieu_ckan::package_to_remote(package, &self.url).map_err(|e| {
-                            HarvestItemError {
+                let mut hold: Option<DateTime<Utc>> = None;
+                let mut items = Vec::with_capacity(results.len());
+                for (i, package) in results.iter().enumerate() {
+                    match dulieu_ckan::package_to_remote(package, &self.url) {
+                        Ok(remote) => items.push(Ok(remote)),
+                        Err(e) => {
+                            let at = package_modified(package)
+                                .or(since)
+                                .unwrap_or(DateTime::<Utc>::MIN_UTC);
+                            hold = Some(hold.map_or(at, |h| h.min(at)));
+                            items.push(Err(HarvestItemError {
                                 remote_id: package_key(package)
-                                    .unwrap_or_else(|| format!("start {start}, item {i}")),
+                                    .unwrap_or_else(|| format!("page from {skip}, item {i}")),
                                 message: e.to_string(),
-                            }
-                        })
-                    })
-                    .collect();
-                let read = start + results.len() as u64;
+                            }));
+                        }
+                    }
+                }
+                let changes: Vec<_> = results.iter().map(package_modified).collect();
+                let (next_since, next_skip) = next_key(since, skip, &changes);
+                // Done at an empty page, or one that held all the source said was left (a source
+                // may send fewer rows than asked for).
+                let read = skip + results.len() as u64;
                 self.cursor = Cursor::Ckan {
-                    start: read,
-                    done: results.is_empty() || total.is_some_and(|t| read >= t as u64),
+                    since: next_since,
+                    skip: next_skip,
+                    done: results.is_empty() || total.is_some_and(|t| read >= t.max(0) as u64),
                 };
-                Ok(Some(SourcePage { items, total }))
+                Ok(Some(SourcePage { items, total, hold }))
             }
             Cursor::Dcat { next: Some(url) } => {
                 let url = url.clone();
@@ -142,8 +169,9 @@ impl<'a> Reader<'a> {
                     .map_err(|e| Failure::new("unreadable_catalog", format!("{url}: {e}")))?;
                 self.cursor = Cursor::Dcat { next: page.next };
                 Ok(Some(SourcePage {
-                    items: page.datasets.into_iter().map(Ok).collect(),
+                    items: page.datasets,
                     total: None,
+                    hold: None,
                 }))
             }
             Cursor::DataJson { done: false } => {
@@ -154,20 +182,23 @@ impl<'a> Reader<'a> {
                 self.cursor = Cursor::DataJson { done: true };
                 let total = Some(datasets.len() as i64);
                 Ok(Some(SourcePage {
-                    items: datasets.into_iter().map(Ok).collect(),
+                    items: datasets,
                     total,
+                    hold: None,
                 }))
             }
         }
     }
 
     /// The ids of every dataset the source holds now (CKAN: `package_search` asking only for
-    /// `id`); used after an incremental read, which saw only what changed.
+    /// `id`, by id, which never changes); used after an incremental read, which saw only what
+    /// changed. Reads until an empty page or the count is reached, at most `harvest.max_pages`
+    /// pages.
     pub(crate) async fn sweep_ids(&mut self) -> Result<HashSet<String>, Failure> {
         let mut ids = HashSet::new();
         let rows = self.page_size();
         let mut start = 0;
-        loop {
+        for _ in 0..self.app.config().harvest.max_pages {
             let url = package_search_url(&self.url, start, rows, None, true);
             let result = self.ckan_result(&url).await?;
             let results = result
@@ -182,11 +213,20 @@ impl<'a> Reader<'a> {
                 ids.insert(id.to_string());
             }
             start += results.len() as u64;
-            let total = result.get("count").and_then(Value::as_u64).unwrap_or(0);
-            if results.is_empty() || start >= total {
+            let total = result.get("count").and_then(Value::as_u64);
+            if results.is_empty() || total.is_some_and(|t| start >= t) {
                 return Ok(ids);
             }
         }
+        Err(too_many_pages(self.app.config().harvest.max_pages))
+    }
+
+    fn max_page_bytes(&self) -> u64 {
+        self.app
+            .config()
+            .harvest
+            .max_page_megabytes
+            .saturating_mul(1024 * 1024)
     }
 
     fn page_size(&self) -> u64 {
@@ -230,7 +270,7 @@ impl<'a> Reader<'a> {
         let fetched = self
             .app
             .fetcher()
-            .fetch_accepting(url, &dest, accept)
+            .fetch_accepting(url, &dest, accept, self.max_page_bytes())
             .await
             .map_err(|e| Failure::new(e.code(), e.to_string()))?;
         let body = tokio::fs::read(&dest).await.map_err(Failure::internal)?;
@@ -239,7 +279,7 @@ impl<'a> Reader<'a> {
 }
 
 /// A `package_search` page of the CKAN portal at `base`, oldest change first: only what changed
-/// since `since` (that instant included) when given, only ids when `ids_only`.
+/// since `since` (that instant included) when given; only ids, by id, when `ids_only`.
 fn package_search_url(
     base: &str,
     start: u64,
@@ -254,11 +294,13 @@ fn package_search_url(
         query
             .append_pair("q", "*:*")
             .append_pair("rows", &rows.to_string())
-            .append_pair("start", &start.to_string())
-            .append_pair("sort", "metadata_modified asc, id asc");
+            .append_pair("start", &start.to_string());
         if ids_only {
-            query.append_pair("fl", "id");
-        } else if let Some(since) = since {
+            query.append_pair("sort", "id asc").append_pair("fl", "id");
+        } else {
+            query.append_pair("sort", "metadata_modified asc, id asc");
+        }
+        if let Some(since) = since.filter(|_| !ids_only) {
             query.append_pair(
                 "fq",
                 &format!(
@@ -290,6 +332,56 @@ fn not_ckan(url: &str, what: &str) -> Failure {
     )
 }
 
+/// The error of a run that read more than `max` pages.
+pub(crate) fn too_many_pages(max: u32) -> Failure {
+    Failure::new(
+        "too_many_pages",
+        format!("the source has more than {max} pages (harvest.max_pages)"),
+    )
+}
+
+/// When a package last changed, as it says (`metadata_modified`, UTC with or without `Z`).
+fn package_modified(package: &Value) -> Option<DateTime<Utc>> {
+    let text = package.get("metadata_modified")?.as_str()?;
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })
+}
+
+/// Where the page after one starts: at the last change it read, past the datasets of that
+/// millisecond already read; `since` and `skip` past the whole page when it did not move past
+/// `since` (more datasets changed in one millisecond than a page holds). `changes` are the
+/// page's change times, oldest first.
+fn next_key(
+    since: Option<DateTime<Utc>>,
+    skip: u64,
+    changes: &[Option<DateTime<Utc>>],
+) -> (Option<DateTime<Utc>>, u64) {
+    let last = changes.iter().rev().find_map(|c| *c).map(to_millisecond);
+    match last {
+        Some(last) if Some(last) != since => {
+            let same = changes
+                .iter()
+                .filter(|c| c.map(to_millisecond) == Some(last))
+                .count() as u64;
+            (Some(last), same)
+        }
+        _ => (since, skip + changes.len() as u64),
+    }
+}
+
+/// `at` to the millisecond below: CKAN's search index keeps times to the millisecond, so a
+/// finer lower bound could leave out the change it came from.
+fn to_millisecond(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    at.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(at)
+}
+
 /// How an unreadable package is named in the run's errors: its id, else its name.
 fn package_key(package: &Value) -> Option<String> {
     ["id", "name"]
@@ -319,6 +411,39 @@ mod tests {
             RdfSyntax::JsonLd
         );
         assert_eq!(rdf_syntax(None, "https://x.vn/catalog"), RdfSyntax::Turtle);
+    }
+
+    #[test]
+    fn ckan_pages_follow_the_last_change_read_even_through_ties() {
+        let at = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+        // The page ends at .002 (two datasets in that millisecond): the next asks from .002,
+        // past those two.
+        let page = [
+            at("2026-01-01T00:00:00.001Z"),
+            at("2026-01-01T00:00:00.002100Z"),
+            at("2026-01-01T00:00:00.002900Z"),
+        ];
+        assert_eq!(
+            next_key(None, 0, &page),
+            (at("2026-01-01T00:00:00.002Z"), 2)
+        );
+        // A whole page in the millisecond it started at: the same bound, past the whole page.
+        let tie = [
+            at("2026-01-01T00:00:00.002500Z"),
+            at("2026-01-01T00:00:00.002Z"),
+        ];
+        assert_eq!(
+            next_key(at("2026-01-01T00:00:00.002Z"), 2, &tie),
+            (at("2026-01-01T00:00:00.002Z"), 4)
+        );
+        // Nothing readable on the page: past it.
+        assert_eq!(next_key(None, 3, &[None, None]), (None, 5));
+        // CKAN's own format, without a zone, is UTC.
+        let package = serde_json::json!({"metadata_modified": "2026-01-01T07:00:00.123456"});
+        assert_eq!(
+            package_modified(&package),
+            at("2026-01-01T07:00:00.123456Z")
+        );
     }
 
     #[test]

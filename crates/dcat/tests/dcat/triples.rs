@@ -2,11 +2,27 @@
 
 use std::collections::BTreeSet;
 
-use dulieu_core::harvest::RemoteDataset;
+use dulieu_core::harvest::{HarvestItemError, RemoteDataset};
 use dulieu_dcat::{DcatWriter, RdfSyntax, read_data_json, read_dcat};
 use oxrdfio::{RdfFormat, RdfParser};
 
 use crate::fixture::{self, BASE, CSV_ID, DATASET_ID, LINK_ID};
+
+/// The datasets of a page, all of which must have been read (panics on an item error).
+fn all_read(items: &[Result<RemoteDataset, HarvestItemError>]) -> Vec<&RemoteDataset> {
+    items
+        .iter()
+        .map(|item| item.as_ref().unwrap_or_else(|err| panic!("{err:?}")))
+        .collect()
+}
+
+/// An item error with this remote id and message.
+fn item_error(remote_id: &str, message: &str) -> HarvestItemError {
+    HarvestItemError {
+        remote_id: remote_id.to_string(),
+        message: message.to_string(),
+    }
+}
 
 /// The triples of `bytes` with `subject`, as N-Triples lines (blank nodes as `_:`).
 fn triples_of(bytes: &[u8], syntax: RdfSyntax, subject: &str) -> BTreeSet<String> {
@@ -251,9 +267,10 @@ fn an_exported_catalog_reads_back_in_every_syntax() {
             read.next.as_deref(),
             Some(format!("{BASE}/catalog.ttl?page=2&page_size=2").as_str())
         );
-        assert_eq!(read.datasets.len(), 2, "{syntax:?}");
-        assert_round_trip(&read.datasets[0]);
-        let bare = &read.datasets[1];
+        let datasets = all_read(&read.datasets);
+        assert_eq!(datasets.len(), 2, "{syntax:?}");
+        assert_round_trip(datasets[0]);
+        let bare = datasets[1];
         assert_eq!(bare.input.title, fixture::bare_dataset().title);
         // The description is mandatory in DCAT-AP: the title stands in for it.
         assert_eq!(bare.input.description, fixture::bare_dataset().title);
@@ -265,23 +282,173 @@ fn an_exported_catalog_reads_back_in_every_syntax() {
 #[test]
 fn reading_reports_what_is_wrong_and_where() {
     let err = read_dcat(b"<a> <b> .\n<c> <d> <e> .", RdfSyntax::Turtle, BASE).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            dulieu_dcat::ReadError::Syntax {
+                format: "Turtle",
+                line: Some(1),
+                column: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(text.starts_with("Turtle syntax error at line 1"), "{text}");
-    let err = read_dcat(
+    // A dataset that cannot be mapped is an item error, not an unreadable page.
+    let page = read_dcat(
         b"<https://x.example/d> a <http://www.w3.org/ns/dcat#Dataset> .",
         RdfSyntax::Turtle,
         BASE,
     )
-    .unwrap_err();
-    assert_eq!(err.to_string(), "dataset https://x.example/d: no dct:title");
-    let err = read_data_json(br#"{"dataset": [{"title": "x"}]}"#).unwrap_err();
-    assert_eq!(err.to_string(), "data.json: dataset[0]: no \"identifier\"");
+    .unwrap();
+    assert_eq!(
+        page.datasets,
+        [Err(item_error("https://x.example/d", "no dct:title"))]
+    );
+    let read = read_data_json(br#"{"dataset": [{"title": "x"}]}"#).unwrap();
+    assert_eq!(
+        read,
+        [Err(item_error(
+            "dataset 0",
+            "`identifier` is missing (title \"x\")"
+        ))]
+    );
     let err = read_data_json(b"{\"dataset\": [").unwrap_err();
     assert!(
         err.to_string()
             .starts_with("data.json syntax error at line 1"),
         "{err}"
     );
+    // A document that is not a catalog at all is still unreadable.
+    let err = read_data_json(br#"{"datasets": []}"#).unwrap_err();
+    assert_eq!(err.to_string(), "data.json: no \"dataset\" array");
+    let err = read_data_json(b"\"catalog\"").unwrap_err();
+    assert_eq!(err.to_string(), "data.json: not an object");
+}
+
+#[test]
+fn a_dcat_dataset_without_a_title_is_an_item_error_and_the_rest_is_read() {
+    let turtle = r#"
+        @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <https://other.example/ds/bad> a dcat:Dataset ; dct:description "Không có tiêu đề" .
+        <https://other.example/ds/good> a dcat:Dataset ; dct:title "Ngân sách" .
+    "#;
+    let page = read_dcat(turtle.as_bytes(), RdfSyntax::Turtle, BASE).unwrap();
+    assert_eq!(page.datasets.len(), 2);
+    assert_eq!(
+        page.datasets[0],
+        Err(item_error("https://other.example/ds/bad", "no dct:title"))
+    );
+    let good = page.datasets[1].as_ref().unwrap();
+    assert_eq!(good.remote_id, "https://other.example/ds/good");
+    assert_eq!(good.input.title.vi.as_deref(), Some("Ngân sách"));
+}
+
+#[test]
+fn dcat_item_errors_keep_their_place_by_remote_id_and_blank_nodes_without_id_come_last() {
+    let turtle = r#"
+        @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        [] a dcat:Dataset ; dct:title "Không định danh"@vi .
+        [] a dcat:Dataset .
+        <https://other.example/ds/c> a dcat:Dataset ; dct:title "C" .
+        <https://other.example/ds/b> a dcat:Dataset ; dct:title ""@en .
+        [] a dcat:Dataset ; dct:identifier "ds-z" ; dct:title "Z" .
+        <https://other.example/ds/a> a dcat:Dataset ; dct:title "A" .
+    "#;
+    let page = read_dcat(turtle.as_bytes(), RdfSyntax::Turtle, BASE).unwrap();
+    let ids: Vec<&str> = page
+        .datasets
+        .iter()
+        .map(|item| match item {
+            Ok(dataset) => dataset.remote_id.as_str(),
+            Err(err) => err.remote_id.as_str(),
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "ds-z",
+            "https://other.example/ds/a",
+            "https://other.example/ds/b",
+            "https://other.example/ds/c",
+            "dataset 4",
+            "dataset 5",
+        ]
+    );
+    assert!(page.datasets[..2].iter().all(Result::is_ok));
+    assert_eq!(
+        page.datasets[2],
+        Err(item_error("https://other.example/ds/b", "no dct:title"))
+    );
+    assert!(page.datasets[3].is_ok());
+    // Without an id they come last (by title), named by their place; a title helps find them.
+    assert_eq!(
+        page.datasets[4..],
+        [
+            Err(item_error(
+                "dataset 4",
+                "a blank node without dct:identifier; no dct:title"
+            )),
+            Err(item_error(
+                "dataset 5",
+                "a blank node without dct:identifier (dct:title \"Không định danh\")"
+            )),
+        ]
+    );
+}
+
+#[test]
+fn a_data_json_dataset_without_a_title_is_an_item_error_and_the_rest_is_read() {
+    let json = r#"{"dataset": [
+        {"identifier": "https://other.example/ds/good", "title": "Ngân sách", "accessLevel": "public"},
+        {"identifier": "https://other.example/ds/bad", "description": "Không có tiêu đề"}
+    ]}"#;
+    let read = read_data_json(json.as_bytes()).unwrap();
+    assert_eq!(read.len(), 2);
+    let good = read[0].as_ref().unwrap();
+    assert_eq!(good.remote_id, "https://other.example/ds/good");
+    assert_eq!(good.input.title.vi.as_deref(), Some("Ngân sách"));
+    assert_eq!(
+        read[1],
+        Err(item_error(
+            "https://other.example/ds/bad",
+            "`title` is missing"
+        ))
+    );
+}
+
+#[test]
+fn data_json_item_errors_say_what_is_wrong_and_keep_the_document_order() {
+    let json = r#"[
+        {"identifier": "b", "title": "B"},
+        "not a dataset",
+        {"title": "Không định danh"},
+        {"accessLevel": "non-public"},
+        {"identifier": 7, "title": "  "},
+        {"identifier": "a", "title": null},
+        {"identifier": "c", "title": "C"}
+    ]"#;
+    let read = read_data_json(json.as_bytes()).unwrap();
+    assert_eq!(read.len(), 6, "the non-public one is left out");
+    assert_eq!(read[0].as_ref().unwrap().remote_id, "b");
+    assert_eq!(
+        read[1..5],
+        [
+            Err(item_error("dataset 1", "not an object")),
+            Err(item_error(
+                "dataset 2",
+                "`identifier` is missing (title \"Không định danh\")"
+            )),
+            Err(item_error(
+                "dataset 4",
+                "`identifier` is not a string; `title` is empty"
+            )),
+            Err(item_error("a", "`title` is missing")),
+        ]
+    );
+    assert_eq!(read[5].as_ref().unwrap().remote_id, "c");
 }
 
 #[test]
@@ -304,7 +471,7 @@ fn foreign_dcat_maps_licences_themes_and_next_pages() {
         page.next.as_deref(),
         Some("https://other.example/catalog?page=2")
     );
-    let dataset = &page.datasets[0];
+    let dataset = all_read(&page.datasets)[0];
     assert_eq!(dataset.input.title.en.as_deref(), Some("Budget"));
     assert_eq!(dataset.input.title.vi.as_deref(), Some("Ngân sách"));
     assert_eq!(dataset.input.themes, ["GOVE"]);
@@ -328,9 +495,10 @@ fn data_json_reads_back() {
         .unwrap();
     let bytes = writer.finish().unwrap();
     let read = read_data_json(&bytes).unwrap();
+    let read = all_read(&read);
     assert_eq!(read.len(), 2);
     let full = fixture::full_dataset();
-    let first = &read[0];
+    let first = read[0];
     assert_eq!(first.remote_id, format!("{BASE}/dataset/{}", full.id));
     assert_eq!(
         first.input.title.vi, full.title.vi,

@@ -33,6 +33,10 @@ use super::runs::{Pager, portal_offset};
 use super::ticket_forms::Answer;
 use crate::lang::Lang;
 use crate::notice::{NoticeQuery, redirect_with_notice, redirect_with_problem};
+
+/// How long "Run now" waits for the run to end before answering that it goes on in the
+/// background.
+const RUN_NOW_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 use crate::render::render_page;
 use crate::session::Visitor;
 use form::{FormView, Shown, Values};
@@ -160,9 +164,8 @@ async fn show_form(
     let locale = lang.locale;
     let source = match target {
         Target::Edit(slug) => Some(app.harvest_source(actor, slug).await?),
-        // The list's permission rule: the form is for those who may set sources up.
         Target::New => {
-            app.harvest_sources(actor).await?;
+            app.may_manage_harvests(actor)?;
             None
         }
     };
@@ -449,7 +452,7 @@ pub async fn run_now(
         return Ok(to_sign_in(&lang, &source_path(&slug)));
     };
     let actor = &signed_in.actor;
-    let problem = match app.run_harvest_now(actor, &slug).await {
+    let problem = match app.run_harvest_now(actor, &slug, RUN_NOW_WAIT).await {
         Ok(run) => {
             let path = format!("{}?run={}", source_path(&slug), run.id);
             return Ok(match ran_message(run.outcome) {

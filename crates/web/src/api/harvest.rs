@@ -6,9 +6,12 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use dulieu_app::{App, Page};
-use dulieu_core::harvest::{HarvestPreview, HarvestRun, HarvestSource, HarvestSourceInput};
+use dulieu_core::harvest::{
+    HarvestOutcome, HarvestPreview, HarvestRun, HarvestSource, HarvestSourceInput,
+};
+use dulieu_core::{Error, FieldErrors};
 
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Caller, JsonObject, PageQuery};
 
 /// Every harvest source.
@@ -97,21 +100,61 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Runs the source now and answers with the run as it ended: counts of datasets created,
-/// updated, unchanged, archived and failed, the per-item errors, and the error that stopped a
-/// failed run. 409 `source_running` when a run is going on.
+/// Query of "run now".
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct RunQuery {
+    /// Seconds to wait for the run to end, 0 to 300 (default 30).
+    pub wait: Option<String>,
+}
+
+/// The longest wait "run now" accepts, in seconds.
+const MAX_RUN_WAIT: u64 = 300;
+
+impl RunQuery {
+    /// The wait, checked (422 `invalid_wait` naming `wait`).
+    fn wait(&self) -> Result<std::time::Duration, ApiError> {
+        let seconds = match self.wait.as_deref() {
+            None => 30,
+            Some(raw) => raw
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s <= MAX_RUN_WAIT)
+                .ok_or_else(|| {
+                    let mut errors = FieldErrors::new();
+                    errors.add_with("wait", "invalid_wait", "max", MAX_RUN_WAIT);
+                    ApiError(Error::Invalid(errors))
+                })?,
+        };
+        Ok(std::time::Duration::from_secs(seconds))
+    }
+}
+
+/// Starts a run of the source. When it ends within `wait` seconds the answer is 200 with the
+/// run as it ended: counts of datasets created, updated, unchanged, archived and failed, the
+/// per-item errors, and the error that stopped a failed run. Otherwise it is 202 with the run
+/// as it stands (`running`); it goes on in the background and its end shows in the source's
+/// runs. 409 `source_running` when a run is going on.
 #[utoipa::path(post, path = "/api/1/harvest/sources/{id_or_slug}/run", tag = "harvest",
-    params(("id_or_slug" = String, Path, description = "Source id or slug")),
+    params(("id_or_slug" = String, Path, description = "Source id or slug"), RunQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = HarvestRun), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = HarvestRun), (status = 202, body = HarvestRun),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn run(
     State(app): State<App>,
     Caller(actor): Caller,
     Path(key): Path<String>,
-) -> ApiResult<Json<HarvestRun>> {
-    Ok(Json(app.run_harvest_now(&actor, &key).await?))
+    Query(query): Query<RunQuery>,
+) -> ApiResult<(StatusCode, Json<HarvestRun>)> {
+    let run = app.run_harvest_now(&actor, &key, query.wait()?).await?;
+    let status = if run.outcome == HarvestOutcome::Running {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(run)))
 }
 
 /// The source's runs, newest first.

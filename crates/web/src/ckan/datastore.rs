@@ -47,7 +47,7 @@ pub(super) async fn datastore_search(call: Call) -> Result<Value, Failure> {
     if limit > ROWS_MAX {
         return Err(invalid("limit", "invalid_value"));
     }
-    let offset = params.number("offset", 0)?;
+    let offset = params.number_at_most("offset", 0, i64::MAX as u64)?;
     if params.flag("distinct", false)? {
         return Err(invalid("distinct", "invalid_value"));
     }
@@ -166,7 +166,7 @@ pub(super) async fn datastore_search(call: Call) -> Result<Value, Failure> {
     links.insert("start".into(), json!(base));
     links.insert(
         "next".into(),
-        json!(format!("{base}&offset={}", offset + limit)),
+        json!(format!("{base}&offset={}", offset.saturating_add(limit))),
     );
     if offset >= limit && offset > 0 {
         links.insert(

@@ -58,6 +58,23 @@ impl CkanError {
         Self::with_message(StatusCode::BAD_REQUEST, "Search Query Error", text)
     }
 
+    /// A request body, or a text part of a multipart request, over its size limit: 413, typed
+    /// as CKAN's `Validation Error` naming what is too large (`body`, or the part's name).
+    pub fn too_large(field: &str, limit: usize) -> Self {
+        let text = message(
+            current_locale(),
+            "error.payload_too_large",
+            &[("limit", &limit.to_string())],
+        );
+        let mut body = Map::new();
+        body.insert(field.to_string(), json!([text]));
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            kind: "Validation Error",
+            body,
+        }
+    }
+
     fn with_message(status: StatusCode, kind: &'static str, text: String) -> Self {
         let mut body = Map::new();
         body.insert("message".into(), Value::String(text));

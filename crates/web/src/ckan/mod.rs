@@ -15,6 +15,7 @@ mod search;
 mod write;
 
 use axum::Router;
+use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -159,20 +160,30 @@ const ACTIONS: &[Action] = &[
     },
 ];
 
-/// The routes of the CKAN API.
+/// The routes of the CKAN API. Bodies are limited to [`crate::MAX_JSON_BYTES`] (the router's
+/// default) except for the actions that take a file ([`UPLOADS`]), whose routes lift the limit:
+/// their files are streamed to the blob store, and their text parts are capped together at
+/// [`MAX_TEXT_BYTES`].
 pub fn router() -> Router<App> {
     let version = || async { axum::Json(json!({"version": 3})) };
-    Router::new()
+    let mut router = Router::new()
         .route("/api/3", get(version))
-        .route("/api/3/", get(version))
-        .route(
-            "/api/3/action/{name}",
-            get(action).post(action).layer(DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/api/action/{name}",
-            get(action).post(action).layer(DefaultBodyLimit::disable()),
-        )
+        .route("/api/3/", get(version));
+    for base in ["/api/3/action", "/api/action"] {
+        router = router.route(&format!("{base}/{{name}}"), get(action).post(action));
+        for name in UPLOADS {
+            let handler = move |State(app): State<App>, request: Request| {
+                run(app, (*name).to_string(), request)
+            };
+            router = router.route(
+                &format!("{base}/{name}"),
+                get(handler)
+                    .post(handler)
+                    .layer(DefaultBodyLimit::disable()),
+            );
+        }
+    }
+    router
 }
 
 /// What a handler gets: the application, the caller, the parameters, and for multipart
@@ -185,6 +196,10 @@ pub(crate) struct Call {
 }
 
 async fn action(State(app): State<App>, Path(name): Path<String>, request: Request) -> Response {
+    run(app, name, request).await
+}
+
+async fn run(app: App, name: String, request: Request) -> Response {
     let help = format!("{}/api/3/action/help_show?name={name}", app.public_url());
     let Some(spec) = ACTIONS.iter().find(|a| a.name == name) else {
         return bare_bad_request("unknown_action", &name);
@@ -198,7 +213,11 @@ async fn action(State(app): State<App>, Path(name): Path<String>, request: Reque
         if !UPLOADS.contains(&spec.name)
             && let Some(multipart) = upload.as_mut()
         {
-            while text_parts(multipart, &mut params).await?.is_some() {}
+            let mut budget = MAX_TEXT_BYTES;
+            while text_parts(multipart, &mut params, &mut budget)
+                .await?
+                .is_some()
+            {}
             upload = None;
         }
         let call = Call {
@@ -334,7 +353,10 @@ async fn read_params(app: &App, request: Request) -> Result<(Params, Option<Mult
     }
     let bytes = crate::extract::read_body(request, crate::MAX_JSON_BYTES)
         .await
-        .map_err(|e| Failure::Ckan(CkanError::from(e.0)))?;
+        .map_err(|e| match e.0 {
+            Error::TooLarge { .. } => CkanError::too_large("body", crate::MAX_JSON_BYTES),
+            other => CkanError::from(other),
+        })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok((params, None));
     }
@@ -362,28 +384,55 @@ async fn read_params(app: &App, request: Request) -> Result<(Params, Option<Mult
 /// The actions that take a file in the multipart field `upload`.
 const UPLOADS: &[&str] = &["resource_create", "resource_update", "resource_patch"];
 
+/// The text parts of one multipart request together, in bytes: as much as a JSON body.
+pub(crate) const MAX_TEXT_BYTES: usize = crate::MAX_JSON_BYTES;
+
 /// Reads the next part into `params` when it is text (a file part is skipped: actions that take
 /// files read their parts themselves); `None` once no part is left.
-pub(crate) async fn text_parts(
+async fn text_parts(
     multipart: &mut Multipart,
     params: &mut Params,
+    budget: &mut usize,
 ) -> Result<Option<()>, Failure> {
-    let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bare(&format!("multipart: {e}")))?
-    else {
+    let Some(mut field) = multipart.next_field().await.map_err(multipart_failure)? else {
         return Ok(None);
     };
     if field.file_name().is_none() {
-        let name = field.name().unwrap_or_default().to_string();
-        let text = field
-            .text()
-            .await
-            .map_err(|e| bare(&format!("multipart: {e}")))?;
+        let (name, text) = text_part(&mut field, budget).await?;
         params.insert(name, Value::String(text));
     }
     Ok(Some(()))
+}
+
+/// A text part as `(name, text)`, read chunk by chunk against `budget` (what is left of
+/// [`MAX_TEXT_BYTES`] for the request): past it, a 413 naming the part, before it is all held in
+/// memory.
+pub(crate) async fn text_part(
+    field: &mut Field<'_>,
+    budget: &mut usize,
+) -> Result<(String, String), Failure> {
+    let name = field.name().unwrap_or_default().to_string();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_failure)? {
+        if chunk.len() > *budget {
+            return Err(CkanError::too_large(&name, MAX_TEXT_BYTES).into());
+        }
+        *budget -= chunk.len();
+        bytes.extend_from_slice(&chunk);
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| bare(&format!("multipart: the part '{name}' is not UTF-8 text")))?;
+    Ok((name, text))
+}
+
+/// A multipart body that cannot be read: over the body limit (413 in the envelope), else a bare
+/// 400 as CKAN answers requests it cannot read.
+pub(crate) fn multipart_failure(err: MultipartError) -> Failure {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        CkanError::too_large("body", crate::MAX_JSON_BYTES).into()
+    } else {
+        bare(&format!("multipart: {err}"))
+    }
 }
 
 pub(crate) fn bare(detail: &str) -> Failure {

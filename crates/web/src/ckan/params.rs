@@ -86,6 +86,15 @@ impl Params {
         }
     }
 
+    /// A natural number of at most `max` (`default` when absent); a larger one is a validation
+    /// error rather than a value the database cannot take (offsets are signed 64-bit there).
+    pub fn number_at_most(&self, key: &str, default: u64, max: u64) -> Result<u64, Failure> {
+        match self.number(key, default)? {
+            n if n > max => Err(invalid(key, "invalid_value")),
+            n => Ok(n),
+        }
+    }
+
     /// A whole number that may be negative.
     pub fn integer(&self, key: &str, default: i64) -> Result<i64, Failure> {
         match self.text(key)? {

@@ -44,9 +44,14 @@ pub(super) fn status_show(call: Call) -> std::result::Result<Value, Failure> {
 }
 
 pub(super) async fn package_list(call: Call) -> std::result::Result<Value, Failure> {
-    let limit = call.params.number("limit", 1000)?.min(1000) as i64;
-    let offset = call.params.number("offset", 0)? as i64;
-    Ok(json!(call.app.public_dataset_names(offset, limit).await?))
+    let limit = call.params.number("limit", 1000)?.min(1000);
+    let offset = call.params.number_at_most("offset", 0, i64::MAX as u64)?;
+    // Both fit an i64: `limit` ≤ 1000, `offset` ≤ i64::MAX.
+    Ok(json!(
+        call.app
+            .public_dataset_names(offset as i64, limit as i64)
+            .await?
+    ))
 }
 
 pub(super) async fn package_show(call: Call) -> std::result::Result<Value, Failure> {

@@ -14,8 +14,9 @@ use super::{Call, Failure};
 
 /// Most rows per call (CKAN's `ckan.search.rows_max`).
 pub const ROWS_MAX: u64 = 1000;
-/// Facet values listed when `facet.limit` is negative (CKAN: unlimited).
-const FACET_UNLIMITED: usize = 10_000;
+/// Most facet values listed per field: `facet.limit` above it, or negative (CKAN: unlimited),
+/// lists this many.
+pub const FACET_LIMIT_MAX: usize = 10_000;
 
 /// The parameters `package_search` accepts; any other is a `Search Query Error`.
 const KNOWN: &[&str] = &[
@@ -154,9 +155,9 @@ pub(super) async fn package_search(call: Call) -> Result<Value, Failure> {
     } else {
         Vec::new()
     };
-    let facet_limit = match params.integer("facet.limit", 50)? {
-        n if n < 0 => FACET_UNLIMITED,
-        n => n as usize,
+    let facet_limit = match usize::try_from(params.integer("facet.limit", 50)?) {
+        Ok(n) => n.min(FACET_LIMIT_MAX),
+        Err(_) => FACET_LIMIT_MAX,
     };
     let index_facets: Vec<String> = facet_fields
         .iter()

@@ -3,7 +3,10 @@
 //! organizations.
 
 use dulieu_app::{App, UploadMeta};
-use dulieu_ckan::input::{apply_patch, full_patch, package_input, resource_input, resource_patch};
+use dulieu_ckan::input::{
+    apply_patch, full_patch, package_input, resource_input, resource_patch, sends_extra,
+};
+use dulieu_ckan::package::extra;
 use dulieu_ckan::{ResourceInput, package};
 use dulieu_core::account::Actor;
 use dulieu_core::catalog::{Dataset, DistributionInput, OrganizationInput};
@@ -15,7 +18,7 @@ use uuid::Uuid;
 
 use super::params::Params;
 use super::read::one_package;
-use super::{Call, Failure, bare, invalid};
+use super::{Call, Failure, MAX_TEXT_BYTES, invalid, multipart_failure, text_part};
 
 /// `owner_org` (an organization id or name) as the slug dulieu's inputs name publishers by.
 async fn publisher_slug(app: &App, owner_org: &str) -> Result<String> {
@@ -69,11 +72,21 @@ pub(super) async fn package_create(call: Call) -> std::result::Result<Value, Fai
 pub(super) async fn package_update(call: Call, patch: bool) -> std::result::Result<Value, Failure> {
     let key = call.params.required_any(&["id", "name"])?;
     let current = call.app.get_dataset(&call.actor, &key).await?;
-    let mut body = call.params.object();
+    // What the client sent: the package (update) or the changes (patch).
+    let sent = call.params.object();
+    let mut body = sent.clone();
     if patch {
         let mut shown = one_package(&call.app, &current).await?;
-        if let Value::Object(changes) = &body {
+        if let Value::Object(changes) = &sent {
             apply_patch(&mut shown, changes);
+            // A patch of the `access_rights` extra alone: the extra decides, not the `private`
+            // of the package as shown.
+            if !changes.contains_key("private")
+                && sends_extra(&sent, extra::ACCESS_RIGHTS)
+                && let Value::Object(shown) = &mut shown
+            {
+                shown.remove("private");
+            }
         }
         body = shown;
     } else if body.get("owner_org").is_none_or(Value::is_null) {
@@ -93,7 +106,7 @@ pub(super) async fn package_update(call: Call, patch: bool) -> std::result::Resu
     let id = current.id.to_string();
     let updated = call
         .app
-        .update_dataset(&call.actor, &id, &full_patch(&input.dataset))
+        .update_dataset(&call.actor, &id, &full_patch(&input.dataset, &sent))
         .await?;
     if let Some(resources) = input.resources {
         sync_resources(&call.app, &call.actor, &updated, resources).await?;
@@ -180,27 +193,23 @@ async fn resource_of(app: &App, actor: &Actor, id: Uuid) -> std::result::Result<
 }
 
 /// Reads multipart text parts into `params` until the `upload` file part, and hands that part
-/// to `with_file`; `Ok(None)` when the body has no file.
+/// to `with_file`; `Ok(None)` when the body has no file. The text parts together are capped at
+/// [`MAX_TEXT_BYTES`] (413 naming the part past it).
 macro_rules! with_upload {
     ($call:expr, $params:ident, |$field:ident| $body:expr) => {{
         match $call.upload.as_mut() {
             None => None,
             Some(multipart) => {
                 let mut found = None;
-                while let Some($field) = multipart
-                    .next_field()
-                    .await
-                    .map_err(|e| bare(&format!("multipart: {e}")))?
+                let mut budget = MAX_TEXT_BYTES;
+                while let Some(mut $field) =
+                    multipart.next_field().await.map_err(multipart_failure)?
                 {
                     if $field.file_name().is_some() || $field.name() == Some("upload") {
                         found = Some($body);
                         break;
                     }
-                    let name = $field.name().unwrap_or_default().to_string();
-                    let text = $field
-                        .text()
-                        .await
-                        .map_err(|e| bare(&format!("multipart: {e}")))?;
+                    let (name, text) = text_part(&mut $field, &mut budget).await?;
                     $params.insert(name, Value::String(text));
                 }
                 found
@@ -236,28 +245,19 @@ pub(super) async fn resource_create(mut call: Call) -> std::result::Result<Value
     resource_of(&app, &actor, created.id).await
 }
 
-/// `resource_update` (every field; omitted ones are cleared) and `resource_patch` (only the
-/// fields given); a file in `upload` becomes the resource's new version.
-pub(super) async fn resource_update(
-    mut call: Call,
+/// The merge patch of a `resource_update` (the fields given; omitted ones cleared) or a
+/// `resource_patch` (the resource as shown with the fields given replaced) of distribution `id`.
+async fn resource_changes(
+    app: &App,
+    actor: &Actor,
+    id: Uuid,
+    params: &Params,
     patch: bool,
 ) -> std::result::Result<Value, Failure> {
-    let mut params = std::mem::take(&mut call.params);
-    let (app, actor) = (call.app.clone(), call.actor.clone());
-    let replaced = with_upload!(call, params, |field| {
-        let id = resource_id(&params)?;
-        let meta = UploadMeta::from_part(field.file_name(), field.content_type());
-        app.replace_file(&actor, id, meta, field).await?;
-        id
-    });
-    let id = match replaced {
-        Some(id) => id,
-        None => resource_id(&params)?,
-    };
-    let current = app.get_distribution(&actor, id).await?;
+    let current = app.get_distribution(actor, id).await?;
     let is_upload = current.remote_url.is_none();
     let changes = if patch {
-        let mut shown = resource_of(&app, &actor, id).await?;
+        let mut shown = resource_of(app, actor, id).await?;
         apply_patch(&mut shown, &params.values);
         shown
     } else {
@@ -268,8 +268,33 @@ pub(super) async fn resource_update(
     if is_upload {
         wanted.url = None;
     }
-    app.update_distribution(&actor, id, &resource_patch(&wanted, is_upload))
-        .await?;
+    Ok(resource_patch(&wanted, is_upload))
+}
+
+/// `resource_update` (every field; omitted ones are cleared) and `resource_patch` (only the
+/// fields given); a file in `upload` becomes the resource's new version. The fields are checked
+/// before the file is stored: a field in error leaves the resource as it was.
+pub(super) async fn resource_update(
+    mut call: Call,
+    patch: bool,
+) -> std::result::Result<Value, Failure> {
+    let mut params = std::mem::take(&mut call.params);
+    let (app, actor) = (call.app.clone(), call.actor.clone());
+    let replaced = with_upload!(call, params, |field| {
+        let id = resource_id(&params)?;
+        let changes = resource_changes(&app, &actor, id, &params, patch).await?;
+        app.check_distribution_patch(&actor, id, &changes).await?;
+        let meta = UploadMeta::from_part(field.file_name(), field.content_type());
+        app.replace_file(&actor, id, meta, field).await?;
+        id
+    });
+    let id = match replaced {
+        Some(id) => id,
+        None => resource_id(&params)?,
+    };
+    // After a new file, read again: a patch keeps what the file changed (its media type).
+    let changes = resource_changes(&app, &actor, id, &params, patch).await?;
+    app.update_distribution(&actor, id, &changes).await?;
     resource_of(&app, &actor, id).await
 }
 

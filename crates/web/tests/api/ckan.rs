@@ -779,3 +779,575 @@ async fn ckan_datastore_reads_the_tables() {
     )
     .await;
 }
+
+/// The value of a package's extra.
+fn extra<'a>(package: &'a Value, key: &str) -> Option<&'a str> {
+    package["extras"]
+        .as_array()?
+        .iter()
+        .find(|e| e["key"] == key)?["value"]
+        .as_str()
+}
+
+/// Sends a multipart request to an action.
+async fn multipart_action(
+    t: &TestApp,
+    name: &str,
+    token: Option<&str>,
+    parts: &[Part<'_>],
+) -> TestResponse {
+    t.call(multipart(
+        Method::POST,
+        &format!("/api/3/action/{name}"),
+        token,
+        parts,
+    ))
+    .await
+}
+
+/// Asserts CKAN's error envelope with `status` and `kind` and returns `error`.
+#[track_caller]
+fn ckan_error(response: &TestResponse, status: u16, kind: &str) -> Value {
+    let body = ok(response, status);
+    assert_eq!(body["success"], false, "{body}");
+    assert_eq!(body["error"]["__type"], kind, "{body}");
+    body["error"].clone()
+}
+
+#[tokio::test]
+async fn ckan_runs_of_prefix_operators_are_a_search_query_error_not_a_crash() {
+    let w = World::new().await;
+    w.dataset("cong-khai", "published", "public").await;
+    w.t.sync_search().await;
+    let t = &w.t;
+    let tail = "tags:x";
+    let fill = |prefix: &str| prefix.repeat((10_000 - tail.len()) / prefix.len()) + tail;
+    for (key, query) in [
+        ("q", fill("-")),
+        ("q", fill("!")),
+        ("fq", fill("+")),
+        ("fq", fill("NOT ")),
+        ("q", fill("-!+")),
+        ("fq_list", fill("(NOT ")),
+    ] {
+        let body = if key == "fq_list" {
+            json!({key: [query]})
+        } else {
+            json!({key: query})
+        };
+        let error = failure(t, "package_search", None, body, 400, "Search Query Error").await;
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("nested") && message.contains("character"),
+            "{key}: {message}"
+        );
+    }
+    // The same over GET.
+    let response = ckan(
+        t,
+        Method::GET,
+        &format!("/api/3/action/package_search?q={}", fill("-")),
+        None,
+        None,
+    )
+    .await;
+    ckan_error(&response, 400, "Search Query Error");
+    // The deepest accepted nesting is searched (a shallow tree, whatever the prefixes).
+    let deepest = format!("{}name:cong-khai{}", "-(-".repeat(10), ")".repeat(10));
+    let found = action(t, "package_search", None, json!({"q": deepest})).await;
+    assert_eq!(found["count"], 1, "an even number of negations: {found}");
+    let found = action(
+        t,
+        "package_search",
+        None,
+        json!({"q": format!("{}name:cong-khai", "-".repeat(31))}),
+    )
+    .await;
+    assert_eq!(found["count"], 0, "an odd number of negations: {found}");
+}
+
+#[tokio::test]
+async fn ckan_now_followed_by_a_multibyte_character_is_a_search_query_error() {
+    let w = World::new().await;
+    let t = &w.t;
+    for fq in [
+        "metadata_modified:NOWé",
+        "metadata_modified:[NOW−1DAY TO *]",
+        "metadata_created:{* TO NOW+1DAY€}",
+    ] {
+        let error = failure(
+            t,
+            "package_search",
+            None,
+            json!({"fq": fq}),
+            400,
+            "Search Query Error",
+        )
+        .await;
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("is not a date"), "{fq}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn ckan_bodies_and_text_parts_are_limited_except_files() {
+    let w = World::new().await;
+    let t = &w.t;
+    let dataset = w.dataset("bang", "published", "public").await;
+    let id = dataset["id"].as_str().unwrap();
+    let over = "a".repeat(dulieu_web::MAX_JSON_BYTES + 1);
+
+    // A JSON body over the limit: 413 naming the body, in CKAN's envelope.
+    let response = ckan(
+        t,
+        Method::POST,
+        "/api/3/action/package_search",
+        None,
+        Some(json!({"q": over})),
+    )
+    .await;
+    let error = ckan_error(&response, 413, "Validation Error");
+    assert!(
+        error["body"][0]
+            .as_str()
+            .is_some_and(|m| m.contains("1048576")),
+        "{error}"
+    );
+
+    // Multipart to an action without files: the body limit holds, text parts included.
+    let response = multipart_action(t, "package_search", None, &[Part::Text("q", &over)]).await;
+    let error = ckan_error(&response, 413, "Validation Error");
+    assert!(error["body"].is_array() || error["q"].is_array(), "{error}");
+    let response = multipart_action(
+        t,
+        "package_search",
+        None,
+        &[
+            Part::Text("q", "x"),
+            Part::File("extra", "big.bin", over.as_bytes()),
+        ],
+    )
+    .await;
+    let error = ckan_error(&response, 413, "Validation Error");
+    assert!(error["body"].is_array(), "{error}");
+
+    // Actions that take files: the file may be large, the text parts may not.
+    for name in ["resource_create", "resource_update"] {
+        let response = multipart_action(
+            t,
+            name,
+            w.editor.auth(),
+            &[
+                Part::Text("package_id", id),
+                Part::Text("notes", &over),
+                Part::File("upload", "a.csv", b"a,b\n1,2\n"),
+            ],
+        )
+        .await;
+        let error = ckan_error(&response, 413, "Validation Error");
+        assert!(error["notes"][0].is_string(), "the part is named: {error}");
+    }
+    let third = "b".repeat(dulieu_web::MAX_JSON_BYTES / 3 + 1);
+    let response = multipart_action(
+        t,
+        "resource_create",
+        w.editor.auth(),
+        &[
+            Part::Text("package_id", id),
+            Part::Text("name", &third),
+            Part::Text("description", &third),
+            Part::Text("format", &third),
+            Part::File("upload", "a.csv", b"a,b\n1,2\n"),
+        ],
+    )
+    .await;
+    let error = ckan_error(&response, 413, "Validation Error");
+    assert!(
+        error["format"].is_array(),
+        "text parts count together: {error}"
+    );
+    let package = action(t, "package_show", None, json!({"id": id})).await;
+    assert_eq!(package["num_resources"], 0, "nothing written: {package}");
+
+    let big = vec![b'7'; 3 * dulieu_web::MAX_JSON_BYTES];
+    for base in ["/api/3/action", "/api/action"] {
+        let response = t
+            .call(multipart(
+                Method::POST,
+                &format!("{base}/resource_create"),
+                w.editor.auth(),
+                &[
+                    Part::Text("package_id", id),
+                    Part::File("upload", "lon.csv", &big),
+                ],
+            ))
+            .await;
+        let body = ok(&response, 200);
+        assert_eq!(body["result"]["size"], big.len(), "{base}");
+    }
+}
+
+#[tokio::test]
+async fn ckan_private_decides_over_the_access_rights_extra() {
+    let w = World::new().await;
+    let t = &w.t;
+    let editor = w.editor.auth();
+    let created = action(
+        t,
+        "package_create",
+        editor,
+        json!({"name": "ho-so", "title": "Hồ sơ", "owner_org": ORG}),
+    )
+    .await;
+    assert_eq!(created["private"], false);
+    assert_eq!(extra(&created, "access_rights"), Some("public"));
+    let anonymous_sees = |found: Value| found["count"] == 1;
+
+    // `private: true` against the `access_rights: public` package_show writes.
+    let patched = action(
+        t,
+        "package_patch",
+        editor,
+        json!({"id": "ho-so", "private": true}),
+    )
+    .await;
+    assert_eq!(patched["private"], true, "{patched}");
+    assert_eq!(extra(&patched, "access_rights"), Some("non-public"));
+    failure(
+        t,
+        "package_show",
+        None,
+        json!({"id": "ho-so"}),
+        404,
+        "Not Found Error",
+    )
+    .await;
+    assert!(!anonymous_sees(
+        action(t, "package_search", None, json!({"q": "name:ho-so"})).await
+    ));
+
+    // And back.
+    let patched = action(
+        t,
+        "package_patch",
+        editor,
+        json!({"id": "ho-so", "private": "false"}),
+    )
+    .await;
+    assert_eq!(extra(&patched, "access_rights"), Some("public"));
+    assert_eq!(
+        action(t, "package_show", None, json!({"id": "ho-so"})).await["name"],
+        "ho-so"
+    );
+    assert!(anonymous_sees(
+        action(t, "package_search", None, json!({"q": "name:ho-so"})).await
+    ));
+
+    // The extra alone in a patch decides; `private: true` then keeps `restricted`.
+    let restricted = json!([{"key": "access_rights", "value": "restricted"}]);
+    let patched = action(
+        t,
+        "package_patch",
+        editor,
+        json!({"id": "ho-so", "extras": restricted}),
+    )
+    .await;
+    assert_eq!(
+        (patched["private"].clone(), extra(&patched, "access_rights")),
+        (json!(true), Some("restricted"))
+    );
+    let patched = action(
+        t,
+        "package_patch",
+        editor,
+        json!({"id": "ho-so", "private": true, "notes": "Ghi chú"}),
+    )
+    .await;
+    assert_eq!(extra(&patched, "access_rights"), Some("restricted"));
+
+    // show → edit `private` → update: the edit wins over the extra shown.
+    let mut shown = action(t, "package_show", editor, json!({"id": "ho-so"})).await;
+    shown["private"] = json!(false);
+    let updated = action(t, "package_update", editor, shown).await;
+    assert_eq!(extra(&updated, "access_rights"), Some("public"));
+    assert!(anonymous_sees(
+        action(t, "package_search", None, json!({"q": "name:ho-so"})).await
+    ));
+}
+
+#[tokio::test]
+async fn ckan_updates_keep_issued_and_bump_modified() {
+    let w = World::new().await;
+    let t = &w.t;
+    let editor = w.editor.auth();
+    let created = action(
+        t,
+        "package_create",
+        editor,
+        json!({"name": "lich-su", "title": "Lịch sử", "owner_org": ORG, "extras": [
+            {"key": "issued", "value": "2020-01-01"}, {"key": "modified", "value": "2020-02-01"}
+        ]}),
+    )
+    .await;
+    assert_eq!(created["state"], "active");
+    assert_eq!(extra(&created, "issued"), Some("2020-01-01"));
+    assert_eq!(extra(&created, "modified"), Some("2020-02-01"));
+
+    // An ordinary CKAN client: no dulieu dates in what it sends.
+    let before = today();
+    let updated = action(
+        t,
+        "package_update",
+        editor,
+        json!({"id": "lich-su", "name": "lich-su", "title": "Lịch sử mới", "owner_org": ORG}),
+    )
+    .await;
+    let after = today();
+    assert_eq!(extra(&updated, "issued"), Some("2020-01-01"), "{updated}");
+    let modified = extra(&updated, "modified").unwrap().to_string();
+    assert!(
+        before <= modified && modified <= after,
+        "bumped to the day: {modified}"
+    );
+    assert!(
+        updated["metadata_modified"].as_str() > created["metadata_modified"].as_str(),
+        "{} then {}",
+        created["metadata_modified"],
+        updated["metadata_modified"]
+    );
+
+    // Sent dates are written.
+    let updated = action(
+        t,
+        "package_update",
+        editor,
+        json!({"id": "lich-su", "title": "Lịch sử", "owner_org": ORG, "extras": [
+            {"key": "issued", "value": "2019-05-05"}, {"key": "modified", "value": "2021-03-03"}
+        ]}),
+    )
+    .await;
+    assert_eq!(extra(&updated, "issued"), Some("2019-05-05"));
+    assert_eq!(extra(&updated, "modified"), Some("2021-03-03"));
+
+    // A patch bumps `modified` and keeps `issued`, though the package shown carries both.
+    let before = today();
+    let patched = action(
+        t,
+        "package_patch",
+        editor,
+        json!({"id": "lich-su", "notes": "Đã sửa"}),
+    )
+    .await;
+    let after = today();
+    assert_eq!(extra(&patched, "issued"), Some("2019-05-05"));
+    let modified = extra(&patched, "modified").unwrap().to_string();
+    assert!(before <= modified && modified <= after, "{modified}");
+    assert!(patched["metadata_modified"].as_str() > updated["metadata_modified"].as_str());
+}
+
+#[tokio::test]
+async fn ckan_resource_update_checks_the_fields_before_storing_the_file() {
+    let w = World::new().await;
+    let t = &w.t;
+    let dataset = w.dataset("tep", "published", "public").await;
+    let first = b"nam,so\n2024,1\n";
+    let distribution = w
+        .upload(dataset["id"].as_str().unwrap(), "so-lieu.csv", first)
+        .await;
+    let id = distribution["id"].as_str().unwrap().to_string();
+    let shown = action(t, "resource_show", None, json!({"id": id})).await;
+    let unchanged = |now: &Value| {
+        for key in ["size", "hash", "version", "url", "last_modified"] {
+            assert_eq!(now[key], shown[key], "{key}: {now}");
+        }
+    };
+    let second = b"nam,so\n2025,2\n2026,3\n";
+    for (name, field, value, error_key) in [
+        ("resource_update", "issued", "soon", "issued"),
+        ("resource_patch", "issued", "soon", "issued"),
+        (
+            "resource_update",
+            "license_id",
+            "other-closed",
+            "license_id",
+        ),
+        ("resource_patch", "license_id", "other-closed", "license_id"),
+    ] {
+        let response = multipart_action(
+            t,
+            name,
+            w.editor.auth(),
+            &[
+                Part::Text("id", &id),
+                Part::Text(field, value),
+                Part::File("upload", "so-lieu.csv", second),
+            ],
+        )
+        .await;
+        let error = ckan_error(&response, 409, "Validation Error");
+        assert!(error[error_key].is_array(), "{name} {field}: {error}");
+        unchanged(&action(t, "resource_show", None, json!({"id": id})).await);
+        let download = t
+            .get(
+                shown["url"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("http://dulieu.test"),
+                None,
+            )
+            .await;
+        assert_eq!(&download.body[..], first, "{name} {field}");
+    }
+    let versions = ok(
+        &t.get(&format!("/api/1/distributions/{id}/versions"), None)
+            .await,
+        200,
+    );
+    assert_eq!(versions.as_array().map(Vec::len), Some(1), "{versions}");
+
+    // With valid fields the file is replaced and the fields written.
+    let response = multipart_action(
+        t,
+        "resource_patch",
+        w.editor.auth(),
+        &[
+            Part::Text("id", &id),
+            Part::Text("description", "Bản mới"),
+            Part::File("upload", "so-lieu.csv", second),
+        ],
+    )
+    .await;
+    let body = ok(&response, 200);
+    assert_eq!(body["result"]["size"], second.len());
+    assert_eq!(body["result"]["description"], "Bản mới");
+    assert_eq!(body["result"]["hash"], sha256_hex(second));
+}
+
+#[tokio::test]
+async fn ckan_numeric_parameters_at_their_extremes_are_never_a_500() {
+    let w = World::new().await;
+    let dataset = w.dataset("so", "published", "public").await;
+    let t = &w.t;
+    action(
+        t,
+        "package_patch",
+        w.editor.auth(),
+        json!({"id": "so", "tags": [{"name": "dân số"}]}),
+    )
+    .await;
+    let u64_max = u64::MAX.to_string();
+    let i64_max = i64::MAX.to_string();
+
+    // package_list: an offset PostgreSQL cannot take is refused; the largest it can take is
+    // past the end.
+    for offset in [u64_max.as_str(), "-1", "1e3", "99999999999999999999999"] {
+        let error = failure(
+            t,
+            "package_list",
+            None,
+            json!({"offset": offset}),
+            409,
+            "Validation Error",
+        )
+        .await;
+        assert!(error["offset"].is_array(), "{offset}: {error}");
+    }
+    assert_eq!(
+        get(
+            t,
+            &format!("/api/3/action/package_list?offset={i64_max}"),
+            None
+        )
+        .await,
+        json!([])
+    );
+    assert_eq!(
+        get(
+            t,
+            &format!("/api/3/action/package_list?limit={u64_max}"),
+            None
+        )
+        .await,
+        json!(["so"]),
+        "limit clamped"
+    );
+
+    // package_search: facet.limit clamped both ways, start past the end, rows negative refused.
+    for limit in [i64_max.as_str(), "-9223372036854775808", "-1", "0"] {
+        let found = get(
+            t,
+            &format!(
+                "/api/3/action/package_search?facet.field=%5B%22tags%22%5D&facet.limit={limit}&rows=0"
+            ),
+            None,
+        )
+        .await;
+        let expected = if limit == "0" {
+            json!({})
+        } else {
+            json!({"dân số": 1})
+        };
+        assert_eq!(found["facets"]["tags"], expected, "facet.limit={limit}");
+    }
+    let found = get(
+        t,
+        &format!("/api/3/action/package_search?start={u64_max}&rows={u64_max}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (found["count"].clone(), found["results"].clone()),
+        (json!(1), json!([]))
+    );
+    for (key, value) in [
+        ("rows", "-1"),
+        ("start", "-1"),
+        ("facet.limit", u64_max.as_str()),
+    ] {
+        let error = failure(
+            t,
+            "package_search",
+            None,
+            json!({key: value}),
+            409,
+            "Validation Error",
+        )
+        .await;
+        assert!(error[key].is_array(), "{key}={value}: {error}");
+    }
+
+    // datastore_search: an offset past i64 is refused, the largest is an empty page.
+    let distribution = w
+        .upload(
+            dataset["id"].as_str().unwrap(),
+            "bang.csv",
+            b"a,b\n1,2\n3,4\n",
+        )
+        .await;
+    w.t.run_jobs().await;
+    let id = distribution["id"].as_str().unwrap();
+    let error = failure(
+        t,
+        "datastore_search",
+        None,
+        json!({"resource_id": id, "offset": u64_max}),
+        409,
+        "Validation Error",
+    )
+    .await;
+    assert!(error["offset"].is_array(), "{error}");
+    let page = get(
+        t,
+        &format!("/api/3/action/datastore_search?resource_id={id}&offset={i64_max}&limit=32000"),
+        None,
+    )
+    .await;
+    assert_eq!(page["records"], json!([]));
+    assert_eq!(page["total"], 2);
+    assert!(
+        page["_links"]["next"]
+            .as_str()
+            .is_some_and(|n| n.ends_with(&format!("offset={}", i64::MAX as u64 + 32_000))),
+        "{page}"
+    );
+}

@@ -132,12 +132,14 @@ pub(super) fn counts_text(run: &HarvestRun, locale: Locale) -> String {
     )
 }
 
-/// The message after "Run now": a notice when the source was read, a problem when the run
-/// failed (its error is in the history).
+/// The message after "Run now": a notice when the source was read or the run goes on in the
+/// background, a problem when the run failed (its error is in the history).
 pub(super) fn ran_message(
     outcome: HarvestOutcome,
 ) -> std::result::Result<&'static str, &'static str> {
-    if is_failure(outcome) || outcome == HarvestOutcome::Running {
+    if outcome == HarvestOutcome::Running {
+        Ok("harvest_running")
+    } else if is_failure(outcome) {
         Err("harvest_run_failed")
     } else {
         Ok("harvest_ran")
