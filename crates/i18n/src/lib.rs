@@ -691,6 +691,7 @@ mod tests {
             "invalid_role",
             "invalid_page",
             "invalid_page_size",
+            "invalid_wait",
             "password_mismatch",
             "wrong_password",
             "email_taken",
