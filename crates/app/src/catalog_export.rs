@@ -5,9 +5,12 @@
 //! The whole catalog is read in one pass over the store in id order, [`BATCH`] datasets at a
 //! time with their distributions (one query for the datasets, one for their distributions);
 //! organizations and registers are loaded once. Each batch is serialized and handed over as
-//! one chunk of bytes before the next is read, so memory stays flat whatever the catalog size.
+//! one chunk of bytes while the next is read, so memory stays flat whatever the catalog size.
+//! A Turtle catalog is written in parts, one per batch of ids (their bounds found first in one
+//! query), each read and written by its own task, one per core: a national catalog's export is
+//! bound by the serializer, and the reading keeps up only when it too goes on in parallel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -46,6 +49,9 @@ pub enum CatalogScope {
         url: String,
     },
 }
+
+/// Ids from (included) and to (left out), open at `None`.
+pub(crate) type IdRange = (Option<Uuid>, Option<Uuid>);
 
 /// A stream of a document's bytes, chunk by chunk.
 pub type ByteStream = std::pin::Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
@@ -185,6 +191,25 @@ impl App {
         Ok(batch.into_iter().map(|d| self.present(d)).collect())
     }
 
+    /// The id ranges (from, included; to, left out; open at `None`) that split the public
+    /// catalog into batches of about [`BATCH`] datasets, in id order, to be read at the same time.
+    pub(crate) async fn public_batch_ranges(&self) -> Result<Vec<IdRange>> {
+        let mut conn = self.store().conn().await?;
+        let starts = export::public_batch_starts(&mut conn, BATCH).await?;
+        // The first range is open below: nothing public before the first start is missed.
+        let bounds: Vec<Option<Uuid>> = starts.into_iter().skip(1).map(Some).collect();
+        let froms = std::iter::once(None).chain(bounds.iter().copied());
+        let tos = bounds.iter().copied().chain(std::iter::once(None));
+        Ok(froms.zip(tos).collect())
+    }
+
+    /// The public datasets of an id range, presented.
+    pub(crate) async fn public_range(&self, (from, to): IdRange) -> Result<Vec<Dataset>> {
+        let mut conn = self.store().conn().await?;
+        let batch = export::public_between(&mut conn, from, to).await?;
+        Ok(batch.into_iter().map(|d| self.present(d)).collect())
+    }
+
     /// Slug and last change of every public dataset, in id order, for the sitemap.
     pub async fn public_dataset_slugs(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
         let mut conn = self.store().conn().await?;
@@ -208,7 +233,15 @@ trait CatalogDocument: Send + 'static {
     fn dataset(&mut self, dataset: &Dataset, publisher: &Organization) -> std::io::Result<()>;
     /// Ends the document.
     fn finish(self) -> std::io::Result<ChunkWriter>;
+    /// When the rest of the document can be written as parts appended to it (after
+    /// [`CatalogDocument::finish`]), what writes one part.
+    fn parts(&self) -> Option<PartWriter> {
+        None
+    }
 }
+
+/// Writes a batch of datasets as one part of a document, on its own.
+type PartWriter = Arc<dyn Fn(&[Dataset], &Organizations) -> Result<Vec<u8>> + Send + Sync>;
 
 impl CatalogDocument for DcatWriter<ChunkWriter> {
     fn dataset(&mut self, dataset: &Dataset, publisher: &Organization) -> std::io::Result<()> {
@@ -216,6 +249,18 @@ impl CatalogDocument for DcatWriter<ChunkWriter> {
     }
     fn finish(self) -> std::io::Result<ChunkWriter> {
         DcatWriter::finish(self)
+    }
+    fn parts(&self) -> Option<PartWriter> {
+        let parts = DcatWriter::parts(self)?;
+        Some(Arc::new(
+            move |batch: &[Dataset], organizations: &Organizations| {
+                let with_publishers = batch
+                    .iter()
+                    .map(|dataset| Ok((dataset, publisher_of(organizations, dataset)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                parts.write(with_publishers).map_err(write_error)
+            },
+        ))
     }
 }
 
@@ -234,10 +279,20 @@ type Organizations = Arc<HashMap<Uuid, Organization>>;
 /// The state of a whole-catalog walk writing a document `D`.
 struct Walk<D> {
     app: App,
+    organizations: Organizations,
+    chunks: Chunks,
+    /// The document's writer, until it is finished.
     writer: Option<D>,
+    /// When the document is written in parts: what writes one, and the parts being written,
+    /// in document order.
+    parts: Option<PartWriter>,
+    writing: VecDeque<tokio::task::JoinHandle<Result<Vec<u8>>>>,
+    /// The batches not yet being written, when written in parts.
+    ranges: VecDeque<IdRange>,
     /// The next batch, being read while the current one is written.
     next: Option<tokio::task::JoinHandle<Result<Vec<Dataset>>>>,
-    done: bool,
+    /// Whether the last batch has been read.
+    read_all: bool,
 }
 
 impl<D: CatalogDocument> Walk<D> {
@@ -250,46 +305,52 @@ impl<D: CatalogDocument> Walk<D> {
     ) -> ByteStream {
         let walk = Walk {
             app,
+            organizations: Arc::new(organizations),
+            chunks,
+            parts: writer.parts(),
             writer: Some(writer),
+            writing: VecDeque::new(),
+            ranges: VecDeque::new(),
             next: None,
-            done: false,
+            read_all: false,
         };
-        Box::pin(futures::stream::try_unfold(
-            (walk, Arc::new(organizations), chunks),
-            |(mut walk, organizations, chunks)| async move {
-                let Some(chunk) = walk.step(&organizations, &chunks).await? else {
-                    return Ok(None);
-                };
-                Ok(Some((chunk, (walk, organizations, chunks))))
-            },
-        ))
+        Box::pin(futures::stream::try_unfold(walk, |mut walk| async move {
+            let step = if walk.parts.is_some() {
+                walk.step_in_parts().await?
+            } else {
+                walk.step().await?
+            };
+            Ok(step.map(|chunk| (chunk, walk)))
+        }))
     }
 
-    /// Writes the next batch and returns the bytes ready; after the last batch, the end of the
-    /// document; then `None`. The batch after it is read from the store meanwhile (the
-    /// serializer and the database each keep a core busy).
-    async fn step(
-        &mut self,
-        organizations: &Organizations,
-        chunks: &Chunks,
-    ) -> Result<Option<Bytes>> {
-        if self.done {
+    /// The next batch of the catalog (`None` once the last was read); the batch after it is
+    /// read from the store meanwhile (the writing and the database each keep a core busy).
+    async fn read(&mut self) -> Result<Option<Vec<Dataset>>> {
+        if self.read_all {
             return Ok(None);
         }
         let batch = match self.next.take() {
             Some(next) => next.await.map_err(join_error)??,
             None => self.app.public_batch(None).await?,
         };
-        let last = (batch.len() as i64) < BATCH;
-        if !last {
+        self.read_all = (batch.len() as i64) < BATCH;
+        if !self.read_all {
             let app = self.app.clone();
             let after = batch.last().map(|d| d.id);
             self.next = Some(tokio::spawn(async move { app.public_batch(after).await }));
         }
+        Ok(Some(batch))
+    }
+
+    /// Writes the next batch and returns the bytes ready; after the last batch, the end of the
+    /// document; then `None`.
+    async fn step(&mut self) -> Result<Option<Bytes>> {
         let Some(mut writer) = self.writer.take() else {
             return Ok(None);
         };
-        let organizations = organizations.clone();
+        let batch = self.read().await?.unwrap_or_default();
+        let organizations = self.organizations.clone();
         let (writer, written) = tokio::task::spawn_blocking(move || {
             let written = batch.iter().try_for_each(|dataset| {
                 writer
@@ -301,15 +362,54 @@ impl<D: CatalogDocument> Walk<D> {
         .await
         .map_err(join_error)?;
         written?;
-        if last {
-            self.done = true;
-            let rest = writer.finish().map_err(write_error)?.into_rest(chunks);
+        if self.read_all {
+            let rest = writer
+                .finish()
+                .map_err(write_error)?
+                .into_rest(&self.chunks);
             return Ok(Some(Bytes::from(rest)));
         }
         self.writer = Some(writer);
-        Ok(Some(Bytes::from(chunks.take())))
+        Ok(Some(Bytes::from(self.chunks.take())))
+    }
+
+    /// In parts: first the document as written so far, ended; then each batch (an id range,
+    /// read and written by one task) as a part, with a part per core and one more being read
+    /// at once; then `None`.
+    async fn step_in_parts(&mut self) -> Result<Option<Bytes>> {
+        if let Some(writer) = self.writer.take() {
+            let head = writer
+                .finish()
+                .map_err(write_error)?
+                .into_rest(&self.chunks);
+            self.ranges = self.app.public_batch_ranges().await?.into();
+            return Ok(Some(Bytes::from(head)));
+        }
+        let Some(parts) = self.parts.clone() else {
+            return Ok(None);
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WRITERS));
+        while self.writing.len() <= cores
+            && let Some(range) = self.ranges.pop_front()
+        {
+            let (app, parts) = (self.app.clone(), parts.clone());
+            let organizations = self.organizations.clone();
+            self.writing.push_back(tokio::spawn(async move {
+                let batch = app.public_range(range).await?;
+                tokio::task::spawn_blocking(move || parts(&batch, &organizations))
+                    .await
+                    .map_err(join_error)?
+            }));
+        }
+        match self.writing.pop_front() {
+            Some(part) => Ok(Some(Bytes::from(part.await.map_err(join_error)??))),
+            None => Ok(None),
+        }
     }
 }
+
+/// Most parts of one document written at once.
+const MAX_WRITERS: usize = 4;
 
 fn join_error(err: tokio::task::JoinError) -> Error {
     Error::Internal(format!("export task failed: {err}"))

@@ -569,7 +569,8 @@ impl App {
                 ))
             }
         };
-        while let Some(page) = reader.next_page().await? {
+        let mut next = reader.next_page().await?;
+        while let Some(page) = next {
             check_lease().await?;
             pages += 1;
             if pages > self.config().harvest.max_pages {
@@ -591,11 +592,12 @@ impl App {
                     }
                 }
             }
-            let not_taken = target
-                .apply_page(self, items, tally)
-                .await
-                .map_err(Failure::internal)?;
-            hold = earliest(hold, not_taken);
+            // The next page is read while this one is written: the source and the database
+            // each take their time, and neither waits for the other.
+            let (applied, following) =
+                futures::join!(target.apply_page(self, items, tally), reader.next_page());
+            hold = earliest(hold, applied.map_err(Failure::internal)?);
+            next = following?;
         }
         // An incremental read saw only what changed; the ids of everything still there come
         // from a sweep of the whole source.

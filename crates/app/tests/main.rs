@@ -2,6 +2,7 @@
 //! link of the dependency tree instead of one per file).
 
 mod cache;
+mod catalog_export;
 mod harvest;
 mod harvest_edges;
 mod live_figures;

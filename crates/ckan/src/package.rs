@@ -82,22 +82,27 @@ pub fn state(dataset: &Dataset) -> &'static str {
 /// An organization as CKAN's group dict (the `organization` of a package, an item of
 /// `organization_list` with `all_fields`).
 pub fn organization(org: &Organization) -> Value {
-    json!({
+    let fields = json!({
         "id": org.id,
         "name": org.slug,
         "title": text(&org.name),
-        "title_translated": translated(&org.name),
         "display_name": text(&org.name),
         "type": "organization",
         "description": text(&org.description),
-        "description_translated": translated(&org.description),
         "image_url": "",
         "image_display_url": "",
         "created": format(org.created_at),
         "is_organization": true,
         "approval_status": "approved",
         "state": "active",
-    })
+    });
+    with(
+        fields,
+        [
+            ("title_translated", translated(&org.name)),
+            ("description_translated", translated(&org.description)),
+        ],
+    )
 }
 
 /// An organization's extra fields as CKAN `extras` (`organization_show`).
@@ -124,28 +129,27 @@ pub fn group(code: &str, theme: Option<&Theme>) -> Value {
         vi: Some(code.to_string()),
         en: None,
     });
-    json!({
+    let fields = json!({
         "id": code,
         "name": code,
         "title": text(&label),
-        "title_translated": translated(&label),
         "display_name": text(&label),
         "description": "",
         "image_display_url": "",
         "type": "group",
         "is_organization": false,
         "state": "active",
-    })
+    });
+    with(fields, [("title_translated", translated(&label))])
 }
 
 /// A register license as an item of CKAN's `license_list` (booleans as the strings `"True"` /
 /// `"False"`, as CKAN's built-in licenses give them).
 pub fn license_entry(l: &License) -> Value {
     let flag = |b: bool| if b { "True" } else { "False" };
-    json!({
+    let fields = json!({
         "id": license::to_ckan(&l.id),
         "title": text(&l.title),
-        "title_translated": translated(&l.title),
         "url": l.url.as_deref().unwrap_or_default(),
         "domain_content": flag(true),
         "domain_data": flag(true),
@@ -158,7 +162,8 @@ pub fn license_entry(l: &License) -> Value {
         "od_conformance": if l.is_open { "approved" } else { "not reviewed" },
         "osd_conformance": "not reviewed",
         "status": "active",
-    })
+    });
+    with(fields, [("title_translated", translated(&l.title))])
 }
 
 /// A tag dict; its id is derived from the name (dulieu keeps no tag records).
@@ -235,13 +240,11 @@ pub fn package(dataset: &Dataset, site: &Site, datastore: &HashSet<Uuid>) -> Val
         .map(|code| group(code, site.themes.get(code)))
         .collect();
     let tags: Vec<Value> = dataset.keywords.iter().map(|k| tag(k)).collect();
-    json!({
+    let fields = json!({
         "id": dataset.id,
         "name": dataset.slug,
         "title": text(&dataset.title),
-        "title_translated": translated(&dataset.title),
         "notes": text(&dataset.description),
-        "notes_translated": translated(&dataset.description),
         "url": format!("{}/dataset/{}", site.public_url, dataset.slug),
         "version": dataset.version,
         "author": null,
@@ -254,7 +257,6 @@ pub fn package(dataset: &Dataset, site: &Site, datastore: &HashSet<Uuid>) -> Val
         "isopen": dataset.license_open,
         "type": "dataset",
         "owner_org": dataset.publisher_id,
-        "organization": org.map_or(Value::Null, organization),
         "private": dataset.access_rights != dulieu_core::vocab::AccessRights::Public,
         "state": state(dataset),
         "creator_user_id": null,
@@ -262,13 +264,32 @@ pub fn package(dataset: &Dataset, site: &Site, datastore: &HashSet<Uuid>) -> Val
         "metadata_modified": format(dataset.updated_at),
         "num_resources": resources.len(),
         "num_tags": tags.len(),
-        "tags": tags,
-        "groups": groups,
-        "extras": extras(dataset, site),
-        "resources": resources,
         "relationships_as_subject": [],
         "relationships_as_object": [],
-    })
+    });
+    // Values already built are moved in: `json!` would copy them.
+    with(
+        fields,
+        [
+            ("title_translated", translated(&dataset.title)),
+            ("notes_translated", translated(&dataset.description)),
+            ("organization", org.map_or(Value::Null, organization)),
+            ("tags", Value::Array(tags)),
+            ("groups", Value::Array(groups)),
+            ("extras", extras(dataset, site)),
+            ("resources", Value::Array(resources)),
+        ],
+    )
+}
+
+/// `object` with `fields` added (moved, not copied as `json!` would).
+pub fn with<const N: usize>(mut object: Value, fields: [(&str, Value); N]) -> Value {
+    if let Value::Object(map) = &mut object {
+        for (key, value) in fields {
+            map.insert(key.to_string(), value);
+        }
+    }
+    object
 }
 
 /// A distribution as a CKAN resource at `position` in its dataset.

@@ -76,6 +76,7 @@ impl HydraPage {
 /// then [`DcatWriter::dataset`] for each dataset, then [`DcatWriter::finish`].
 pub struct DcatWriter<W: Write> {
     out: WriterQuadSerializer<W>,
+    syntax: RdfSyntax,
     site: Site,
     catalog: Option<NamedNode>,
     /// IRIs already described in this document (vocabulary terms, agents).
@@ -84,6 +85,31 @@ pub struct DcatWriter<W: Write> {
     pending: Vec<Pending>,
     /// The licence IRI of each license of the register (checked once).
     licences: HashMap<String, Option<String>>,
+}
+
+/// Writes parts of a catalog document apart from it: see [`DcatWriter::parts`].
+#[derive(Debug, Clone)]
+pub struct DcatParts {
+    syntax: RdfSyntax,
+    site: Site,
+    catalog: Option<NamedNode>,
+    described: HashSet<String>,
+}
+
+impl DcatParts {
+    /// One part: `datasets` with their publishers, as a document of its own.
+    pub fn write<'a>(
+        &self,
+        datasets: impl IntoIterator<Item = (&'a Dataset, &'a Organization)>,
+    ) -> io::Result<Vec<u8>> {
+        let mut writer = DcatWriter::start(Vec::new(), self.syntax, self.site.clone())?;
+        writer.catalog = self.catalog.clone();
+        writer.described = self.described.clone();
+        for (dataset, publisher) in datasets {
+            writer.dataset(dataset, publisher)?;
+        }
+        writer.finish()
+    }
 }
 
 /// A node described once per document.
@@ -200,6 +226,7 @@ impl<W: Write> DcatWriter<W> {
             .collect();
         Ok(Self {
             out: serializer.for_writer(writer),
+            syntax,
             site,
             catalog: None,
             described: HashSet::new(),
@@ -381,6 +408,20 @@ impl<W: Write> DcatWriter<W> {
         }
         self.date(d, dct::ISSUED, distribution.issued)?;
         self.date(d, dct::MODIFIED, distribution.modified)
+    }
+
+    /// When the syntax lets documents be appended to each other (Turtle: a repeated `@prefix`
+    /// is allowed and blank node labels here are unique per dataset), a writer of further parts
+    /// of this document, each written on its own (on as many cores as there are) and appended
+    /// after [`DcatWriter::finish`] in order. Each part links its datasets from the catalog and
+    /// describes the vocabulary it uses that this document had not described yet.
+    pub fn parts(&self) -> Option<DcatParts> {
+        (self.syntax == RdfSyntax::Turtle).then(|| DcatParts {
+            syntax: self.syntax,
+            site: self.site.clone(),
+            catalog: self.catalog.clone(),
+            described: self.described.clone(),
+        })
     }
 
     /// Writes the remaining descriptions and ends the document; returns the writer.

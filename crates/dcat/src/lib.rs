@@ -63,7 +63,7 @@ pub mod syntax;
 
 pub use chunks::{ChunkWriter, Chunks, chunked};
 pub use data_json::{DataJsonWriter, read_data_json};
-pub use export::{DcatWriter, HydraPage, Site};
+pub use export::{DcatParts, DcatWriter, HydraPage, Site};
 pub use read::{DcatPage, read_dcat};
 pub use syntax::RdfSyntax;
 

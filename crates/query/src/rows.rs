@@ -262,8 +262,10 @@ fn and_all(exprs: impl IntoIterator<Item = Expr>) -> Expr {
     conjunction(exprs).unwrap_or_else(|| lit(true))
 }
 
+/// A row offset as the engine takes it (it plans offsets as `i64`): past `i64::MAX` rows no
+/// table reaches, so larger offsets are that one, an empty page.
 fn to_usize(value: u64) -> usize {
-    usize::try_from(value).unwrap_or(usize::MAX)
+    usize::try_from(value.min(i64::MAX as u64)).unwrap_or(usize::MAX)
 }
 
 /// Every word of `q` in at least one text column (folded); nothing matches a table without

@@ -997,7 +997,7 @@ impl SegmentCache {
 /// How many values each segment reports per facet before merging (like a shard size): the top
 /// of each list is exact, values far down a long tail may be undercounted on huge indexes.
 fn keep_per_segment(limit: usize) -> usize {
-    limit * 3 + 10
+    limit.saturating_mul(3).saturating_add(10)
 }
 
 /// Counts one facet over a segment's matches: (column entry, count), most frequent first.

@@ -328,7 +328,7 @@ impl SearchIndex {
                 let mut all: Vec<(String, u32, DocId)> = Vec::new();
                 for (i, segment) in segments.iter().enumerate() {
                     all.extend(
-                        texts_of(segment, column, &found[i].base)?
+                        texts_of(segment, column, &found[i].base, wanted, selection.ascending)?
                             .into_iter()
                             .map(|(text, doc)| (text, i as u32, doc)),
                     );
@@ -425,23 +425,52 @@ fn addresses<K>(ranked: Vec<exec::Ranked<K>>) -> Vec<DocAddress> {
         .collect()
 }
 
-/// The text of a string column for each document of `docs`.
+/// The first `keep` documents of `docs` in the order of a string column (ascending or not,
+/// then by document), with their texts (a document without a value has the empty text). The
+/// order comes from the column's term ordinals; only the kept documents' texts are read, in one
+/// pass over its dictionary.
 fn texts_of(
     segment: &SegmentReader,
     column: &str,
     docs: &DocBits,
+    keep: usize,
+    ascending: bool,
 ) -> tantivy::Result<Vec<(String, DocId)>> {
-    let Some(column) = segment.fast_fields().str(column)? else {
-        return Ok(Vec::new());
+    let column = segment.fast_fields().str(column)?;
+    let mut ranked: Vec<(Option<u64>, DocId)> = docs
+        .iter()
+        .map(|doc| (column.as_ref().and_then(|c| c.ords().first(doc)), doc))
+        .collect();
+    let order = |a: &(Option<u64>, DocId), b: &(Option<u64>, DocId)| {
+        let by_text = if ascending {
+            a.0.cmp(&b.0)
+        } else {
+            b.0.cmp(&a.0)
+        };
+        by_text.then(a.1.cmp(&b.1))
     };
-    let mut out = Vec::new();
-    let mut text = String::new();
-    for doc in docs.iter() {
-        text.clear();
-        if let Some(ord) = column.ords().first(doc) {
-            column.ord_to_str(ord, &mut text)?;
-        }
-        out.push((text.clone(), doc));
+    if keep < ranked.len() {
+        ranked.select_nth_unstable_by(keep, order);
+        ranked.truncate(keep);
     }
-    Ok(out)
+    ranked.sort_unstable_by(order);
+    let mut ords: Vec<u64> = ranked.iter().filter_map(|(ord, _)| *ord).collect();
+    ords.sort_unstable();
+    ords.dedup();
+    let mut texts = Vec::with_capacity(ords.len());
+    if let Some(column) = &column {
+        column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            texts.push(String::from_utf8_lossy(bytes).into_owned())
+        })?;
+    }
+    Ok(ranked
+        .into_iter()
+        .map(|(ord, doc)| {
+            let text = ord
+                .and_then(|ord| ords.binary_search(&ord).ok())
+                .and_then(|i| texts.get(i).cloned())
+                .unwrap_or_default();
+            (text, doc)
+        })
+        .collect())
 }

@@ -34,6 +34,45 @@ pub async fn public_after(
     with_distributions(conn, &rows).await
 }
 
+/// The id starting each run of `size` public datasets in id order (the first, the
+/// `size + 1`th, ...): the bounds of batches that can be read at the same time.
+pub async fn public_batch_starts(conn: &mut Conn, size: i64) -> Result<Vec<Uuid>> {
+    let rows = sqlx::query(concat!(
+        "SELECT id FROM (SELECT d.id, ROW_NUMBER() OVER (ORDER BY d.id) AS n FROM datasets d",
+        " WHERE ",
+        is_public_sql!(),
+        ") numbered WHERE (n - 1) % $1 = 0 ORDER BY id"
+    ))
+    .bind(size.max(1))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    rows.iter().map(|row| row.uuid("id")).collect()
+}
+
+/// Public datasets with ids from `from` (included) to `to` (left out), either end open when
+/// `None`, in id order, with their distributions.
+pub async fn public_between(
+    conn: &mut Conn,
+    from: Option<Uuid>,
+    to: Option<Uuid>,
+) -> Result<Vec<Dataset>> {
+    const WHERE: &str = concat!(
+        " WHERE ",
+        is_public_sql!(),
+        " AND ($1 IS NULL OR d.id >= $1) AND ($2 IS NULL OR d.id < $2)"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT}{WHERE} ORDER BY d.id"
+    )))
+    .bind(from.map(|a| a.to_string()))
+    .bind(to.map(|a| a.to_string()))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    with_distributions(conn, &rows).await
+}
+
 /// Public datasets `offset..offset + limit` in id order, with their distributions: one numbered
 /// page of the catalog.
 pub async fn public_page(conn: &mut Conn, offset: i64, limit: i64) -> Result<Vec<Dataset>> {

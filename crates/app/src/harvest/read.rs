@@ -119,41 +119,16 @@ impl<'a> Reader<'a> {
                 let (since, skip) = (*since, *skip);
                 let rows = self.page_size();
                 let url = package_search_url(&self.url, skip, rows, since, false);
-                let result = self.ckan_result(&url).await?;
-                let total = result.get("count").and_then(Value::as_i64);
-                let results = result
-                    .get("results")
-                    .and_then(Value::as_array)
-                    .ok_or_else(|| not_ckan(&url, "result.results is not a list"))?;
-                let mut hold: Option<DateTime<Utc>> = None;
-                let mut items = Vec::with_capacity(results.len());
-                for (i, package) in results.iter().enumerate() {
-                    match dulieu_ckan::package_to_remote(package, &self.url) {
-                        Ok(remote) => items.push(Ok(remote)),
-                        Err(e) => {
-                            let at = package_modified(package)
-                                .or(since)
-                                .unwrap_or(DateTime::<Utc>::MIN_UTC);
-                            hold = Some(hold.map_or(at, |h| h.min(at)));
-                            items.push(Err(HarvestItemError {
-                                remote_id: package_key(package)
-                                    .unwrap_or_else(|| format!("page from {skip}, item {i}")),
-                                message: e.to_string(),
-                            }));
-                        }
-                    }
-                }
-                let changes: Vec<_> = results.iter().map(package_modified).collect();
-                let (next_since, next_skip) = next_key(since, skip, &changes);
-                // Done at an empty page, or one that held all the source said was left (a source
-                // may send fewer rows than asked for).
-                let read = skip + results.len() as u64;
-                self.cursor = Cursor::Ckan {
-                    since: next_since,
-                    skip: next_skip,
-                    done: results.is_empty() || total.is_some_and(|t| read >= t.max(0) as u64),
-                };
-                Ok(Some(SourcePage { items, total, hold }))
+                let (body, _, _) = self.fetch(&url, "application/json").await?;
+                // Parsed on another core while the run writes the page before.
+                let base = self.url.clone();
+                let (page, cursor) = tokio::task::spawn_blocking(move || {
+                    read_ckan_page(ckan_answer(&body, &url)?, &url, &base, since, skip)
+                })
+                .await
+                .map_err(Failure::internal)??;
+                self.cursor = cursor;
+                Ok(Some(page))
             }
             Cursor::Dcat { next: Some(url) } => {
                 let url = url.clone();
@@ -233,30 +208,10 @@ impl<'a> Reader<'a> {
         u64::from(self.app.config().harvest.page_size.clamp(1, 1000))
     }
 
-    /// The `result` of a CKAN action answer, or why there is none.
+    /// The `result` of the CKAN action at `url`, or why there is none.
     async fn ckan_result(&self, url: &str) -> Result<Value, Failure> {
         let (body, _, _) = self.fetch(url, "application/json").await?;
-        let mut answer: Value = serde_json::from_slice(&body).map_err(|e| {
-            not_ckan(
-                url,
-                &format!(
-                    "the answer is not JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-        if answer.get("success").and_then(Value::as_bool) != Some(true) {
-            let message = answer
-                .pointer("/error/message")
-                .and_then(Value::as_str)
-                .unwrap_or("success is not true");
-            return Err(Failure::new("source_error", format!("{url}: {message}")));
-        }
-        answer
-            .get_mut("result")
-            .map(Value::take)
-            .ok_or_else(|| not_ckan(url, "the answer has no result"))
+        ckan_answer(&body, url)
     }
 
     /// Fetches `url` whole: its body, media type and final URL (after redirects).
@@ -313,6 +268,76 @@ fn package_search_url(
     url.to_string()
 }
 
+/// The `result` of a CKAN action answer (`body`, from `url`), or why there is none.
+fn ckan_answer(body: &[u8], url: &str) -> Result<Value, Failure> {
+    let mut answer: Value = serde_json::from_slice(body).map_err(|e| {
+        not_ckan(
+            url,
+            &format!(
+                "the answer is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    if answer.get("success").and_then(Value::as_bool) != Some(true) {
+        let message = answer
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .unwrap_or("success is not true");
+        return Err(Failure::new("source_error", format!("{url}: {message}")));
+    }
+    answer
+        .get_mut("result")
+        .map(Value::take)
+        .ok_or_else(|| not_ckan(url, "the answer has no result"))
+}
+
+/// A `package_search` page (its `result`, from `url`, asked from `since` past `skip`) as the
+/// source's datasets, and where the next page starts.
+fn read_ckan_page(
+    result: Value,
+    url: &str,
+    base: &str,
+    since: Option<DateTime<Utc>>,
+    skip: u64,
+) -> Result<(SourcePage, Cursor), Failure> {
+    let total = result.get("count").and_then(Value::as_i64);
+    let results = result
+        .get("results")
+        .and_then(Value::as_array)
+        .ok_or_else(|| not_ckan(url, "result.results is not a list"))?;
+    let mut hold: Option<DateTime<Utc>> = None;
+    let mut items = Vec::with_capacity(results.len());
+    for (i, package) in results.iter().enumerate() {
+        match dulieu_ckan::package_to_remote(package, base) {
+            Ok(remote) => items.push(Ok(remote)),
+            Err(e) => {
+                let at = package_modified(package)
+                    .or(since)
+                    .unwrap_or(DateTime::<Utc>::MIN_UTC);
+                hold = Some(hold.map_or(at, |h| h.min(at)));
+                items.push(Err(HarvestItemError {
+                    remote_id: package_key(package)
+                        .unwrap_or_else(|| format!("page from {skip}, item {i}")),
+                    message: e.to_string(),
+                }));
+            }
+        }
+    }
+    let changes: Vec<_> = results.iter().map(package_modified).collect();
+    let (next_since, next_skip) = next_key(since, skip, &changes);
+    // Done at an empty page, or one that held all the source said was left (a source may send
+    // fewer rows than asked for).
+    let read = skip + results.len() as u64;
+    let cursor = Cursor::Ckan {
+        since: next_since,
+        skip: next_skip,
+        done: results.is_empty() || total.is_some_and(|t| read >= t.max(0) as u64),
+    };
+    Ok((SourcePage { items, total, hold }, cursor))
+}
+
 /// The syntax of a catalog: its media type, else its URL's extension, else Turtle.
 fn rdf_syntax(content_type: Option<&str>, url: &str) -> RdfSyntax {
     content_type
@@ -342,15 +367,7 @@ pub(crate) fn too_many_pages(max: u32) -> Failure {
 
 /// When a package last changed, as it says (`metadata_modified`, UTC with or without `Z`).
 fn package_modified(package: &Value) -> Option<DateTime<Utc>> {
-    let text = package.get("metadata_modified")?.as_str()?;
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|t| t.and_utc())
-        })
+    dulieu_ckan::time::parse(package.get("metadata_modified")?.as_str()?)
 }
 
 /// Where the page after one starts: at the last change it read, past the datasets of that

@@ -549,3 +549,31 @@ fn turtle_of_100000_datasets() {
         started.elapsed()
     );
 }
+
+/// Every triple of a Turtle document, as N-Triples lines.
+fn all_triples(bytes: &[u8]) -> BTreeSet<String> {
+    RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(bytes)
+        .map(|q| q.unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_catalog_written_in_parts_is_the_catalog_written_whole() {
+    let whole = fixture::catalog(RdfSyntax::Turtle, None);
+    let head = DcatWriter::catalog(Vec::new(), RdfSyntax::Turtle, fixture::site(), None).unwrap();
+    let parts = head.parts().expect("Turtle is written in parts");
+    let mut joined = head.finish().unwrap();
+    let gso = fixture::gso();
+    for dataset in [fixture::full_dataset(), fixture::bare_dataset()] {
+        joined.extend(parts.write([(&dataset, &gso)]).unwrap());
+    }
+    let (whole, joined) = (all_triples(&whole), all_triples(&joined));
+    assert!(whole.len() > 60, "{}", whole.len());
+    assert_eq!(whole, joined);
+    // Only a syntax whose documents can be appended to each other is written in parts.
+    for syntax in [RdfSyntax::RdfXml, RdfSyntax::JsonLd] {
+        let writer = DcatWriter::catalog(Vec::new(), syntax, fixture::site(), None).unwrap();
+        assert!(writer.parts().is_none(), "{syntax:?}");
+    }
+}

@@ -22,6 +22,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dulieu_app::App;
+use dulieu_ckan::package;
 use dulieu_core::account::Actor;
 use dulieu_core::{Error, FieldErrors};
 use serde_json::{Value, json};
@@ -231,7 +232,8 @@ async fn run(app: App, name: String, request: Request) -> Response {
     .await;
     match outcome {
         Ok(result) => {
-            axum::Json(json!({"help": help, "success": true, "result": result})).into_response()
+            let answer = json!({"help": help, "success": true});
+            axum::Json(package::with(answer, [("result", result)])).into_response()
         }
         Err(Failure::Ckan(err)) => err.into_response(&help),
         Err(Failure::Bare(response)) => *response,

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use dulieu_app::ckan::condition_of;
-use dulieu_ckan::{Query, license, query};
+use dulieu_ckan::{Query, license, package, query};
 use dulieu_search::{Attribute, Condition, Selection, SortKey};
 use serde_json::{Map, Value, json};
 
@@ -176,16 +176,28 @@ pub(super) async fn package_search(call: Call) -> Result<Value, Failure> {
         facet_limit,
     };
     let selected = call.app.ckan_select(&call.actor, selection).await?;
-    let datasets = call.app.datasets_by_ids(&call.actor, &selected.ids).await?;
-    let mut results = packages(&call.app, &datasets).await?;
-    if let Some(fl) = params.text("fl")?.filter(|fl| fl != "*") {
-        let keep: Vec<&str> = fl.split([',', ' ']).filter(|f| !f.is_empty()).collect();
-        for result in &mut results {
-            if let Value::Object(map) = result {
-                map.retain(|k, _| keep.contains(&k.as_str()));
-            }
+    let fl = params.text("fl")?.filter(|fl| fl != "*");
+    let keep: Option<Vec<&str>> = fl
+        .as_deref()
+        .map(|fl| fl.split([',', ' ']).filter(|f| !f.is_empty()).collect());
+    let results = match keep {
+        // Only ids (a harvester's sweep of what is still there): the index alone answers.
+        Some(keep) if !keep.is_empty() && keep.iter().all(|f| *f == "id") => {
+            selected.ids.iter().map(|id| json!({"id": id})).collect()
         }
-    }
+        keep => {
+            let datasets = call.app.datasets_by_ids(&call.actor, &selected.ids).await?;
+            let mut results = packages(&call.app, &datasets).await?;
+            if let Some(keep) = &keep {
+                for result in &mut results {
+                    if let Value::Object(map) = result {
+                        map.retain(|k, _| keep.contains(&k.as_str()));
+                    }
+                }
+            }
+            results
+        }
+    };
     let mut facets = Map::new();
     let mut search_facets = Map::new();
     for field in &facet_fields {
@@ -219,13 +231,14 @@ pub(super) async fn package_search(call: Call) -> Result<Value, Failure> {
         facets.insert(field.clone(), Value::Object(counts));
         search_facets.insert(field.clone(), json!({"title": field, "items": items}));
     }
-    Ok(json!({
-        "count": selected.total,
-        "results": results,
-        "facets": facets,
-        "search_facets": search_facets,
-        "sort": sort_text,
-    }))
+    Ok(package::with(
+        json!({"count": selected.total, "sort": sort_text}),
+        [
+            ("results", Value::Array(results)),
+            ("facets", Value::Object(facets)),
+            ("search_facets", Value::Object(search_facets)),
+        ],
+    ))
 }
 
 #[cfg(test)]

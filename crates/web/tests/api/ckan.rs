@@ -680,6 +680,36 @@ async fn solr_subset(w: World) {
     assert_eq!(names(&found), ["moi-truong", "dan-so"]);
     let found = action(t, "package_search", None, json!({"q": "lao dong"})).await;
     assert_eq!(names(&found), ["lao-dong"], "words without accents");
+    // `fl` keeps only the fields asked for; ids alone (a harvester's sweep) in id order.
+    let ids = action(
+        t,
+        "package_search",
+        None,
+        json!({"fl": "id", "sort": "id asc", "rows": 1000}),
+    )
+    .await;
+    let mut expected: Vec<Value> = all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!({"id": r["id"]}))
+        .collect();
+    expected.sort_by_key(|r| r["id"].as_str().unwrap().to_string());
+    assert_eq!(
+        (ids["count"].clone(), ids["results"].clone()),
+        (json!(3), Value::Array(expected))
+    );
+    let some = action(
+        t,
+        "package_search",
+        None,
+        json!({"fl": "name,num_resources", "q": "name:dan-so"}),
+    )
+    .await;
+    assert_eq!(
+        some["results"],
+        json!([{"name": "dan-so", "num_resources": 1}])
+    );
     let found = action(
         t,
         "package_search",
