@@ -30,6 +30,18 @@ async fn add_source(b: &TestApp, token: &str, slug: &str, kind: &str, url: &str)
     created.json()["id"].as_str().unwrap().parse().unwrap()
 }
 
+/// Portal A, on loopback `port`, as the CKAN source `portal-a` of `b`.
+async fn add_portal_a(b: &TestApp, token: &str, port: u16) -> Uuid {
+    add_source(
+        b,
+        token,
+        "portal-a",
+        "ckan",
+        &format!("http://127.0.0.1:{port}"),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn ckan_pages_of_one_dataset_are_read_by_key_and_again_incrementally() {
     let (a, a_token, port) = portal_a().await;
@@ -46,14 +58,7 @@ async fn ckan_pages_of_one_dataset_are_read_by_key_and_again_incrementally() {
     })
     .await;
     let (_, token) = b.user("admin@b.test", true).await;
-    add_source(
-        &b,
-        &token,
-        "portal-a",
-        "ckan",
-        &format!("http://127.0.0.1:{port}"),
-    )
-    .await;
+    add_portal_a(&b, &token, port).await;
     let first = run(&b, &token, "portal-a").await;
     assert_eq!(counts(&first), (4, 0, 0, 0, 0), "{first:?}");
     for year in 2021..=2024 {
@@ -71,14 +76,7 @@ async fn a_copy_marked_gone_that_the_sweep_finds_again_is_no_longer_gone() {
     publish(&a, &a_token, budget_dataset("ngan-sach-2024", "published")).await;
     a.sync_search().await;
     let (b, token) = portal_b(port).await;
-    let source = add_source(
-        &b,
-        &token,
-        "portal-a",
-        "ckan",
-        &format!("http://127.0.0.1:{port}"),
-    )
-    .await;
+    let source = add_portal_a(&b, &token, port).await;
     assert_eq!(counts(&run(&b, &token, "portal-a").await), (1, 0, 0, 0, 0));
     let copy = copy_titled(&b, &token, "Ngân sách nhà nước 2024").await;
     let copy_id: Uuid = copy["id"].as_str().unwrap().parse().unwrap();
@@ -199,14 +197,7 @@ async fn a_remote_publisher_never_lands_in_a_local_organization_of_the_same_name
     // B has its own Ministry of Finance under the slug A's uses.
     let (b, token) = portal_b_on(port, None).await;
     b.organization("bo-tai-chinh", OrgKind::National).await;
-    add_source(
-        &b,
-        &token,
-        "portal-a",
-        "ckan",
-        &format!("http://127.0.0.1:{port}"),
-    )
-    .await;
+    add_portal_a(&b, &token, port).await;
     assert_eq!(counts(&run(&b, &token, "portal-a").await), (1, 0, 0, 0, 0));
     let copy = copy_titled(&b, &token, "Ngân sách nhà nước 2024").await;
     assert_eq!(copy["publisher"], "bo-tai-chinh-portal-a", "{copy}");
