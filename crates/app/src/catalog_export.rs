@@ -3,12 +3,13 @@
 //! sitemap. Only datasets anyone may see (`Dataset::is_public`) are in them, whoever asks.
 //!
 //! The whole catalog is read in one pass over the store in id order, [`BATCH`] datasets at a
-//! time with their distributions (one query for the datasets, one for their distributions);
+//! time with their distributions;
 //! organizations and registers are loaded once. Each batch is serialized and handed over as
 //! one chunk of bytes while the next is read, so memory stays flat whatever the catalog size.
 //! A Turtle catalog is written in parts, one per batch of ids (their bounds found first in one
-//! query), each read and written by its own task, one per core: a national catalog's export is
-//! bound by the serializer, and the reading keeps up only when it too goes on in parallel.
+//! query), each read (one query: on SQLite by the store's direct reader) and written by its own
+//! task, one per core: a national catalog's export is bound by the serializer, and the reading
+//! keeps up only when it too goes on in parallel.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
@@ -205,8 +206,7 @@ impl App {
 
     /// The public datasets of an id range, presented.
     pub(crate) async fn public_range(&self, (from, to): IdRange) -> Result<Vec<Dataset>> {
-        let mut conn = self.store().conn().await?;
-        let batch = export::public_between(&mut conn, from, to).await?;
+        let batch = self.store().public_between(from, to).await?;
         Ok(batch.into_iter().map(|d| self.present(d)).collect())
     }
 

@@ -27,5 +27,7 @@ pub use index::{
 pub use query::{MAX_QUERY_WORDS, Viewer};
 pub use result_cache::DEFAULT_RESULT_CACHE_ENTRIES;
 pub use schema::SCHEMA_VERSION;
-pub use select::{Attribute, Condition, Selected, Selection, SortKey, TimeField};
+pub use select::{
+    Attribute, Condition, MAX_CONDITION_DEPTH, Selected, Selection, SortKey, TimeField,
+};
 pub use suggest::{DatasetSuggestion, KeywordSuggestion, OrganizationSuggestion, Suggestions};

@@ -96,16 +96,30 @@ pub enum Condition {
     Not(Box<Condition>),
 }
 
+/// How deeply [`Condition::And`], [`Condition::Or`] and [`Condition::Not`] may nest: a selection
+/// is evaluated recursively, so the depth is bounded before it runs, whoever built it.
+pub const MAX_CONDITION_DEPTH: usize = 64;
+
 impl Condition {
     fn check(&self) -> Result<()> {
+        self.check_at(1)
+    }
+
+    fn check_at(&self, depth: usize) -> Result<()> {
+        if depth > MAX_CONDITION_DEPTH {
+            return Err(Error::BadRequest {
+                code: "invalid_search_query",
+                detail: format!("conditions nested more than {MAX_CONDITION_DEPTH} deep"),
+            });
+        }
         match self {
             Condition::Facet { facet, .. } if query::facet_index(facet).is_none() => {
                 Err(unknown_facet(facet))
             }
             Condition::And(parts) | Condition::Or(parts) => {
-                parts.iter().try_for_each(Condition::check)
+                parts.iter().try_for_each(|part| part.check_at(depth + 1))
             }
-            Condition::Not(inner) => inner.check(),
+            Condition::Not(inner) => inner.check_at(depth + 1),
             _ => Ok(()),
         }
     }

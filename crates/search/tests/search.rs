@@ -668,7 +668,7 @@ fn suggestions_rank_the_typed_pair_first() {
 #[test]
 fn selections_combine_conditions_ranges_orders_and_pages() {
     use chrono::{TimeZone, Utc};
-    use dulieu_search::{Attribute, Condition, Selection, SortKey, TimeField};
+    use dulieu_search::{Attribute, Condition, MAX_CONDITION_DEPTH, Selection, SortKey, TimeField};
 
     let mut docs = catalog();
     for (i, d) in docs.iter_mut().enumerate() {
@@ -803,6 +803,37 @@ fn selections_combine_conditions_ranges_orders_and_pages() {
         index.select(&request(10, "colour")),
         Err(Error::BadRequest { .. })
     ));
+
+    // Nesting is bounded whoever builds the condition: 64 levels run, 65 are refused, and a
+    // runaway depth is refused before it is walked.
+    let nested = |levels: usize| {
+        let mut condition = Condition::All;
+        for _ in 1..levels {
+            condition = Condition::Not(Box::new(condition));
+        }
+        condition
+    };
+    let select_where = |condition: Condition| {
+        index.select(&Selection {
+            condition,
+            ..request(10, "format")
+        })
+    };
+    // 62 NOTs cancel out: every public dataset, at 64 levels with the OR around them.
+    let deepest = Condition::Or(vec![nested(MAX_CONDITION_DEPTH - 1)]);
+    assert_eq!(select_where(deepest).unwrap().total, public.len() as u64);
+    for too_deep in [
+        Condition::Or(vec![Condition::Or(vec![nested(MAX_CONDITION_DEPTH - 1)])]),
+        Condition::And(vec![nested(5_000)]),
+    ] {
+        assert!(matches!(
+            select_where(too_deep),
+            Err(Error::BadRequest {
+                code: "invalid_search_query",
+                ..
+            })
+        ));
+    }
 }
 
 /// Orders by text (name, title, id) page the same whichever segments hold the datasets.

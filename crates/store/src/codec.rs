@@ -91,6 +91,14 @@ fn column_error(col: &str, err: sqlx::Error) -> Error {
     Error::Internal(format!("column {col}: {err}"))
 }
 
+/// The lower bound of an id range or keyset page (`id > $n`, `id >= $n`): the id's text, or the
+/// empty text, which every id sorts after, to start at the first. Comparing with a bound value
+/// keeps the id index usable, where `($n IS NULL OR id > $n)` reads the table from its start for
+/// every page.
+pub fn lower_id(id: Option<Uuid>) -> String {
+    id.map(|id| id.to_string()).unwrap_or_default()
+}
+
 pub fn parse_uuid(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text).map_err(|e| Error::Internal(format!("bad id {text:?} in database: {e}")))
 }

@@ -21,6 +21,7 @@ macro_rules! dataset_columns {
         d.modified, d.version, d.status, d.created_at, d.updated_at"
     };
 }
+pub(crate) use dataset_columns;
 
 /// Joins the publisher `o` and license `l` of dataset `d`.
 macro_rules! join_publisher_and_license {
@@ -30,27 +31,39 @@ macro_rules! join_publisher_and_license {
         JOIN licenses l ON l.id = d.license_id"
     };
 }
+pub(crate) use join_publisher_and_license;
 
 pub(crate) const SELECT: &str =
     concat!("SELECT ", dataset_columns!(), join_publisher_and_license!());
 
-/// A dataset with its distributions: one row per distribution (or one row without any).
+/// A dataset with its distributions: one row per distribution (or one row without any), in
+/// distribution order. `in id order: CONDITION` orders the rows of several datasets by dataset
+/// id first (see [`group_rows`]).
 macro_rules! select_with_distributions {
-    ($condition:literal) => {
+    (in id order: $($condition:tt)+) => {
+        select_with_distributions!(@ "d.id, ", $($condition)+)
+    };
+    (@ $order:literal, $($condition:tt)+) => {
         concat!(
             "SELECT ",
-            dataset_columns!(),
+            $crate::datasets::dataset_columns!(),
             ", ",
-            distributions::distribution_columns!(),
-            join_publisher_and_license!(),
+            $crate::distributions::distribution_columns!(),
+            $crate::datasets::join_publisher_and_license!(),
             " LEFT JOIN distributions x ON x.dataset_id = d.id",
-            distributions::join_current_version!(),
+            $crate::distributions::join_current_version!(),
             " WHERE ",
-            $condition,
-            " ORDER BY x.position, x.created_at"
+            $($condition)+,
+            " ORDER BY ",
+            $order,
+            "x.position, x.created_at"
         )
     };
+    ($($condition:tt)+) => {
+        select_with_distributions!(@ "", $($condition)+)
+    };
 }
+pub(crate) use select_with_distributions;
 
 /// Who is reading, for visibility filtering in lists.
 #[derive(Debug, Clone, Default)]
@@ -159,6 +172,23 @@ pub(crate) fn from_rows<R: RowExt>(rows: &[R]) -> Result<Option<Dataset>> {
     Ok(Some(dataset))
 }
 
+/// Builds the datasets of a `select_with_distributions!(in id order: …)` query: each run of rows
+/// with the same dataset id is one dataset.
+pub(crate) fn group_rows<R: RowExt>(rows: &[R]) -> Result<Vec<Dataset>> {
+    let mut datasets = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let id = rows[start].text("id")?;
+        let mut end = start + 1;
+        while end < rows.len() && rows[end].text("id")? == id {
+            end += 1;
+        }
+        datasets.extend(from_rows(&rows[start..end])?);
+        start = end;
+    }
+    Ok(datasets)
+}
+
 /// The SQL condition of `Dataset::is_public` on a dataset row aliased `d`: published or archived,
 /// with public access rights.
 macro_rules! is_public_sql {
@@ -233,9 +263,9 @@ pub(crate) async fn with_distributions(
 /// index). Ids are UUIDv7 text, so id order is about creation order.
 pub async fn scan(conn: &mut Conn, after: Option<Uuid>, limit: i64) -> Result<Vec<Dataset>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE ($1 IS NULL OR d.id > $1) ORDER BY d.id LIMIT $2"
+        "{SELECT} WHERE d.id > $1 ORDER BY d.id LIMIT $2"
     )))
-    .bind(after.map(|a| a.to_string()))
+    .bind(crate::codec::lower_id(after))
     .bind(limit)
     .fetch_all(&mut *conn)
     .await

@@ -1,15 +1,28 @@
 //! The public catalog for the exports (DCAT-AP, data.json, sitemap): only datasets anyone may
 //! see (`Dataset::is_public`), in id order, a page at a time, with their distributions loaded in
 //! one query per page.
+//!
+//! Keyset conditions compare ids with a bound value only (see `codec::lower_id`).
 
 use chrono::{DateTime, Utc};
 use dulieu_core::Result;
 use dulieu_core::catalog::Dataset;
 use uuid::Uuid;
 
-use crate::codec::RowExt;
-use crate::datasets::{SELECT, is_public_sql, with_distributions};
+use crate::codec::{RowExt, lower_id};
+use crate::datasets::{
+    SELECT, group_rows, is_public_sql, select_with_distributions, with_distributions,
+};
 use crate::{Conn, db_error};
+
+/// Public datasets with ids from `$1` on, in id order, one row per distribution.
+pub(crate) const PUBLIC_FROM: &str =
+    select_with_distributions!(in id order: is_public_sql!(), " AND d.id >= $1");
+/// Public datasets with ids from `$1` up to `$2` (left out), in id order, one row per
+/// distribution.
+pub(crate) const PUBLIC_BETWEEN: &str = select_with_distributions!(
+    in id order: is_public_sql!(), " AND d.id >= $1 AND d.id < $2"
+);
 
 /// Public datasets with ids after `after` (all when `None`), at most `limit`, in id order, with
 /// their distributions: a keyset page for walking the whole public catalog.
@@ -18,15 +31,11 @@ pub async fn public_after(
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<Dataset>> {
-    const WHERE: &str = concat!(
-        " WHERE ",
-        is_public_sql!(),
-        " AND ($1 IS NULL OR d.id > $1)"
-    );
+    const WHERE: &str = concat!(" WHERE ", is_public_sql!(), " AND d.id > $1");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT}{WHERE} ORDER BY d.id LIMIT $2"
     )))
-    .bind(after.map(|a| a.to_string()))
+    .bind(lower_id(after))
     .bind(limit)
     .fetch_all(&mut *conn)
     .await
@@ -51,26 +60,20 @@ pub async fn public_batch_starts(conn: &mut Conn, size: i64) -> Result<Vec<Uuid>
 }
 
 /// Public datasets with ids from `from` (included) to `to` (left out), either end open when
-/// `None`, in id order, with their distributions.
+/// `None`, in id order, with their distributions (one query).
 pub async fn public_between(
     conn: &mut Conn,
     from: Option<Uuid>,
     to: Option<Uuid>,
 ) -> Result<Vec<Dataset>> {
-    const WHERE: &str = concat!(
-        " WHERE ",
-        is_public_sql!(),
-        " AND ($1 IS NULL OR d.id >= $1) AND ($2 IS NULL OR d.id < $2)"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT}{WHERE} ORDER BY d.id"
-    )))
-    .bind(from.map(|a| a.to_string()))
-    .bind(to.map(|a| a.to_string()))
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_error)?;
-    with_distributions(conn, &rows).await
+    let query = match to {
+        Some(to) => sqlx::query(PUBLIC_BETWEEN)
+            .bind(lower_id(from))
+            .bind(to.to_string()),
+        None => sqlx::query(PUBLIC_FROM).bind(lower_id(from)),
+    };
+    let rows = query.fetch_all(&mut *conn).await.map_err(db_error)?;
+    group_rows(&rows)
 }
 
 /// Public datasets `offset..offset + limit` in id order, with their distributions: one numbered
@@ -109,9 +112,9 @@ pub async fn public_slugs_after(
     let rows = sqlx::query(concat!(
         "SELECT d.id, d.slug, d.updated_at FROM datasets d WHERE ",
         is_public_sql!(),
-        " AND ($1 IS NULL OR d.id > $1) ORDER BY d.id LIMIT $2"
+        " AND d.id > $1 ORDER BY d.id LIMIT $2"
     ))
-    .bind(after.map(|a| a.to_string()))
+    .bind(lower_id(after))
     .bind(limit)
     .fetch_all(&mut *conn)
     .await

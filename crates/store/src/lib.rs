@@ -169,24 +169,52 @@ impl Store {
         &self,
         id_or_slug: &str,
     ) -> Result<Option<dulieu_core::catalog::Dataset>> {
-        let reader = self.reader.get_or_init(|| {
-            let path = self.direct_read_path.as_deref()?;
-            let count = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
-            match sqlite_reader::SqliteReader::open(path, count) {
-                Ok(reader) => Some(reader),
-                Err(e) => {
-                    tracing::warn!(error = %e, "direct SQLite reads unavailable; using the pool");
-                    None
-                }
-            }
-        });
-        match reader {
+        match self.reader() {
             Some(reader) => reader.dataset(id_or_slug),
             None => {
                 let mut conn = self.conn().await?;
                 datasets::get(&mut conn, id_or_slug).await
             }
         }
+    }
+
+    /// The public datasets with ids from `from` (included) to `to` (left out), either end open
+    /// when `None`, in id order, with their distributions: one batch of a whole-catalog export.
+    /// On SQLite the direct reader runs it on a blocking thread; otherwise the pool.
+    pub async fn public_between(
+        &self,
+        from: Option<uuid::Uuid>,
+        to: Option<uuid::Uuid>,
+    ) -> Result<Vec<dulieu_core::catalog::Dataset>> {
+        if self.reader().is_some() {
+            let readers = self.reader.clone();
+            return tokio::task::spawn_blocking(move || match readers.get() {
+                Some(Some(reader)) => reader.public_between(from, to),
+                _ => Err(Error::Internal("the direct SQLite reader closed".into())),
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("direct SQLite read failed: {e}")))?;
+        }
+        let mut conn = self.conn().await?;
+        export::public_between(&mut conn, from, to).await
+    }
+
+    /// The direct SQLite reader, opened on first use (after migrations); `None` on PostgreSQL,
+    /// when turned off, or when it cannot open.
+    fn reader(&self) -> Option<&sqlite_reader::SqliteReader> {
+        self.reader
+            .get_or_init(|| {
+                let path = self.direct_read_path.as_deref()?;
+                let count = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+                match sqlite_reader::SqliteReader::open(path, count) {
+                    Ok(reader) => Some(reader),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "direct SQLite reads unavailable; using the pool");
+                        None
+                    }
+                }
+            })
+            .as_ref()
     }
 
     /// A pooled connection for reads (or single-statement writes).

@@ -377,12 +377,12 @@ pub async fn scan(
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {SUMMARY}, report FROM quality_results
          WHERE ($1 IS NULL OR organization_id = $1) AND ($2 = 0 OR public = 1)
-            AND ($3 IS NULL OR dataset_id > $3)
+            AND dataset_id > $3
          ORDER BY dataset_id LIMIT $4"
     )))
     .bind(organization_id.map(|o| o.to_string()))
     .bind(i64::from(public_only))
-    .bind(after.map(|a| a.to_string()))
+    .bind(crate::codec::lower_id(after))
     .bind(limit)
     .fetch_all(&mut *conn)
     .await

@@ -1,20 +1,25 @@
-//! Direct SQLite reads for the hottest point lookup (a dataset by id or slug).
+//! Direct SQLite reads for the hottest reads: a dataset by id or slug, and the public catalog an
+//! id range at a time for the whole-catalog exports.
 //!
 //! sqlx runs every SQLite statement on a per-connection worker thread, so each query costs two
-//! thread hand-offs; under load those wake-ups, not SQLite, dominate. This reader keeps a few
-//! connections of its own and runs the one prepared statement on the calling thread (a point lookup
-//! in the page cache takes microseconds). It only reads; every write still goes through sqlx.
-//! In WAL mode readers never wait for the writer and see every committed transaction.
+//! thread hand-offs; under load those wake-ups, not SQLite, dominate. For bulk reads it also copies
+//! every value three times (duplicated on the worker, converted to an `Any` value, decoded). This
+//! reader keeps a few connections of its own and runs its prepared statements on the calling
+//! thread (a point lookup in the page cache takes microseconds), copying each value once. It only
+//! reads; every write still goes through sqlx. In WAL mode readers never wait for the writer and
+//! see every committed transaction.
 
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::path::Path;
 use std::ptr;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use dulieu_core::catalog::Dataset;
 use dulieu_core::{Error, Result};
 use libsqlite3_sys as ffi;
+
+use uuid::Uuid;
 
 use crate::codec::RowExt;
 
@@ -26,18 +31,19 @@ enum Cell {
     Text(String),
 }
 
-/// A row read here, with its column names.
+/// A row read here, with the column names of its statement (shared by its rows).
 #[derive(Debug, Clone)]
 pub(crate) struct OwnedRow {
-    cells: Vec<(String, Cell)>,
+    names: Arc<[String]>,
+    cells: Vec<Cell>,
 }
 
 impl OwnedRow {
     fn cell(&self, col: &str) -> Result<&Cell> {
-        self.cells
+        self.names
             .iter()
-            .find(|(name, _)| name == col)
-            .map(|(_, cell)| cell)
+            .position(|name| name == col)
+            .and_then(|i| self.cells.get(i))
             .ok_or_else(|| Error::Internal(format!("column {col} missing")))
     }
 }
@@ -78,6 +84,8 @@ struct Connection {
     db: *mut ffi::sqlite3,
     by_id: *mut ffi::sqlite3_stmt,
     by_slug: *mut ffi::sqlite3_stmt,
+    public_from: *mut ffi::sqlite3_stmt,
+    public_between: *mut ffi::sqlite3_stmt,
 }
 
 // SAFETY: the connection is opened with SQLITE_OPEN_NOMUTEX ("multi-thread" mode): it may move
@@ -91,6 +99,8 @@ impl Drop for Connection {
         unsafe {
             ffi::sqlite3_finalize(self.by_id);
             ffi::sqlite3_finalize(self.by_slug);
+            ffi::sqlite3_finalize(self.public_from);
+            ffi::sqlite3_finalize(self.public_between);
             ffi::sqlite3_close(self.db);
         }
     }
@@ -115,6 +125,8 @@ impl Connection {
             db,
             by_id: ptr::null_mut(),
             by_slug: ptr::null_mut(),
+            public_from: ptr::null_mut(),
+            public_between: ptr::null_mut(),
         };
         if rc != ffi::SQLITE_OK {
             return Err(sqlite_error(db, "open"));
@@ -122,6 +134,8 @@ impl Connection {
         conn.execute(c"PRAGMA query_only = ON; PRAGMA busy_timeout = 10000;")?;
         conn.by_id = conn.prepare(crate::datasets::SELECT_WITH_DISTRIBUTIONS_BY_ID)?;
         conn.by_slug = conn.prepare(crate::datasets::SELECT_WITH_DISTRIBUTIONS_BY_SLUG)?;
+        conn.public_from = conn.prepare(crate::export::PUBLIC_FROM)?;
+        conn.public_between = conn.prepare(crate::export::PUBLIC_BETWEEN)?;
         Ok(conn)
     }
 
@@ -157,24 +171,11 @@ impl Connection {
         }
     }
 
-    /// Runs `stmt` with one text parameter and returns every row.
-    fn query(&mut self, stmt: *mut ffi::sqlite3_stmt, param: &str) -> Result<Vec<OwnedRow>> {
-        let length = c_int::try_from(param.len()).map_err(Error::internal)?;
-        // SAFETY: stmt belongs to this connection; SQLITE_TRANSIENT makes SQLite copy the bytes,
-        // so `param` need not outlive the call. reset/clear_bindings run on every exit below.
-        let rc = unsafe {
-            ffi::sqlite3_bind_text(
-                stmt,
-                1,
-                param.as_ptr() as *const c_char,
-                length,
-                ffi::SQLITE_TRANSIENT(),
-            )
-        };
-        if rc != ffi::SQLITE_OK {
-            return Err(sqlite_error(self.db, "bind"));
-        }
-        let result = self.collect_rows(stmt);
+    /// Runs `stmt` with its text parameters (`$1`, `$2`, … in order) and returns every row.
+    fn query(&mut self, stmt: *mut ffi::sqlite3_stmt, params: &[&str]) -> Result<Vec<OwnedRow>> {
+        let result = self
+            .bind(stmt, params)
+            .and_then(|()| self.collect_rows(stmt));
         // SAFETY: stmt is valid; resetting makes it reusable and releases its read transaction.
         unsafe {
             ffi::sqlite3_reset(stmt);
@@ -183,28 +184,62 @@ impl Connection {
         result
     }
 
+    fn bind(&mut self, stmt: *mut ffi::sqlite3_stmt, params: &[&str]) -> Result<()> {
+        for (i, param) in params.iter().enumerate() {
+            let index = c_int::try_from(i + 1).map_err(Error::internal)?;
+            let length = c_int::try_from(param.len()).map_err(Error::internal)?;
+            // SAFETY: stmt belongs to this connection; SQLITE_TRANSIENT makes SQLite copy the
+            // bytes, so `param` need not outlive the call. The caller resets and clears bindings.
+            let rc = unsafe {
+                ffi::sqlite3_bind_text(
+                    stmt,
+                    index,
+                    param.as_ptr() as *const c_char,
+                    length,
+                    ffi::SQLITE_TRANSIENT(),
+                )
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(sqlite_error(self.db, "bind"));
+            }
+        }
+        Ok(())
+    }
+
     fn collect_rows(&mut self, stmt: *mut ffi::sqlite3_stmt) -> Result<Vec<OwnedRow>> {
+        let names = Self::column_names(stmt);
         let mut rows = Vec::new();
         loop {
-            // SAFETY: stmt is a valid prepared statement with its parameter bound.
+            // SAFETY: stmt is a valid prepared statement with its parameters bound.
             match unsafe { ffi::sqlite3_step(stmt) } {
-                ffi::SQLITE_ROW => rows.push(Self::read_row(stmt)),
+                ffi::SQLITE_ROW => rows.push(Self::read_row(stmt, &names)),
                 ffi::SQLITE_DONE => return Ok(rows),
                 _ => return Err(sqlite_error(self.db, "step")),
             }
         }
     }
 
-    fn read_row(stmt: *mut ffi::sqlite3_stmt) -> OwnedRow {
+    fn column_names(stmt: *mut ffi::sqlite3_stmt) -> Arc<[String]> {
+        // SAFETY: stmt is a valid prepared statement; column names are NUL-terminated strings
+        // owned by it, copied at once.
+        unsafe {
+            (0..ffi::sqlite3_column_count(stmt))
+                .map(|i| {
+                    CStr::from_ptr(ffi::sqlite3_column_name(stmt, i))
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        }
+    }
+
+    fn read_row(stmt: *mut ffi::sqlite3_stmt, names: &Arc<[String]>) -> OwnedRow {
         // SAFETY: called right after SQLITE_ROW; column indexes are below the column count; text
         // pointers are valid until the next step/reset and are copied at once, with their length.
         unsafe {
             let count = ffi::sqlite3_column_count(stmt);
             let mut cells = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
             for i in 0..count {
-                let name = CStr::from_ptr(ffi::sqlite3_column_name(stmt, i))
-                    .to_string_lossy()
-                    .into_owned();
                 let cell = match ffi::sqlite3_column_type(stmt, i) {
                     ffi::SQLITE_NULL => Cell::Null,
                     ffi::SQLITE_INTEGER => Cell::Int(ffi::sqlite3_column_int64(stmt, i)),
@@ -220,9 +255,12 @@ impl Connection {
                         }
                     }
                 };
-                cells.push((name, cell));
+                cells.push(cell);
             }
-            OwnedRow { cells }
+            OwnedRow {
+                names: names.clone(),
+                cells,
+            }
         }
     }
 }
@@ -265,21 +303,39 @@ impl SqliteReader {
 
     /// A dataset with its distributions, by id or slug.
     pub fn dataset(&self, id_or_slug: &str) -> Result<Option<Dataset>> {
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let count = self.connections.len();
-        // Take the first free connection, else wait for the next one in turn.
-        let mut guard = (0..count)
-            .find_map(|i| self.connections[(start + i) % count].try_lock().ok())
-            .map(Ok)
-            .unwrap_or_else(|| self.connections[start % count].lock())
-            .map_err(|_| Error::Internal("sqlite reader poisoned".into()))?;
+        let mut guard = self.connection()?;
         let conn = &mut *guard;
         let stmt = if uuid::Uuid::parse_str(id_or_slug).is_ok() {
             conn.by_id
         } else {
             conn.by_slug
         };
-        let rows = conn.query(stmt, id_or_slug)?;
+        let rows = conn.query(stmt, &[id_or_slug])?;
         crate::datasets::from_rows(&rows)
+    }
+
+    /// The public datasets with ids from `from` (included; the first when `None`) to `to` (left
+    /// out; the last when `None`), in id order, with their distributions: what
+    /// [`crate::export::public_between`] reads, in one statement on the calling thread.
+    pub fn public_between(&self, from: Option<Uuid>, to: Option<Uuid>) -> Result<Vec<Dataset>> {
+        let mut guard = self.connection()?;
+        let conn = &mut *guard;
+        let from = crate::codec::lower_id(from);
+        let rows = match to {
+            Some(to) => conn.query(conn.public_between, &[&from, &to.to_string()])?,
+            None => conn.query(conn.public_from, &[&from])?,
+        };
+        crate::datasets::group_rows(&rows)
+    }
+
+    /// The first free connection, else the next one in turn once it is free.
+    fn connection(&self) -> Result<MutexGuard<'_, Connection>> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let count = self.connections.len();
+        (0..count)
+            .find_map(|i| self.connections[(start + i) % count].try_lock().ok())
+            .map(Ok)
+            .unwrap_or_else(|| self.connections[start % count].lock())
+            .map_err(|_| Error::Internal("sqlite reader poisoned".into()))
     }
 }
