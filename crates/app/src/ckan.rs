@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use dulieu_ckan::query::{Field, Limit, TimeField};
 use dulieu_ckan::{Query, Site, license};
 use dulieu_core::account::Actor;
-use dulieu_core::catalog::{DISTRIBUTION_READ_ONLY_FIELDS, Dataset, Organization};
+use dulieu_core::catalog::{Dataset, Organization};
 use dulieu_core::tables::IngestStatus;
 use dulieu_core::{Error, Result};
 use dulieu_search::{Attribute, Condition, Selected, Selection};
@@ -106,21 +106,9 @@ impl App {
         patch: &serde_json::Value,
     ) -> Result<()> {
         let mut conn = self.store().conn().await?;
-        let (before, explicit_license) = self
-            .distribution_for_change(&mut conn, actor, id, Actor::can_edit_datasets_of)
-            .await?;
-        let input = crate::catalog::patched(
-            &before.to_input(explicit_license),
-            patch,
-            DISTRIBUTION_READ_ONLY_FIELDS,
-        )?
-        .validate(before.remote_url.is_none())?;
-        if let Some(license) = input.license.as_deref()
-            && !registers::license_exists(&mut conn, license).await?
-        {
-            return Err(Error::invalid("license", "unknown_license"));
-        }
-        Ok(())
+        self.checked_distribution_patch(&mut conn, actor, id, patch)
+            .await
+            .map(|_| ())
     }
 
     /// An organization by id or slug.

@@ -371,16 +371,8 @@ impl App {
         patch: &serde_json::Value,
     ) -> Result<Distribution> {
         let mut tx = self.store().begin().await?;
-        let (before, explicit_license) = self
-            .distribution_for_change(&mut tx, actor, id, Actor::can_edit_datasets_of)
-            .await?;
-        let input = patched(
-            &before.to_input(explicit_license),
-            patch,
-            DISTRIBUTION_READ_ONLY_FIELDS,
-        )?;
-        let input = input.validate(before.remote_url.is_none())?;
-        self.check_license(&mut tx, input.license.as_deref())
+        let (before, input) = self
+            .checked_distribution_patch(&mut tx, actor, id, patch)
             .await?;
         let now = Utc::now();
         distributions::update(&mut tx, id, &input, now).await?;
@@ -402,6 +394,28 @@ impl App {
         )
         .await?;
         Ok(after)
+    }
+
+    /// Distribution `id` as it is, and `patch` merged into it, once `actor` may change it and the
+    /// result is valid with a known license: every check of [`App::update_distribution`].
+    pub(crate) async fn checked_distribution_patch(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: Uuid,
+        patch: &serde_json::Value,
+    ) -> Result<(Distribution, DistributionInput)> {
+        let (before, explicit_license) = self
+            .distribution_for_change(conn, actor, id, Actor::can_edit_datasets_of)
+            .await?;
+        let input = patched(
+            &before.to_input(explicit_license),
+            patch,
+            DISTRIBUTION_READ_ONLY_FIELDS,
+        )?
+        .validate(before.remote_url.is_none())?;
+        self.check_license(conn, input.license.as_deref()).await?;
+        Ok((before, input))
     }
 
     /// Deletes a distribution record (stored files are kept).
