@@ -6,36 +6,17 @@ use dulieu_core::text::LangText;
 use dulieu_core::vocab::OrgKind;
 use dulieu_store::distributions::NewFile;
 use dulieu_store::sqlite_reader::SqliteReader;
-use dulieu_store::{Store, StoreOptions, datasets, distributions, organizations};
+use dulieu_store::{Store, StoreOptions, Tx, datasets, distributions, organizations};
 use uuid::Uuid;
 
 #[tokio::test]
 async fn direct_reads_match_the_pool_and_follow_commits() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let store = Store::connect(&url, &StoreOptions::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let (store, url, mut tx, org) = migrated_store_with_gso(dir.path()).await;
     assert_eq!(
         SqliteReader::path_of(&url).unwrap(),
         dir.path().join("t.db")
     );
-
-    let mut tx = store.begin().await.unwrap();
-    let org = Uuid::now_v7();
-    let org_input = OrganizationInput {
-        slug: "gso".into(),
-        name: LangText::new("Tổng cục Thống kê", "General Statistics Office"),
-        description: LangText::default(),
-        kind: OrgKind::National,
-        parent: None,
-        contact_email: None,
-        website: None,
-    };
-    organizations::insert(&mut tx, org, &org_input, None, Utc::now())
-        .await
-        .unwrap();
     let input: DatasetInput = serde_json::from_value(serde_json::json!({
         "slug": "dan-so", "title": {"vi": "Dân số", "en": "Population"}, "publisher": "gso",
         "keywords": ["dân số"], "themes": ["SOCI"], "license": "cc-by-4.0",
@@ -116,25 +97,7 @@ async fn direct_reads_match_the_pool_and_follow_commits() {
 #[tokio::test]
 async fn public_ranges_read_directly_match_the_pool() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let store = Store::connect(&url, &StoreOptions::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let mut tx = store.begin().await.unwrap();
-    let org = Uuid::now_v7();
-    let org_input = OrganizationInput {
-        slug: "gso".into(),
-        name: LangText::new("Tổng cục Thống kê", "General Statistics Office"),
-        description: LangText::default(),
-        kind: OrgKind::National,
-        parent: None,
-        contact_email: None,
-        website: None,
-    };
-    organizations::insert(&mut tx, org, &org_input, None, Utc::now())
-        .await
-        .unwrap();
+    let (store, _url, mut tx, org) = migrated_store_with_gso(dir.path()).await;
     // Twelve datasets: every third a draft, every fourth restricted; 0, 1 or 2 distributions.
     let mut ids = Vec::new();
     let mut public = Vec::new();
@@ -207,4 +170,29 @@ async fn public_ranges_read_directly_match_the_pool() {
             );
         }
     }
+}
+
+/// A migrated store in `dir/t.db` (and its URL), with a transaction open that has inserted the
+/// organization `gso` (its id).
+async fn migrated_store_with_gso(dir: &std::path::Path) -> (Store, String, Tx, Uuid) {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+    let store = Store::connect(&url, &StoreOptions::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let org = Uuid::now_v7();
+    let org_input = OrganizationInput {
+        slug: "gso".into(),
+        name: LangText::new("Tổng cục Thống kê", "General Statistics Office"),
+        description: LangText::default(),
+        kind: OrgKind::National,
+        parent: None,
+        contact_email: None,
+        website: None,
+    };
+    organizations::insert(&mut tx, org, &org_input, None, Utc::now())
+        .await
+        .unwrap();
+    (store, url, tx, org)
 }
