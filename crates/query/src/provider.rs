@@ -45,7 +45,7 @@ impl ParquetTable {
     /// The table with the file's columns only (the SQL sandbox).
     pub fn new(file: Arc<TableFile>) -> Self {
         Self {
-            schema: file.arrow.clone(),
+            schema: read_schema(&file),
             file,
             row_id: None,
             after_row: None,
@@ -61,13 +61,11 @@ impl ParquetTable {
         }
         let row_id: FieldRef =
             Arc::new(Field::new(name, DataType::Int64, true).with_extension_type(RowNumber));
-        let mut fields: Vec<FieldRef> = file.arrow.fields().iter().cloned().collect();
+        let read = read_schema(&file);
+        let mut fields: Vec<FieldRef> = read.fields().iter().cloned().collect();
         fields.push(row_id.clone());
         Self {
-            schema: Arc::new(Schema::new_with_metadata(
-                fields,
-                file.arrow.metadata().clone(),
-            )),
+            schema: Arc::new(Schema::new_with_metadata(fields, read.metadata().clone())),
             file,
             row_id: Some(row_id),
             after_row,
@@ -105,6 +103,26 @@ impl ParquetTable {
     }
 }
 
+/// The file's columns as queries read them: text as string views, which the Parquet reader
+/// fills without copying each value and comparisons reject by their inline prefix.
+fn read_schema(file: &TableFile) -> SchemaRef {
+    let fields: Vec<FieldRef> = file
+        .arrow
+        .fields()
+        .iter()
+        .map(|field| match field.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 => {
+                Arc::new(field.as_ref().clone().with_data_type(DataType::Utf8View))
+            }
+            _ => field.clone(),
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(
+        fields,
+        file.arrow.metadata().clone(),
+    ))
+}
+
 #[async_trait]
 impl TableProvider for ParquetTable {
     fn schema(&self) -> SchemaRef {
@@ -131,7 +149,7 @@ impl TableProvider for ParquetTable {
         _filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let mut scan_schema = ScanSchema::builder(self.file.arrow.clone());
+        let mut scan_schema = ScanSchema::builder(read_schema(&self.file));
         if let Some(row_id) = &self.row_id {
             scan_schema = scan_schema.with_virtual_columns(vec![row_id.clone()]);
         }

@@ -51,8 +51,11 @@ impl Sessions {
             .with_default_catalog_and_schema(CATALOG, SCHEMA);
         let options = config.options_mut();
         options.sql_parser.collect_spans = true;
-        options.execution.parquet.pushdown_filters = true;
-        options.execution.parquet.reorder_filters = true;
+        // Filters run on whole decoded batches after the scan (row groups and pages are still
+        // pruned by their statistics): on typical tables this beats evaluating them inside the
+        // Parquet reader, which builds a row selection of the whole row group before the first
+        // row comes out (slow first pages) and then decodes scattered rows.
+        options.execution.parquet.pushdown_filters = false;
         let functions = SessionStateDefaults::default_scalar_functions()
             .into_iter()
             .filter(|function| !DENIED_FUNCTIONS.contains(&function.name()))

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use calamine::{Data, Reader, Xlsx};
 use common::{Fixture, engine};
 use datafusion::arrow::array::{AsArray, RecordBatch};
-use datafusion::arrow::datatypes::Int64Type;
+use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use dulieu_query::{
     AggregateRequest, DataPackage, ErrorCode, ExportFormat, ExportQuery, Filter, PackageLicense,
@@ -128,6 +128,9 @@ async fn parquet_reads_back_with_its_schema() {
     let schema: Value = serde_json::from_str(&schema).unwrap();
     assert_eq!(schema["fields"][3]["name"], "ngay");
     assert_eq!(schema["fields"][3]["type"], "date");
+    // Texts are stored as plain strings, not the string views queries read.
+    let tinh = reader.schema().field_with_name("tinh").unwrap().clone();
+    assert_eq!(tinh.data_type(), &DataType::Utf8);
     let batches: Vec<RecordBatch> = reader.build().unwrap().map(Result::unwrap).collect();
     let ids: Vec<i64> = batches
         .iter()

@@ -19,6 +19,16 @@ pub(crate) enum Cell<'a> {
     DateTime(NaiveDateTime),
 }
 
+/// An empty vector with `spare`'s allocation, for items that borrow from elsewhere (the
+/// allocation is reused when both item types have the same layout).
+pub(crate) fn recycle<T, U>(mut spare: Vec<T>) -> Vec<U> {
+    spare.clear();
+    spare
+        .into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
+}
+
 /// A value converted to its field's type.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value<'a> {
@@ -171,7 +181,7 @@ impl Converter {
         match cell {
             Cell::Empty => Ok(Value::Null),
             Cell::Text(raw) => {
-                let text = raw.trim();
+                let text = parse::trim(raw);
                 if self.is_missing(text) {
                     return Ok(Value::Null);
                 }
@@ -346,6 +356,18 @@ mod tests {
             Ok(Value::Bool(true))
         );
         assert_eq!(converter.convert(2, Cell::Int(3)), Err(()));
+    }
+
+    #[test]
+    fn recycled_vectors_keep_their_allocation() {
+        let mut cells: Vec<Cell<'static>> = Vec::with_capacity(16);
+        cells.push(Cell::Int(1));
+        let text = String::from("x");
+        let mut borrowed: Vec<Cell<'_>> = recycle(cells);
+        assert!(borrowed.is_empty() && borrowed.capacity() >= 16);
+        borrowed.push(Cell::Text(&text));
+        let values: Vec<Value<'static>> = recycle(vec![Value::Null; 8]);
+        assert!(values.is_empty() && values.capacity() >= 8);
     }
 
     #[test]

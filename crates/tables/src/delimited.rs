@@ -85,6 +85,11 @@ pub(crate) fn sniff(sample: &str) -> Dialect {
     )
 }
 
+/// How many times `byte` occurs in `bytes`.
+fn count(bytes: &[u8], byte: u8) -> usize {
+    bytes.iter().filter(|&&b| b == byte).count()
+}
+
 fn mode(counts: &[usize]) -> Option<usize> {
     let mut sorted = counts.to_vec();
     sorted.sort_unstable();
@@ -108,9 +113,39 @@ fn single_quoted(sample: &[u8]) -> bool {
 
 /// One record: its fields, the line it starts on and its index (0-based, all records counted).
 pub(crate) struct Record<'a> {
-    pub fields: Vec<&'a [u8]>,
+    /// The fields' bytes, one after another.
+    bytes: &'a [u8],
+    /// Where each field ends in `bytes`.
+    ends: &'a [usize],
     pub line: u64,
     pub index: u64,
+}
+
+impl<'a> Record<'a> {
+    /// The fields' bytes.
+    pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
+        let bytes = self.bytes;
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let field = &bytes[start..end];
+            start = end;
+            field
+        })
+    }
+
+    /// The fields as text, or `None` when one is not valid UTF-8.
+    pub fn texts(&self) -> Option<impl Iterator<Item = &'a str> + use<'a>> {
+        let text = std::str::from_utf8(self.bytes).ok()?;
+        if !self.ends.iter().all(|&end| text.is_char_boundary(end)) {
+            return None;
+        }
+        let mut start = 0;
+        Some(self.ends.iter().map(move |&end| {
+            let field = &text[start..end];
+            start = end;
+            field
+        }))
+    }
 }
 
 /// Reads records from UTF-8 text with bounded buffers.
@@ -184,19 +219,23 @@ impl<R: Read> RecordReader<R> {
         self.skip_blank_lines()?;
         let line = self.line;
         let (mut out_len, mut end_len) = (0usize, 0usize);
-        let mut quotes = 0u64;
+        // Quotes in the record's input already dropped from the buffer, and where the rest starts.
+        let mut quotes = 0;
+        let mut start = self.pos;
         loop {
-            self.fill()?;
+            if self.pos == self.len {
+                quotes += count(&self.buf[start..self.len], self.quote);
+                self.fill()?;
+                start = self.pos;
+            }
             let input = &self.buf[self.pos..self.len];
+            let lines = self.rdr.line();
             let (result, nin, nout, nend) = self.rdr.read_record(
                 input,
                 &mut self.output[out_len..],
                 &mut self.ends[end_len..],
             );
-            for &byte in &input[..nin] {
-                quotes += u64::from(byte == self.quote);
-                self.line += u64::from(byte == b'\n');
-            }
+            self.line += self.rdr.line() - lines;
             self.pos += nin;
             out_len += nout;
             end_len += nend;
@@ -221,7 +260,8 @@ impl<R: Read> RecordReader<R> {
                     self.ends.resize(grown, 0);
                 }
                 ReadRecordResult::Record => {
-                    if self.eof && quotes % 2 == 1 {
+                    if self.eof && (quotes + count(&self.buf[start..self.pos], self.quote)) % 2 == 1
+                    {
                         return Err(
                             IngestError::new(ErrorCode::UnterminatedQuote).at(Location::line(line))
                         );
@@ -233,14 +273,9 @@ impl<R: Read> RecordReader<R> {
                             .with("max", self.max_fields));
                     }
                     self.index += 1;
-                    let mut fields = Vec::with_capacity(end_len);
-                    let mut start = 0;
-                    for &end in &self.ends[..end_len] {
-                        fields.push(&self.output[start..end]);
-                        start = end;
-                    }
                     return Ok(Some(Record {
-                        fields,
+                        bytes: &self.output[..out_len],
+                        ends: &self.ends[..end_len],
                         line,
                         index: self.index - 1,
                     }));
@@ -280,8 +315,7 @@ mod tests {
         let mut out = Vec::new();
         while let Some(record) = reader.next_record()? {
             let fields = record
-                .fields
-                .iter()
+                .fields()
                 .map(|f| String::from_utf8_lossy(f).into_owned())
                 .collect();
             out.push((record.line, fields));

@@ -172,7 +172,7 @@ impl<R: Read> Read for CountingReader<R> {
 }
 
 enum Decoder {
-    /// UTF-8 already: bytes pass through (invalid sequences are handled per field later).
+    /// UTF-8 already: read straight through (invalid sequences are handled per record later).
     Utf8,
     Rs(encoding_rs::Decoder),
     Tcvn3,
@@ -239,7 +239,7 @@ impl<R: Read> DecodeReader<R> {
             self.bom_left -= start;
             let chunk = &self.input[start..n];
             match &mut self.decoder {
-                Decoder::Utf8 => self.output.extend_from_slice(chunk),
+                Decoder::Utf8 => unreachable!("UTF-8 is read through"),
                 Decoder::Tcvn3 => tcvn3::decode_into(chunk, &mut self.output),
                 Decoder::Rs(decoder) => {
                     let mut consumed = 0;
@@ -289,6 +289,18 @@ impl<R: Read> DecodeReader<R> {
 
 impl<R: Read> Read for DecodeReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Decoder::Utf8 = self.decoder {
+            // Straight into `buf`, past the byte-order mark.
+            loop {
+                let n = self.inner.read(buf)?;
+                let skip = self.bom_left.min(n);
+                self.bom_left -= skip;
+                if n == 0 || n > skip {
+                    buf.copy_within(skip..n, 0);
+                    return Ok(n - skip);
+                }
+            }
+        }
         if self.output_pos >= self.output.len() && !self.fill()? {
             return Ok(0);
         }

@@ -35,7 +35,6 @@ pub(crate) struct ColumnStats {
     /// Words without digits that fit no type (candidate markers), with counts.
     junk: BTreeMap<String, u64>,
     junk_total: u64,
-    junk_overflow: bool,
     bools: u64,
     true_spellings: Vec<String>,
     false_spellings: Vec<String>,
@@ -57,6 +56,9 @@ pub(crate) struct ColumnStats {
     time_seconds: bool,
     /// Typed (spreadsheet/JSON) dates count for every order.
     typed_dates: u64,
+    /// A value fit no type and cannot be taken as missing: the column is text whatever follows,
+    /// so later cells are not looked at.
+    text_only: bool,
 }
 
 const SEP_SLASH: u8 = 1;
@@ -77,9 +79,12 @@ pub(crate) struct Decision {
 impl ColumnStats {
     /// Counts one cell.
     pub fn add(&mut self, cell: Cell<'_>) {
+        if self.text_only {
+            return;
+        }
         match cell {
             Cell::Empty => {}
-            Cell::Text(raw) => self.add_text(raw.trim()),
+            Cell::Text(raw) => self.add_text(parse::trim(raw)),
             Cell::Int(_) => {
                 self.values += 1;
                 self.count_integer();
@@ -123,12 +128,17 @@ impl ColumnStats {
         if text.is_empty() {
             return;
         }
-        if parse::is_known_marker(text) {
-            *self.markers.entry(text.to_owned()).or_insert(0) += 1;
+        let first = text.as_bytes()[0];
+        if !first.is_ascii_digit() && parse::is_known_marker(text) {
+            match self.markers.get_mut(text) {
+                Some(count) => *count += 1,
+                None => {
+                    self.markers.insert(text.to_owned(), 1);
+                }
+            }
             return;
         }
         self.values += 1;
-        let first = text.as_bytes()[0];
         if first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.') {
             let shape = parse::number_shape(text);
             if shape.any() {
@@ -136,12 +146,13 @@ impl ColumnStats {
                 self.int_comma += u64::from(shape.int_comma);
                 self.num_point += u64::from(shape.num_point);
                 self.num_comma += u64::from(shape.num_comma);
-                self.with_comma += u64::from(text.contains(','));
-                self.with_point += u64::from(text.contains('.'));
+                self.with_comma += u64::from(text.as_bytes().contains(&b','));
+                self.with_point += u64::from(text.as_bytes().contains(&b'.'));
                 return;
             }
-            if let Some((parts, time)) = parse::date_shape(text) {
-                self.add_date(parts, time);
+            match parse::date_shape(text) {
+                Some((parts, time)) => self.add_date(parts, time),
+                None => self.text_only = true,
             }
             return;
         }
@@ -157,15 +168,18 @@ impl ColumnStats {
             }
             return;
         }
-        if !parse::has_digit(text) {
-            self.junk_total += 1;
-            if let Some(count) = self.junk.get_mut(text) {
-                *count += 1;
-            } else if self.junk.len() < MAX_JUNK_KINDS && text.chars().count() <= 20 {
-                self.junk.insert(text.to_owned(), 1);
-            } else {
-                self.junk_overflow = true;
-            }
+        if parse::has_digit(text) {
+            self.text_only = true;
+            return;
+        }
+        self.junk_total += 1;
+        if let Some(count) = self.junk.get_mut(text) {
+            *count += 1;
+        } else if self.junk.len() < MAX_JUNK_KINDS && text.chars().count() <= 20 {
+            self.junk.insert(text.to_owned(), 1);
+        } else {
+            // Too many kinds of words to be missing markers.
+            self.text_only = true;
         }
     }
 
@@ -198,17 +212,16 @@ impl ColumnStats {
             markers: Vec::new(),
             junk_as_missing: Vec::new(),
         };
-        if self.values == 0 {
+        if self.values == 0 || self.text_only {
             return text();
         }
         // Counts that must reach `needed` for a type to fit; junk may fill up to 1%.
         let exact = self.values;
-        let with_junk =
-            if !self.junk_overflow && self.junk_total > 0 && self.junk_total * 100 <= self.values {
-                self.values - self.junk_total
-            } else {
-                exact
-            };
+        let with_junk = if self.junk_total > 0 && self.junk_total * 100 <= self.values {
+            self.values - self.junk_total
+        } else {
+            exact
+        };
         let fits = |count: u64| count > 0 && (count == exact || count == with_junk);
         let decided = |field: Field, count: u64| Decision {
             field,

@@ -10,9 +10,20 @@ pub(crate) const MISSING_MARKERS: &[&str] = &[
     "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
 ];
 
-/// True for a known missing-value marker.
+/// True for a known missing-value marker (none starts with a digit).
 pub(crate) fn is_known_marker(text: &str) -> bool {
-    MISSING_MARKERS.contains(&text)
+    let first = text.as_bytes().first();
+    MISSING_MARKERS
+        .iter()
+        .any(|m| m.as_bytes().first() == first && *m == text)
+}
+
+/// `text.trim()`, without looking at characters when the text starts and ends with visible ASCII.
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 /// Spellings read as `true` (compared without case).
@@ -25,10 +36,17 @@ pub(crate) fn parse_bool_word(text: &str) -> Option<bool> {
     if text.len() > 6 {
         return None;
     }
-    let lower = text.to_lowercase();
-    if TRUE_WORDS.contains(&lower.as_str()) {
+    let lower;
+    let text = if text.is_ascii() {
+        text
+    } else {
+        lower = text.to_lowercase();
+        lower.as_str()
+    };
+    let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(text));
+    if is(TRUE_WORDS) {
         Some(true)
-    } else if FALSE_WORDS.contains(&lower.as_str()) {
+    } else if is(FALSE_WORDS) {
         Some(false)
     } else {
         None
@@ -59,17 +77,20 @@ impl NumberShape {
 
 /// Splits an optional sign.
 fn unsigned(text: &str) -> &str {
-    text.strip_prefix(['-', '+']).unwrap_or(text)
+    match text.as_bytes().first() {
+        Some(b'-' | b'+') => &text[1..],
+        _ => text,
+    }
 }
 
 /// Digits grouped by `group` in threes (`1.234.567`), at least one group mark.
 fn is_grouped(digits: &str, group: u8) -> bool {
-    let mut parts = digits.split(group as char);
+    let mut parts = digits.as_bytes().split(|&b| b == group);
     let Some(first) = parts.next() else {
         return false;
     };
     let mut groups = 0;
-    if first.is_empty() || first.len() > 3 || first.starts_with('0') || !all_digits(first) {
+    if first.is_empty() || first.len() > 3 || first[0] == b'0' || !all_digits(first) {
         return false;
     }
     for part in parts {
@@ -81,8 +102,9 @@ fn is_grouped(digits: &str, group: u8) -> bool {
     groups > 0
 }
 
-fn all_digits(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+fn all_digits<T: AsRef<[u8]> + ?Sized>(text: &T) -> bool {
+    let bytes = text.as_ref();
+    !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit)
 }
 
 /// The ways a (trimmed) text can be read as a number.
@@ -103,29 +125,37 @@ pub(crate) fn number_shape(text: &str) -> NumberShape {
         }
         return shape;
     }
-    if body.bytes().any(|b| b == b'e' || b == b'E') {
+    let (mut points, mut commas, mut exponent, mut other) = (false, false, false, false);
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' => {}
+            b'.' => points = true,
+            b',' => commas = true,
+            b'e' | b'E' => exponent = true,
+            _ => other = true,
+        }
+    }
+    if exponent {
         shape.num_point = is_scientific(body);
         return shape;
     }
-    if !body
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-    {
+    if other {
         return shape;
     }
-    // Decimal point: optional comma groups, one point, digits after.
-    shape.int_point = is_grouped(body, b',');
-    shape.num_point = shape.int_point || decimal(body, b'.', b',');
-    shape.int_comma = is_grouped(body, b'.');
-    shape.num_comma = shape.int_comma || decimal(body, b',', b'.');
+    // Decimal point: optional comma groups, one point, digits after (each needs its mark).
+    shape.int_point = commas && is_grouped(body, b',');
+    shape.num_point = shape.int_point || points && decimal(body, b'.', b',');
+    shape.int_comma = points && is_grouped(body, b'.');
+    shape.num_comma = shape.int_comma || commas && decimal(body, b',', b'.');
     shape
 }
 
 /// `int[.frac]` with `mark` as the decimal mark and `group` allowed between thousands.
 fn decimal(body: &str, mark: u8, group: u8) -> bool {
-    let Some((int, frac)) = body.split_once(mark as char) else {
+    let Some(at) = body.bytes().position(|b| b == mark) else {
         return false;
     };
+    let (int, frac) = (&body[..at], &body[at + 1..]);
     if !all_digits(frac) {
         return false;
     }
@@ -133,9 +163,10 @@ fn decimal(body: &str, mark: u8, group: u8) -> bool {
 }
 
 fn is_scientific(body: &str) -> bool {
-    let Some((mantissa, exponent)) = body.split_once(['e', 'E']) else {
+    let Some(at) = body.bytes().position(|b| b == b'e' || b == b'E') else {
         return false;
     };
+    let (mantissa, exponent) = (&body[..at], &body[at + 1..]);
     let mantissa_ok = all_digits(mantissa) || decimal(mantissa, b'.', b'\0');
     mantissa_ok && all_digits(unsigned(exponent)) && unsigned(exponent).len() <= 3
 }
@@ -261,20 +292,19 @@ pub(crate) struct TimeParts {
 
 /// Splits `text` into a date and an optional time, without deciding the order.
 pub(crate) fn date_shape(text: &str) -> Option<(DateParts, Option<TimeParts>)> {
-    let (date, time) = match text.find(['T', ' ']) {
-        Some(at) => (&text[..at], Some(text[at + 1..].trim_start())),
-        None => (text, None),
+    let (date, time) = match text.bytes().position(|b| b == b'T' || b == b' ') {
+        Some(at) => (&text.as_bytes()[..at], Some(text[at + 1..].trim_start())),
+        None => (text.as_bytes(), None),
     };
-    let bytes = date.as_bytes();
-    let separator = *bytes.iter().find(|b| matches!(b, b'/' | b'-' | b'.'))?;
+    let separator = *date.iter().find(|b| matches!(b, b'/' | b'-' | b'.'))?;
     let mut parts = [0u32; 3];
     let mut lengths = [0usize; 3];
     let mut count = 0;
-    for part in date.split(separator as char) {
+    for part in date.split(|&b| b == separator) {
         if count == 3 || part.is_empty() || part.len() > 4 || !all_digits(part) {
             return None;
         }
-        parts[count] = part.parse().ok()?;
+        parts[count] = part.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
         lengths[count] = part.len();
         count += 1;
     }

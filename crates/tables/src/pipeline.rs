@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{Cell, Converter, Value, float_text};
+use crate::convert::{Cell, Converter, Value, float_text, recycle};
 use crate::error::{ErrorCode, IngestError, Result, Warning, WarningCode, Warnings};
 use crate::infer::ColumnStats;
 use crate::options::IngestOptions;
@@ -177,10 +177,10 @@ pub(crate) fn ingest_table(
         .map(|f| ColumnProfiler::new(&f.name, f.field_type, distinct_bound, top_bound))
         .collect();
     let mut writer = TableWriter::create(parquet_path, &schema, &options.limits)?;
-    let width = schema.fields.len();
     let mut written = 0u64;
+    let mut spare: Vec<Value<'static>> = Vec::with_capacity(schema.fields.len());
     source.scan(Pass::Write, &mut |cells, pos| {
-        let mut row: Vec<Value<'_>> = Vec::with_capacity(width);
+        let mut row = recycle(std::mem::take(&mut spare));
         for (index, profiler) in profilers.iter_mut().enumerate() {
             let cell = cells.get(index).copied().unwrap_or(Cell::Empty);
             let value = match converter.convert(index, cell) {
@@ -202,6 +202,7 @@ pub(crate) fn ingest_table(
             row.push(value);
         }
         writer.push(&row)?;
+        spare = recycle(row);
         written += 1;
         if written.is_multiple_of(PROGRESS_EVERY) {
             reporter.report(&name, Phase::Writing, written, bytes());

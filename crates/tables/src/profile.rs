@@ -1,13 +1,16 @@
 //! Column profiles: null count, distinct count, min, max, mean and top values, in bounded memory.
 //!
-//! Distinct values are counted exactly (by 64-bit hash) up to a bound per column, then estimated
-//! with a HyperLogLog sketch (4096 registers, about 1.6% standard error); `distinct_exact` says
-//! which. Top values are counted exactly while a column has at most a bounded number of distinct
-//! values; past it, values not seen before are no longer counted and `top_values_exact` is false.
+//! Distinct values are counted exactly (texts by 64-bit hash) up to a bound per column, then
+//! estimated with a HyperLogLog sketch of their texts' hashes (4096 registers, about 1.6% standard
+//! error); `distinct_exact` says which. Top values are counted exactly while a column has at most
+//! a bounded number of distinct values; past it, values not seen before are no longer counted and
+//! `top_values_exact` is false.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Borrow;
 use std::fmt::Write;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
+
+use foldhash::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +133,133 @@ impl Extreme {
     }
 }
 
+/// A non-text value counted among the top values; written as text when the profile is finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum TopKey {
+    Int(i64),
+    /// The bits of a finite number.
+    Number(u64),
+    Bool(bool),
+    Date(chrono::NaiveDate),
+    DateTime(chrono::NaiveDateTime),
+}
+
+impl TopKey {
+    /// Writes the value as its top-value text (numbers and dates as `Display` writes them).
+    fn write(self, out: &mut String) {
+        match self {
+            Self::Int(i) => {
+                if i < 0 {
+                    out.push('-');
+                }
+                push_digits(out, i.unsigned_abs(), 1);
+            }
+            Self::Number(bits) => write_number(out, f64::from_bits(bits)),
+            Self::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            Self::Date(d) => write_date(out, d),
+            Self::DateTime(dt) => {
+                let _ = write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S%.f"));
+            }
+        }
+    }
+}
+
+/// A value among the distinct values: a text by its hash, another value as itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Distinct {
+    Text(u64),
+    Value(TopKey),
+}
+
+impl Distinct {
+    /// The hash of the value's text (what the sketch counts).
+    fn text_hash(self, hasher: &foldhash::quality::FixedState, scratch: &mut String) -> u64 {
+        match self {
+            Self::Text(hash) => hash,
+            Self::Value(key) => {
+                scratch.clear();
+                key.write(scratch);
+                hasher.hash_one(scratch.as_str())
+            }
+        }
+    }
+}
+
+/// Writes `n` in decimal, zero-padded to `width` digits.
+fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    while n > 0 || digits.len() - at < width {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
+
+/// Writes a number as `Display` does. Numbers of at most six decimals below 10⁹ are written
+/// directly: their shortest round-trip text is those decimals.
+fn write_number(out: &mut String, f: f64) {
+    const SCALE: f64 = 1e6;
+    let scaled = (f * SCALE).round();
+    if f != 0.0 && f.abs() < 1e9 && scaled / SCALE == f {
+        if f < 0.0 {
+            out.push('-');
+        }
+        let scaled = scaled.abs() as u64;
+        push_digits(out, scaled / 1_000_000, 1);
+        let mut frac = scaled % 1_000_000;
+        if frac != 0 {
+            out.push('.');
+            let mut digits = 6;
+            while frac.is_multiple_of(10) {
+                frac /= 10;
+                digits -= 1;
+            }
+            push_digits(out, frac, digits);
+        }
+    } else {
+        let _ = write!(out, "{f}");
+    }
+}
+
+/// Writes a date as `Display` does.
+fn write_date(out: &mut String, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    match u64::try_from(d.year()) {
+        Ok(year) if year <= 9999 => {
+            push_digits(out, year, 4);
+            out.push('-');
+            push_digits(out, u64::from(d.month()), 2);
+            out.push('-');
+            push_digits(out, u64::from(d.day()), 2);
+        }
+        _ => {
+            let _ = write!(out, "{d}");
+        }
+    }
+}
+
+/// Counts `key` among the `top` values, adding it when there is `room` (else `exact` turns
+/// false). True when it was not there: a value not seen before, or seen only while `top` was
+/// full, so it must be counted among the distinct values.
+fn count_top<K, Q>(top: &mut HashMap<K, u64>, key: &Q, room: bool, exact: &mut bool) -> bool
+where
+    K: Borrow<Q> + Hash + Eq,
+    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+{
+    if let Some(count) = top.get_mut(key) {
+        *count += 1;
+        return false;
+    }
+    if room {
+        top.insert(key.to_owned(), 1);
+    } else {
+        *exact = false;
+    }
+    true
+}
+
 /// Builds the profile of one column from its converted values.
 #[derive(Debug)]
 pub(crate) struct ColumnProfiler {
@@ -137,16 +267,18 @@ pub(crate) struct ColumnProfiler {
     field_type: FieldType,
     nulls: u64,
     hasher: foldhash::quality::FixedState,
-    exact: Option<HashSet<u64>>,
+    exact: Option<HashSet<Distinct>>,
     sketch: Option<HyperLogLog>,
     distinct_bound: usize,
-    top: HashMap<String, u64>,
+    top_texts: HashMap<String, u64>,
+    top_values: HashMap<TopKey, u64>,
     top_bound: usize,
     top_exact: bool,
     min: Option<Extreme>,
     max: Option<Extreme>,
     sum: f64,
     numbers: u64,
+    /// A value's text, hashed for the sketch.
     scratch: String,
 }
 
@@ -158,10 +290,11 @@ impl ColumnProfiler {
             field_type,
             nulls: 0,
             hasher: foldhash::quality::FixedState::with_seed(0x64756c6965750001),
-            exact: Some(HashSet::new()),
+            exact: Some(HashSet::default()),
             sketch: None,
             distinct_bound,
-            top: HashMap::new(),
+            top_texts: HashMap::default(),
+            top_values: HashMap::default(),
             top_bound,
             top_exact: true,
             min: None,
@@ -174,79 +307,71 @@ impl ColumnProfiler {
 
     /// Counts one value.
     pub fn add(&mut self, value: &Value<'_>) {
-        self.scratch.clear();
-        let extreme = match value {
+        let (key, extreme) = match *value {
             Value::Null => {
                 self.nulls += 1;
                 return;
             }
-            Value::Text(text) => {
-                self.count(text_key(text));
+            Value::Text(ref text) => {
+                let text = text_key(text);
+                let room = self.top_room();
+                if count_top(&mut self.top_texts, text, room, &mut self.top_exact) {
+                    self.count_distinct(Distinct::Text(self.hasher.hash_one(text)));
+                }
                 return;
             }
             Value::Int(i) => {
-                self.sum += *i as f64;
+                self.sum += i as f64;
                 self.numbers += 1;
-                let _ = write!(self.scratch, "{i}");
-                Extreme::Int(*i)
+                (TopKey::Int(i), Some(Extreme::Int(i)))
             }
             Value::Number(f) => {
-                self.sum += *f;
+                self.sum += f;
                 self.numbers += 1;
-                let _ = write!(self.scratch, "{f}");
-                Extreme::Number(*f)
+                (TopKey::Number(f.to_bits()), Some(Extreme::Number(f)))
             }
-            Value::Bool(b) => {
-                self.scratch.push_str(if *b { "true" } else { "false" });
-                let key = std::mem::take(&mut self.scratch);
-                self.count(&key);
-                self.scratch = key;
-                return;
-            }
-            Value::Date(d) => {
-                let _ = write!(self.scratch, "{d}");
-                Extreme::Date(*d)
-            }
-            Value::DateTime(dt) => {
-                let _ = write!(self.scratch, "{}", dt.format("%Y-%m-%dT%H:%M:%S%.f"));
-                Extreme::DateTime(*dt)
-            }
+            Value::Bool(b) => (TopKey::Bool(b), None),
+            Value::Date(d) => (TopKey::Date(d), Some(Extreme::Date(d))),
+            Value::DateTime(dt) => (TopKey::DateTime(dt), Some(Extreme::DateTime(dt))),
         };
-        if self.min.is_none_or(|min| extreme < min) {
-            self.min = Some(extreme);
+        if let Some(extreme) = extreme {
+            if self.min.is_none_or(|min| extreme < min) {
+                self.min = Some(extreme);
+            }
+            if self.max.is_none_or(|max| extreme > max) {
+                self.max = Some(extreme);
+            }
         }
-        if self.max.is_none_or(|max| extreme > max) {
-            self.max = Some(extreme);
+        let room = self.top_room();
+        if count_top(&mut self.top_values, &key, room, &mut self.top_exact) {
+            self.count_distinct(Distinct::Value(key));
         }
-        let key = std::mem::take(&mut self.scratch);
-        self.count(&key);
-        self.scratch = key;
     }
 
-    fn count(&mut self, key: &str) {
-        let hash = self.hasher.hash_one(key);
+    /// True while the top values may take a new value.
+    fn top_room(&self) -> bool {
+        self.top_texts.len() + self.top_values.len() < self.top_bound
+    }
+
+    /// Counts a value among the distinct values (a value already counted adds nothing).
+    fn count_distinct(&mut self, value: Distinct) {
         match &mut self.exact {
             Some(set) => {
-                set.insert(hash);
+                set.insert(value);
                 if set.len() > self.distinct_bound {
                     let mut sketch = HyperLogLog::new();
-                    set.iter().for_each(|&h| sketch.add(h));
+                    for &value in set.iter() {
+                        sketch.add(value.text_hash(&self.hasher, &mut self.scratch));
+                    }
                     self.sketch = Some(sketch);
                     self.exact = None;
                 }
             }
             None => {
                 if let Some(sketch) = &mut self.sketch {
-                    sketch.add(hash);
+                    sketch.add(value.text_hash(&self.hasher, &mut self.scratch));
                 }
             }
-        }
-        if let Some(count) = self.top.get_mut(key) {
-            *count += 1;
-        } else if self.top.len() < self.top_bound {
-            self.top.insert(key.to_owned(), 1);
-        } else {
-            self.top_exact = false;
         }
     }
 
@@ -257,10 +382,16 @@ impl ColumnProfiler {
             (None, Some(sketch)) => (sketch.estimate(), false),
             (None, None) => (0, true),
         };
+        let typed = self.top_values.into_iter().map(|(key, count)| {
+            let mut value = String::new();
+            key.write(&mut value);
+            TopValue { value, count }
+        });
         let mut top: Vec<TopValue> = self
-            .top
+            .top_texts
             .into_iter()
             .map(|(value, count)| TopValue { value, count })
+            .chain(typed)
             .collect();
         top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         top.truncate(TOP_VALUES);
@@ -281,6 +412,9 @@ impl ColumnProfiler {
 
 /// Texts are counted by their first characters only (long texts are rarely repeated).
 fn text_key(text: &str) -> &str {
+    if text.len() <= TOP_VALUE_CHARS {
+        return text;
+    }
     match text.char_indices().nth(TOP_VALUE_CHARS) {
         Some((at, _)) => &text[..at],
         None => text,
@@ -333,6 +467,52 @@ mod tests {
         assert!(!profile.top_values_exact);
         let error = (profile.distinct_count as f64 - 100_000.0).abs() / 100_000.0;
         assert!(error < 0.05, "estimate {} too far", profile.distinct_count);
+    }
+
+    #[test]
+    fn values_are_written_as_display_writes_them() {
+        let text = |key: TopKey| {
+            let mut out = String::new();
+            key.write(&mut out);
+            out
+        };
+        for i in [0, 7, -7, 10, 1_000_000, i64::MAX, i64::MIN] {
+            assert_eq!(text(TopKey::Int(i)), i.to_string());
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut numbers = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            0.1,
+            0.000_001,
+            5e-7,
+            1e9,
+            999_999_999.5,
+        ];
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            numbers.push((seed % 100_000_000) as f64 / 100.0);
+            numbers.push(-((seed % 1_000_000_007) as f64) / 1e6);
+            numbers.push(f64::from_bits(seed >> 2));
+            numbers.push((seed % 1000) as f64 / 3.0);
+        }
+        for f in numbers {
+            assert_eq!(text(TopKey::Number(f.to_bits())), f.to_string());
+        }
+        for (y, m, d) in [
+            (2024, 3, 5),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (-1, 1, 1),
+            (10_000, 1, 1),
+        ] {
+            let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(text(TopKey::Date(date)), date.to_string());
+        }
     }
 
     #[test]

@@ -7,12 +7,13 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use crate::convert::Cell;
-use crate::delimited::{Dialect, RecordReader};
+use crate::convert::{Cell, recycle};
+use crate::delimited::{Dialect, Record, RecordReader};
 use crate::encoding::{ByteCounter, CountingReader, DecodeReader, Detected};
 use crate::error::{Location, Result, Warning, WarningCode};
 use crate::layout::{self, GridCell};
 use crate::options::Limits;
+use crate::parse;
 use crate::source::{Pass, RowPos, TableFacts, TableSource, Visit};
 
 /// Rows read before deciding where the header is.
@@ -80,8 +81,7 @@ impl TextSource {
             };
             let index = record.index;
             let cells = record
-                .fields
-                .iter()
+                .fields()
                 .map(|f| {
                     let text = String::from_utf8_lossy(f);
                     if matches!(text, Cow::Owned(_)) {
@@ -165,37 +165,40 @@ impl TextSource {
             emit_held(&mut self.facts, &row, width, visit)?;
         }
         // The rest, streamed; only rows that may be footnotes are copied.
+        let mut spare = Vec::new();
         while let Some(record) = reader.next_record()? {
-            let texts: Vec<Cow<'_, str>> = record
-                .fields
-                .iter()
-                .map(|f| String::from_utf8_lossy(f))
-                .collect();
-            if texts.iter().any(|t| matches!(t, Cow::Owned(_))) {
-                self.push_invalid(record.line);
-            }
-            let mut values = texts.iter().map(|t| t.trim()).filter(|t| !t.is_empty());
-            let Some(first) = values.next() else {
-                continue;
-            };
-            let single = values.all(|t| t == first);
-            if width >= 2
-                && single
-                && !layout::is_datum_text(first)
-                && pending.len() < MAX_NOTE_ROWS
-            {
-                pending.push(HeldRow {
-                    index: record.index,
-                    line: record.line,
-                    cells: texts.iter().map(|t| text_cell(t.to_string())).collect(),
-                });
-                continue;
-            }
-            for held in pending.drain(..) {
-                emit_held(&mut self.facts, &held, width, visit)?;
-            }
-            let cells: Vec<Cell<'_>> = texts.iter().map(|t| Cell::Text(t)).collect();
-            emit(&mut self.facts, record.line, &cells, width, visit)?;
+            text_cells(&record, &mut spare, |cells, replaced| {
+                if replaced {
+                    self.push_invalid(record.line);
+                }
+                let mut values = cells
+                    .iter()
+                    .map(|c| parse::trim(cell_text(c)))
+                    .filter(|t| !t.is_empty());
+                let Some(first) = values.next() else {
+                    return Ok(());
+                };
+                let single = values.all(|t| t == first);
+                if width >= 2
+                    && single
+                    && !layout::is_datum_text(first)
+                    && pending.len() < MAX_NOTE_ROWS
+                {
+                    pending.push(HeldRow {
+                        index: record.index,
+                        line: record.line,
+                        cells: cells
+                            .iter()
+                            .map(|c| text_cell(cell_text(c).to_owned()))
+                            .collect(),
+                    });
+                    return Ok(());
+                }
+                for held in pending.drain(..) {
+                    emit_held(&mut self.facts, &held, width, visit)?;
+                }
+                emit(&mut self.facts, record.line, cells, width, visit)
+            })?;
         }
         if let Some(first) = pending.first() {
             self.data_end = first.index;
@@ -228,6 +231,7 @@ impl TextSource {
     fn scan_write(&mut self, visit: &mut Visit<'_>) -> Result<()> {
         let (start, end) = (self.data_start, self.data_end);
         let mut reader = self.open()?;
+        let mut spare = Vec::new();
         while let Some(record) = reader.next_record()? {
             if record.index < start {
                 continue;
@@ -235,24 +239,53 @@ impl TextSource {
             if record.index >= end {
                 break;
             }
-            let texts: Vec<Cow<'_, str>> = record
-                .fields
-                .iter()
-                .map(|f| String::from_utf8_lossy(f))
-                .collect();
-            if texts.iter().all(|t| t.trim().is_empty()) {
-                continue;
-            }
-            let cells: Vec<Cell<'_>> = texts.iter().map(|t| Cell::Text(t)).collect();
-            visit(
-                &cells,
-                RowPos {
-                    line: Some(record.line),
-                    row: None,
-                },
-            )?;
+            text_cells(&record, &mut spare, |cells, _| {
+                if cells.iter().all(|c| parse::trim(cell_text(c)).is_empty()) {
+                    return Ok(());
+                }
+                visit(
+                    cells,
+                    RowPos {
+                        line: Some(record.line),
+                        row: None,
+                    },
+                )
+            })?;
         }
         Ok(())
+    }
+}
+
+/// Calls `f` with the record's fields as text cells, and whether invalid UTF-8 was replaced.
+/// `spare` lends its allocation to the cells.
+fn text_cells(
+    record: &Record<'_>,
+    spare: &mut Vec<Cell<'static>>,
+    f: impl FnOnce(&[Cell<'_>], bool) -> Result<()>,
+) -> Result<()> {
+    let lossy: Vec<Cow<'_, str>>;
+    let mut cells = recycle(std::mem::take(spare));
+    let replaced = match record.texts() {
+        Some(texts) => {
+            cells.extend(texts.map(Cell::Text));
+            false
+        }
+        None => {
+            lossy = record.fields().map(String::from_utf8_lossy).collect();
+            cells.extend(lossy.iter().map(|t| Cell::Text(t)));
+            lossy.iter().any(|t| matches!(t, Cow::Owned(_)))
+        }
+    };
+    let result = f(&cells, replaced);
+    *spare = recycle(cells);
+    result
+}
+
+/// The text of a cell read from a text file (always [`Cell::Text`]).
+fn cell_text<'a>(cell: &Cell<'a>) -> &'a str {
+    match *cell {
+        Cell::Text(text) => text,
+        _ => "",
     }
 }
 
@@ -294,7 +327,9 @@ fn emit(
     let fields = cells.len();
     let used = cells
         .iter()
-        .rposition(|c| !matches!(c, Cell::Text(t) if t.trim().is_empty()) && *c != Cell::Empty)
+        .rposition(|c| {
+            !matches!(c, Cell::Text(t) if parse::trim(t).is_empty()) && *c != Cell::Empty
+        })
         .map_or(0, |i| i + 1);
     if fields < width {
         facts.warnings.push(

@@ -134,7 +134,7 @@ impl TableWriter {
         let partial = path.with_extension("parquet.partial");
         let file = File::create(&partial)?;
         let properties = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
+            .set_compression(Compression::LZ4_RAW)
             .set_max_row_group_row_count(Some(1 << 20))
             .set_max_row_group_bytes(Some(128 << 20))
             .set_created_by(format!("dulieu-tables {}", env!("CARGO_PKG_VERSION")))

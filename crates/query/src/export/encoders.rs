@@ -4,9 +4,10 @@
 //! an empty CSV field (a JSON `null`) for a missing value. CSV rows end with CRLF (RFC 4180).
 
 use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::compute::cast;
 use datafusion::arrow::csv;
 use datafusion::arrow::csv::writer::Terminator;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::arrow::json::{self, writer::JsonArray};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::Compression;
@@ -137,10 +138,26 @@ impl Encoder for JsonEncoder {
 }
 
 /// Parquet (Snappy), row groups of at most 128 Ki rows or 64 MiB held in memory, with the
-/// Frictionless schema in the metadata when the rows come from one table.
+/// Frictionless schema in the metadata when the rows come from one table. Texts are stored as
+/// plain strings (not the string views queries read), which every Parquet reader knows.
 pub(crate) struct ParquetEncoder {
     slot: Slot<ArrowWriter<ChunkWriter>>,
     schema_json: Option<String>,
+    /// The schema written, once a part has begun.
+    written: Option<SchemaRef>,
+}
+
+/// `schema` with string views as plain strings.
+fn plain_strings(schema: &SchemaRef) -> SchemaRef {
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|field| match field.data_type() {
+            DataType::Utf8View => field.as_ref().clone().with_data_type(DataType::Utf8),
+            _ => field.as_ref().clone(),
+        })
+        .collect();
+    std::sync::Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
 impl ParquetEncoder {
@@ -148,12 +165,14 @@ impl ParquetEncoder {
         Self {
             slot: Slot::Idle(out),
             schema_json,
+            written: None,
         }
     }
 }
 
 impl Encoder for ParquetEncoder {
     fn begin(&mut self, _index: usize, schema: &SchemaRef) -> Result<()> {
+        let schema = plain_strings(schema);
         let properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(128 << 10))
@@ -163,11 +182,23 @@ impl Encoder for ParquetEncoder {
         let writer = ArrowWriter::try_new(self.slot.take_idle()?, schema.clone(), Some(properties))
             .map_err(arrow_error)?;
         self.slot = Slot::Writing(writer);
+        self.written = Some(schema);
         Ok(())
     }
 
     fn batch(&mut self, batch: &RecordBatch) -> Result<()> {
-        self.slot.writing()?.write(batch).map_err(arrow_error)
+        let Some(schema) = &self.written else {
+            return Err(arrow_error("a Parquet batch before its part began"));
+        };
+        let columns = batch
+            .columns()
+            .iter()
+            .zip(schema.fields())
+            .map(|(column, field)| cast(column, field.data_type()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(arrow_error)?;
+        let batch = RecordBatch::try_new(schema.clone(), columns).map_err(arrow_error)?;
+        self.slot.writing()?.write(&batch).map_err(arrow_error)
     }
 
     fn end(&mut self) -> Result<()> {
