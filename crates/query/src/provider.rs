@@ -34,7 +34,9 @@ const ROW_ID: &str = "__dulieu_row_id";
 #[derive(Debug)]
 pub(crate) struct ParquetTable {
     file: Arc<TableFile>,
-    /// The schema shown to queries: the file's columns, then the row id when there is one.
+    /// The file's columns as they are read ([`read_schema`]).
+    columns: SchemaRef,
+    /// The schema shown to queries: those columns, then the row id when there is one.
     schema: SchemaRef,
     row_id: Option<FieldRef>,
     /// Rows up to and including this id are not read (keyset paging in file order).
@@ -44,8 +46,10 @@ pub(crate) struct ParquetTable {
 impl ParquetTable {
     /// The table with the file's columns only (the SQL sandbox).
     pub fn new(file: Arc<TableFile>) -> Self {
+        let columns = read_schema(&file);
         Self {
-            schema: read_schema(&file),
+            schema: columns.clone(),
+            columns,
             file,
             row_id: None,
             after_row: None,
@@ -61,11 +65,15 @@ impl ParquetTable {
         }
         let row_id: FieldRef =
             Arc::new(Field::new(name, DataType::Int64, true).with_extension_type(RowNumber));
-        let read = read_schema(&file);
-        let mut fields: Vec<FieldRef> = read.fields().iter().cloned().collect();
+        let columns = read_schema(&file);
+        let mut fields: Vec<FieldRef> = columns.fields().iter().cloned().collect();
         fields.push(row_id.clone());
         Self {
-            schema: Arc::new(Schema::new_with_metadata(fields, read.metadata().clone())),
+            schema: Arc::new(Schema::new_with_metadata(
+                fields,
+                columns.metadata().clone(),
+            )),
+            columns,
             file,
             row_id: Some(row_id),
             after_row,
@@ -149,7 +157,7 @@ impl TableProvider for ParquetTable {
         _filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let mut scan_schema = ScanSchema::builder(read_schema(&self.file));
+        let mut scan_schema = ScanSchema::builder(self.columns.clone());
         if let Some(row_id) = &self.row_id {
             scan_schema = scan_schema.with_virtual_columns(vec![row_id.clone()]);
         }

@@ -239,7 +239,7 @@ impl<R: Read> DecodeReader<R> {
             self.bom_left -= start;
             let chunk = &self.input[start..n];
             match &mut self.decoder {
-                Decoder::Utf8 => unreachable!("UTF-8 is read through"),
+                Decoder::Utf8 => self.output.extend_from_slice(chunk),
                 Decoder::Tcvn3 => tcvn3::decode_into(chunk, &mut self.output),
                 Decoder::Rs(decoder) => {
                     let mut consumed = 0;
@@ -296,7 +296,9 @@ impl<R: Read> Read for DecodeReader<R> {
                 let skip = self.bom_left.min(n);
                 self.bom_left -= skip;
                 if n == 0 || n > skip {
-                    buf.copy_within(skip..n, 0);
+                    if skip > 0 {
+                        buf.copy_within(skip..n, 0);
+                    }
                     return Ok(n - skip);
                 }
             }
