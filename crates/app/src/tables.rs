@@ -43,6 +43,7 @@ impl TableState {
             memory_limit: settings.sql_memory_mb.max(16) << 20,
             max_rows: Some(settings.sql_max_rows.max(1)),
         };
+        engine.hot_column_bytes = settings.hot_column_mb << 20;
         if !settings.cursor_secret.is_empty() {
             use sha2::Digest;
             engine.cursor_secret = sha2::Sha256::digest(settings.cursor_secret.as_bytes()).into();

@@ -168,6 +168,10 @@ pub struct TablesConfig {
     pub sql_memory_mb: usize,
     /// Most rows a query of the SQL sandbox returns.
     pub sql_max_rows: u64,
+    /// Memory for hot columns, in MiB: the columns that row filters read, kept so that the
+    /// exact totals (and, in file order, the rows) of filtered pages come without reading the
+    /// file again. Least recently used columns leave first; 0 turns it off.
+    pub hot_column_mb: usize,
     /// Secret that signs paging cursors (any text; give every server of a portal the same one
     /// so cursors work across servers and restarts). Random per start when empty.
     pub cursor_secret: String,
@@ -182,6 +186,7 @@ impl Default for TablesConfig {
             sql_time_limit_seconds: 10,
             sql_memory_mb: 256,
             sql_max_rows: 32_000,
+            hot_column_mb: 512,
             cursor_secret: String::new(),
         }
     }

@@ -8,12 +8,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::Engine;
 use crate::aggregate::{AggregateRequest, Metric, MetricFunction};
 use crate::error::Result;
 use crate::filter::{Filter, FilterOp};
 use crate::rows::RowsRequest;
 use crate::tables::{TableMap, TableName};
+use crate::{Engine, EngineConfig};
+
+/// Filtered queries measured with the hot columns off.
+const FROM_FILE_QUERIES: usize = 20;
 
 /// The grouping of the benchmark: per province, rows, sum of `so_lieu`, mean of `ty_le`.
 pub fn group_by_request() -> AggregateRequest {
@@ -73,8 +76,15 @@ pub fn sql_query(table: &str) -> String {
 /// Durations of one benchmark run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BenchTimes {
-    /// Each filtered rows query (page and total).
+    /// Each filtered rows query (page and total), with the filters' columns in memory.
     pub filtered: Vec<Duration>,
+    /// Filtered rows queries counting their totals from the file (hot columns off): what a
+    /// table's first queries take while its columns load.
+    pub filtered_from_file: Vec<Duration>,
+    /// Loading the filters' columns into memory.
+    pub hot_load: Duration,
+    /// Whether they fit the engine's hot column budget.
+    pub hot: bool,
     /// The group-by.
     pub group_by: Duration,
     /// The SQL query.
@@ -111,13 +121,32 @@ pub async fn run(engine: &Engine, parquet: &Path, filtered_queries: usize) -> Re
         .filter_map(|row| row.first().and_then(Value::as_str).map(str::to_owned))
         .collect();
 
-    for i in 0..filtered_queries {
-        let province = provinces
+    let province = |i: usize| {
+        provinces
             .get(i % provinces.len().max(1))
-            .map_or("", String::as_str);
+            .map_or("", String::as_str)
+    };
+    let from_file = Engine::new(EngineConfig {
+        hot_column_bytes: 0,
+        ..engine.config().clone()
+    })?;
+    for i in 0..filtered_queries.min(FROM_FILE_QUERIES) {
+        let started = Instant::now();
+        from_file
+            .rows(&tables, &table, &filtered_request(province(i), i))
+            .await?;
+        times.filtered_from_file.push(started.elapsed());
+    }
+
+    let started = Instant::now();
+    times.hot = engine
+        .preload(&tables, &table, &filtered_request(province(0), 0))
+        .await?;
+    times.hot_load = started.elapsed();
+    for i in 0..filtered_queries {
         let started = Instant::now();
         let page = engine
-            .rows(&tables, &table, &filtered_request(province, i))
+            .rows(&tables, &table, &filtered_request(province(i), i))
             .await?;
         times.filtered.push(started.elapsed());
         times.matched += page.total;

@@ -30,6 +30,7 @@ mod error;
 mod export;
 mod filter;
 mod fold;
+mod hot;
 mod package;
 mod provider;
 mod result;
@@ -49,12 +50,14 @@ pub use error::{ErrorCode, QueryError, Result, SqlPosition};
 pub use export::{ByteStream, Export, ExportFormat, ExportQuery, XLSX_MAX_DATA_ROWS};
 pub use filter::{Filter, FilterOp, SortKey};
 pub use fold::fold;
+pub use hot::{HotColumnStats, MAX_INDEXED_VALUES};
 pub use package::{DataPackage, PackageLicense, PackageResource, resource_name};
 pub use result::{ResultColumn, ResultSet};
 pub use rows::{DEFAULT_LIMIT, RowsPage, RowsRequest};
 pub use tables::{ResolveError, TableInfo, TableMap, TableName, TableResolver};
 
 use cursor::CursorKey;
+use hot::HotColumns;
 use session::Sessions;
 use tables::FooterCache;
 
@@ -82,6 +85,9 @@ pub struct EngineConfig {
     pub export: QueryLimits,
     /// Threads per query (default: the machine's cores).
     pub target_partitions: usize,
+    /// Memory for the columns that row filters read, kept so that exact totals do not read
+    /// the file again (512 MiB; 0 turns it off). See ARCHITECTURE.md, "Hot columns".
+    pub hot_column_bytes: usize,
     /// The secret cursors are signed with. Give the same secret to every server of a portal
     /// so cursors outlive a restart; by default a random one per engine.
     pub cursor_secret: [u8; 32],
@@ -94,6 +100,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("sql", &self.sql)
             .field("export", &self.export)
             .field("target_partitions", &self.target_partitions)
+            .field("hot_column_bytes", &self.hot_column_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -117,6 +124,7 @@ impl Default for EngineConfig {
                 max_rows: None,
             },
             target_partitions: std::thread::available_parallelism().map_or(2, usize::from),
+            hot_column_bytes: 512 << 20,
             cursor_secret: random_secret(),
         }
     }
@@ -142,6 +150,7 @@ struct Inner {
     sessions: Sessions,
     footers: FooterCache,
     cursors: CursorKey,
+    hot: HotColumns,
 }
 
 impl Engine {
@@ -152,6 +161,7 @@ impl Engine {
                 sessions: Sessions::new(config.target_partitions)?,
                 footers: FooterCache::default(),
                 cursors: CursorKey::new(config.cursor_secret),
+                hot: HotColumns::new(config.hot_column_bytes),
                 config,
             }),
         })
@@ -160,6 +170,31 @@ impl Engine {
     /// The configuration.
     pub fn config(&self) -> &EngineConfig {
         &self.inner.config
+    }
+
+    /// What the hot columns hold (columns in memory for counting filtered rows).
+    pub fn hot_column_stats(&self) -> HotColumnStats {
+        self.inner.hot.stats()
+    }
+
+    /// Loads into memory the columns the filters of `request` read on `table` (as a count of
+    /// its rows does in the background), when they fit; says whether they are in memory.
+    pub async fn preload(
+        &self,
+        tables: &dyn TableResolver,
+        table: &str,
+        request: &RowsRequest,
+    ) -> Result<bool> {
+        let file = self
+            .inner
+            .footers
+            .open(tables, table, ErrorCode::UnknownTable, "table")
+            .await?;
+        let selection = rows::Selection::new(file.clone(), request)?;
+        self.inner
+            .hot
+            .preload(file, selection.filter_columns())
+            .await
     }
 
     /// The row count and export schema of a table (`unknown_table` when it does not resolve).

@@ -113,7 +113,7 @@ impl ParquetTable {
 
 /// The file's columns as queries read them: text as string views, which the Parquet reader
 /// fills without copying each value and comparisons reject by their inline prefix.
-fn read_schema(file: &TableFile) -> SchemaRef {
+pub(crate) fn read_schema(file: &TableFile) -> SchemaRef {
     let fields: Vec<FieldRef> = file
         .arrow
         .fields()

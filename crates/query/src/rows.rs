@@ -12,7 +12,9 @@
 //! ([`crate::fold`]: no case, no diacritics), in at least one text column.
 //!
 //! The total is the file's row count (from the Parquet footer) when nothing filters; otherwise
-//! the rows matching are counted for the first page and carried by the cursor after it.
+//! the rows matching are counted for the first page and carried by the cursor after it. When
+//! the columns the filters read are in memory ([`crate::hot`]), the count runs there, and a
+//! page in file order finds its rows there too: only those rows are read from the file.
 
 use std::sync::Arc;
 
@@ -32,6 +34,7 @@ use crate::cursor::{self, Position};
 use crate::error::{ErrorCode, Origin, QueryError, Result};
 use crate::filter::{Filter, SortKey};
 use crate::fold::{fold, vi_fold_udf};
+use crate::hot::{self, Counted, HotCount, PageRows};
 use crate::provider::ParquetTable;
 use crate::result::{ResultColumn, ResultSet, append_rows, columns_of};
 use crate::run;
@@ -39,6 +42,10 @@ use crate::tables::{TableFile, TableResolver};
 
 /// Rows per page when the request gives no `limit`.
 pub const DEFAULT_LIMIT: usize = 100;
+
+/// Pages in file order whose last row is within this many matching rows take their rows from
+/// the hot columns (when in memory); deeper offsets scan the file.
+const MAX_HOT_PAGE_ROWS: usize = 1 << 20;
 
 /// Which rows, in which order, and which page of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +140,19 @@ impl Selection {
             fields,
             fingerprint,
         })
+    }
+
+    /// The names of the columns the filters and `q` read.
+    pub fn filter_columns(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .predicates
+            .iter()
+            .flat_map(|predicate| predicate.column_refs())
+            .map(|column| column.name.clone())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 
     fn filtered(&self, frame: DataFrame) -> Result<DataFrame> {
@@ -288,6 +308,23 @@ fn text_predicate(file: &TableFile, q: &str) -> Expr {
     and_all(words)
 }
 
+/// Where a page scanned from the file starts and ends.
+struct FilePage {
+    position: Option<Position>,
+    offset: u64,
+    limit: usize,
+    deadline: Instant,
+}
+
+/// Counts (and finds a page's rows) on hot columns, on a blocking thread, before `deadline`.
+async fn hot_run(count: HotCount, page: Option<PageRows>, deadline: Instant) -> Result<Counted> {
+    let counting = tokio::task::spawn_blocking(move || count.run(page));
+    tokio::time::timeout_at(deadline, counting)
+        .await
+        .map_err(|_| Origin::Api.timeout())?
+        .map_err(QueryError::internal)?
+}
+
 impl Engine {
     /// A page of rows of `table`.
     pub async fn rows(
@@ -317,18 +354,78 @@ impl Engine {
                     .decode(text, file.version, &selection.fingerprint)
             })
             .transpose()?;
+        // Memory helps when a total is counted, or when the page is in file order.
+        let hot_helps =
+            !selection.predicates.is_empty() && (position.is_none() || selection.keys.is_empty());
+        let hot = match hot_helps {
+            false => None,
+            true => self.inner.hot.count(
+                &file,
+                &selection.predicates,
+                self.inner.sessions.base(),
+                self.inner.config.target_partitions,
+            )?,
+        };
+        let offset = request.offset.unwrap_or(0);
+        match hot {
+            // In file order, the page's rows are found in memory too; only they are read.
+            Some(hot)
+                if selection.keys.is_empty()
+                    && to_usize(offset).saturating_add(limit) < MAX_HOT_PAGE_ROWS =>
+            {
+                let page = PageRows {
+                    after: position.as_ref().map(|position| position.row),
+                    skip: to_usize(offset),
+                    take: limit + 1,
+                };
+                let counted = hot_run(hot, Some(page), deadline).await?;
+                let total = position
+                    .as_ref()
+                    .map_or(counted.total, |position| position.total);
+                let batches = self.rows_at(&selection, counted.rows, deadline).await?;
+                self.page(&selection, &file, batches, limit, total)
+            }
+            hot => {
+                let page = FilePage {
+                    position,
+                    offset,
+                    limit,
+                    deadline,
+                };
+                self.rows_from_file(&selection, page, hot).await
+            }
+        }
+    }
+
+    /// A page scanned from the file; its total counted from `hot` when the columns are in
+    /// memory.
+    async fn rows_from_file(
+        &self,
+        selection: &Selection,
+        request: FilePage,
+        hot: Option<HotCount>,
+    ) -> Result<RowsPage> {
+        let FilePage {
+            position,
+            offset,
+            limit,
+            deadline,
+        } = request;
+        let file = &selection.file;
         // In file order a cursor page starts reading after the cursor's row.
         let skip_to = match (&position, selection.keys.is_empty()) {
             (Some(position), true) => Some(position.row),
             _ => None,
         };
-        let (filtered, row_id) = selection.scan(self, limits.memory_limit, skip_to)?;
+        let memory_limit = self.inner.config.api.memory_limit;
+        let (filtered, row_id) = selection.scan(self, memory_limit, skip_to)?;
 
         let total = async {
-            match &position {
-                Some(position) => Ok(position.total),
-                None if selection.predicates.is_empty() => Ok(file.row_count),
-                None => run::count(filtered.clone(), deadline, Origin::Api).await,
+            match (&position, hot) {
+                (Some(position), _) => Ok(position.total),
+                (None, _) if selection.predicates.is_empty() => Ok(file.row_count),
+                (None, Some(hot)) => Ok(hot_run(hot, None, deadline).await?.total),
+                (None, None) => run::count(filtered.clone(), deadline, Origin::Api).await,
             }
         };
         let mut page = filtered.clone();
@@ -340,11 +437,32 @@ impl Engine {
         let columns = selection.page_columns(&row_id);
         let page = page
             .sort(selection.order(&row_id))
-            .and_then(|frame| frame.limit(to_usize(request.offset.unwrap_or(0)), Some(limit + 1)))
+            .and_then(|frame| frame.limit(to_usize(offset), Some(limit + 1)))
             .and_then(|frame| frame.select(columns.iter().map(ident).collect::<Vec<_>>()))
             .map_err(QueryError::internal)?;
         let (total, batches) = tokio::try_join!(total, run::collect(page, deadline, Origin::Api))?;
-        self.page(&selection, &file, batches, limit, total)
+        self.page(selection, file, batches, limit, total)
+    }
+
+    /// The page's columns of `rows` (positions in the file, ascending), with their row ids.
+    async fn rows_at(
+        &self,
+        selection: &Selection,
+        rows: Vec<u32>,
+        deadline: Instant,
+    ) -> Result<Vec<RecordBatch>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let file = selection.file.clone();
+        let columns = selection.fields.clone();
+        let reading =
+            tokio::task::spawn_blocking(move || hot::read_rows(&file, &columns, "row_id", &rows));
+        let batch = tokio::time::timeout_at(deadline, reading)
+            .await
+            .map_err(|_| Origin::Api.timeout())?
+            .map_err(QueryError::internal)??;
+        Ok(vec![batch])
     }
 
     fn page(

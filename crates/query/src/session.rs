@@ -73,6 +73,11 @@ impl Sessions {
         Ok(Self { base, shared })
     }
 
+    /// The state every query's session starts from (for planning expressions outside a query).
+    pub fn base(&self) -> &SessionState {
+        &self.base
+    }
+
     /// A context for one query: an empty catalog and a memory pool of `memory_limit` bytes.
     pub fn context(&self, memory_limit: usize) -> SessionContext {
         let runtime = Arc::new(RuntimeEnv {

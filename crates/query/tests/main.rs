@@ -6,5 +6,6 @@ mod bench;
 mod common;
 mod export;
 mod frictionless;
+mod hot;
 mod rows;
 mod sql;

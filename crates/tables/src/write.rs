@@ -127,6 +127,9 @@ pub(crate) struct TableWriter {
     path: PathBuf,
 }
 
+/// Most rows of a data page (at batch granularity).
+const DATA_PAGE_ROWS: usize = 16 * 1024;
+
 impl TableWriter {
     /// Starts writing `path` (through a temporary file beside it).
     pub fn create(path: &Path, schema: &TableSchema, limits: &Limits) -> Result<Self> {
@@ -137,6 +140,9 @@ impl TableWriter {
             .set_compression(Compression::LZ4_RAW)
             .set_max_row_group_row_count(Some(1 << 20))
             .set_max_row_group_bytes(Some(128 << 20))
+            // Small pages: a page of rows found by the hot columns reads and decompresses
+            // only the pages that hold them (the page index locates them).
+            .set_data_page_row_count_limit(DATA_PAGE_ROWS)
             .set_created_by(format!("dulieu-tables {}", env!("CARGO_PKG_VERSION")))
             .build();
         let writer = ArrowWriter::try_new(
