@@ -379,12 +379,17 @@ fn estimated_bytes(file: &TableFile, names: &[String]) -> usize {
 }
 
 /// A reader of `names` of the file, as queries read them ([`read_schema`]), with the page
-/// index when `pages`; and the names in the order the reader gives the columns (the file's).
+/// index when `pages`; the names in the order the reader gives the columns (the file's); and
+/// the read schema.
 fn reader_of(
     file: &TableFile,
     names: &[String],
     pages: bool,
-) -> Result<(ParquetRecordBatchReaderBuilder<File>, Vec<String>)> {
+) -> Result<(
+    ParquetRecordBatchReaderBuilder<File>,
+    Vec<String>,
+    SchemaRef,
+)> {
     let schema = read_schema(file);
     let reader = File::open(&file.path).map_err(QueryError::internal)?;
     let options = ArrowReaderOptions::new()
@@ -403,7 +408,7 @@ fn reader_of(
     names.sort_by_key(|name| schema.index_of(name).unwrap_or_default());
     indices.sort_unstable();
     let mask = ProjectionMask::roots(builder.parquet_schema(), indices);
-    Ok((builder.with_projection(mask), names))
+    Ok((builder.with_projection(mask), names, schema))
 }
 
 /// Reads `names` of the rows at `rows` (ascending positions in the file), decoding only the
@@ -414,7 +419,7 @@ pub(crate) fn read_rows(
     row_id: &str,
     rows: &[u32],
 ) -> Result<RecordBatch> {
-    let (builder, _) = reader_of(file, names, true)?;
+    let (builder, _, _) = reader_of(file, names, true)?;
     // The row groups holding the rows, and the selection within them.
     let mut groups = Vec::new();
     let mut selectors = Vec::new();
@@ -473,8 +478,7 @@ type Loaded = Vec<(String, HotColumn)>;
 /// Reads `names` from the file, as queries read them ([`read_schema`]); `None` when they take
 /// more than `budget` bytes (found while reading, so no more is ever held).
 fn load(file: &TableFile, names: &[String], budget: usize) -> Result<Option<Loaded>> {
-    let (builder, names) = reader_of(file, names, false)?;
-    let schema = read_schema(file);
+    let (builder, names, schema) = reader_of(file, names, false)?;
     let batches = builder
         .with_batch_size(CHUNK_ROWS)
         .build()
@@ -600,7 +604,7 @@ impl ColumnBuilder {
 }
 
 /// The names of the columns `filters` read, sorted.
-fn referenced_columns(filters: &[Expr]) -> BTreeSet<String> {
+pub(crate) fn referenced_columns(filters: &[Expr]) -> BTreeSet<String> {
     filters
         .iter()
         .flat_map(|filter| filter.column_refs())

@@ -144,15 +144,9 @@ impl Selection {
 
     /// The names of the columns the filters and `q` read.
     pub fn filter_columns(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .predicates
-            .iter()
-            .flat_map(|predicate| predicate.column_refs())
-            .map(|column| column.name.clone())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+        hot::referenced_columns(&self.predicates)
+            .into_iter()
+            .collect()
     }
 
     fn filtered(&self, frame: DataFrame) -> Result<DataFrame> {
