@@ -118,6 +118,7 @@ fn phase_name(phase: Phase, locale: Locale) -> String {
     let key = match phase {
         Phase::Scanning => "cli.ingest.scanning",
         Phase::Writing => "cli.ingest.writing",
+        Phase::Rewriting => "cli.ingest.rewriting",
     };
     dulieu_i18n::message(locale, key, &[])
 }

@@ -72,6 +72,11 @@ pub(crate) const CATALOG: &[Entry] = &[
     ("cli.ingest.warnings", "cảnh báo", "warnings"),
     ("cli.ingest.scanning", "đang quét", "scanning"),
     ("cli.ingest.writing", "đang ghi", "writing"),
+    (
+        "cli.ingest.rewriting",
+        "đang ghi lại (một giá trị về sau đổi kiểu cột)",
+        "rewriting (a later value changed a column's type)",
+    ),
     ("cli.ingest.more", "và {count} cảnh báo nữa", "{count} more"),
     ("cli.error", "lỗi: {detail}", "error: {detail}"),
     (

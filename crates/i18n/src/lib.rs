@@ -728,6 +728,7 @@ mod tests {
             "ingest.warnings",
             "ingest.scanning",
             "ingest.writing",
+            "ingest.rewriting",
             "ingest.more",
             "error",
             "cannot_open",

@@ -19,6 +19,16 @@ pub(crate) enum Cell<'a> {
     DateTime(NaiveDateTime),
 }
 
+impl Cell<'_> {
+    /// Bytes of text the cell holds (0 for typed values).
+    pub fn text_len(&self) -> usize {
+        match self {
+            Self::Text(text) => text.len(),
+            _ => 0,
+        }
+    }
+}
+
 /// An empty vector with `spare`'s allocation, for items that borrow from elsewhere (the
 /// allocation is reused when both item types have the same layout).
 pub(crate) fn recycle<T, U>(mut spare: Vec<T>) -> Vec<U> {

@@ -113,10 +113,12 @@ fn single_quoted(sample: &[u8]) -> bool {
 
 /// One record: its fields, the line it starts on and its index (0-based, all records counted).
 pub(crate) struct Record<'a> {
-    /// The fields' bytes, one after another.
+    /// The fields' bytes, one after another (with one delimiter between them when `gap` is 1).
     bytes: &'a [u8],
     /// Where each field ends in `bytes`.
     ends: &'a [usize],
+    /// Bytes between one field's end and the next field's start.
+    gap: usize,
     pub line: u64,
     pub index: u64,
 }
@@ -124,11 +126,11 @@ pub(crate) struct Record<'a> {
 impl<'a> Record<'a> {
     /// The fields' bytes.
     pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
-        let bytes = self.bytes;
+        let (bytes, gap) = (self.bytes, self.gap);
         let mut start = 0;
         self.ends.iter().map(move |&end| {
             let field = &bytes[start..end];
-            start = end;
+            start = end + gap;
             field
         })
     }
@@ -136,13 +138,17 @@ impl<'a> Record<'a> {
     /// The fields as text, or `None` when one is not valid UTF-8.
     pub fn texts(&self) -> Option<impl Iterator<Item = &'a str> + use<'a>> {
         let text = std::str::from_utf8(self.bytes).ok()?;
-        if !self.ends.iter().all(|&end| text.is_char_boundary(end)) {
+        let gap = self.gap;
+        let boundaries = |end: usize| {
+            text.is_char_boundary(end) && text.is_char_boundary((end + gap).min(text.len()))
+        };
+        if !self.ends.iter().all(|&end| boundaries(end)) {
             return None;
         }
         let mut start = 0;
         Some(self.ends.iter().map(move |&end| {
             let field = &text[start..end];
-            start = end;
+            start = end + gap;
             field
         }))
     }
@@ -152,7 +158,10 @@ impl<'a> Record<'a> {
 pub(crate) struct RecordReader<R> {
     input: R,
     rdr: Reader,
+    delimiter: u8,
     quote: u8,
+    /// Whether plain lines are split without csv-core (off only to compare the two in tests).
+    plain_lines: bool,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
@@ -172,7 +181,9 @@ impl<R: Read> RecordReader<R> {
         Self {
             input,
             rdr: reader(dialect),
+            delimiter: dialect.delimiter,
             quote: dialect.quote,
+            plain_lines: true,
             buf: vec![0; 256 * 1024],
             pos: 0,
             len: 0,
@@ -214,10 +225,49 @@ impl<R: Read> RecordReader<R> {
         Ok(())
     }
 
+    /// A record on one line of the buffer, without quotes or carriage returns, and within the
+    /// limits: csv-core would split it at its delimiters and nothing else, so it is split at
+    /// their positions (found with SIMD) and copied whole. Returns the bytes and fields copied;
+    /// `None` leaves the record to csv-core.
+    fn plain_record(&mut self) -> Option<(usize, usize)> {
+        let input = &self.buf[self.pos..self.len];
+        let length = memchr::memchr(b'\n', input)?;
+        let line = &input[..length];
+        if length > self.output.len() || memchr::memchr2(self.quote, b'\r', line).is_some() {
+            return None;
+        }
+        let most = self.ends.len().min(self.max_fields);
+        let mut fields = 0;
+        for at in memchr::memchr_iter(self.delimiter, line) {
+            if fields + 1 >= most {
+                return None;
+            }
+            self.ends[fields] = at;
+            fields += 1;
+        }
+        self.ends[fields] = length;
+        self.output[..length].copy_from_slice(line);
+        self.pos += length + 1;
+        Some((length, fields + 1))
+    }
+
     /// The next record, or `None` at the end.
     pub fn next_record(&mut self) -> Result<Option<Record<'_>>> {
         self.skip_blank_lines()?;
         let line = self.line;
+        if self.plain_lines
+            && let Some((out_len, end_len)) = self.plain_record()
+        {
+            self.line += 1;
+            self.index += 1;
+            return Ok(Some(Record {
+                bytes: &self.output[..out_len],
+                ends: &self.ends[..end_len],
+                gap: 1,
+                line,
+                index: self.index - 1,
+            }));
+        }
         let (mut out_len, mut end_len) = (0usize, 0usize);
         // Quotes in the record's input already dropped from the buffer, and where the rest starts.
         let mut quotes = 0;
@@ -276,6 +326,7 @@ impl<R: Read> RecordReader<R> {
                     return Ok(Some(Record {
                         bytes: &self.output[..out_len],
                         ends: &self.ends[..end_len],
+                        gap: 0,
                         line,
                         index: self.index - 1,
                     }));
@@ -321,6 +372,80 @@ mod tests {
             out.push((record.line, fields));
         }
         Ok(out)
+    }
+
+    /// A record read back: its line, its index and its fields' bytes.
+    type ReadRecord = (u64, u64, Vec<Vec<u8>>);
+
+    /// Every record of `text` or the first error, split with or without the plain-line path.
+    fn all_records(text: &[u8], plain_lines: bool) -> Result<Vec<ReadRecord>> {
+        let d = Dialect {
+            delimiter: b',',
+            quote: b'"',
+        };
+        let mut reader = RecordReader::new(text, d, 64, 6);
+        reader.plain_lines = plain_lines;
+        let mut out = Vec::new();
+        while let Some(record) = reader.next_record()? {
+            let texts = record
+                .texts()
+                .map(|t| t.map(str::to_owned).collect::<Vec<_>>());
+            let fields: Vec<Vec<u8>> = record.fields().map(<[u8]>::to_vec).collect();
+            if let Some(texts) = texts {
+                let bytes: Vec<Vec<u8>> = texts.into_iter().map(String::into_bytes).collect();
+                assert_eq!(bytes, fields);
+            }
+            out.push((record.line, record.index, fields));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn plain_lines_split_as_csv_core_splits_them() {
+        // Random texts over an alphabet rich in delimiters, quotes, line ends and UTF-8.
+        let alphabet: [&[u8]; 10] = [
+            b"a",
+            b"7",
+            b",",
+            b",",
+            b"\"",
+            b"\n",
+            b"\n",
+            b"\r",
+            "đ".as_bytes(),
+            b" ",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut plain = 0;
+        for _ in 0..3_000 {
+            let mut text = Vec::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..(state % 120) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.extend_from_slice(alphabet[(state % 10) as usize]);
+            }
+            let fast = all_records(&text, true);
+            let reference = all_records(&text, false);
+            match (&fast, &reference) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&text)),
+                (Err(a), Err(b)) => assert_eq!(
+                    (a.code, a.location.line),
+                    (b.code, b.location.line),
+                    "{:?}",
+                    String::from_utf8_lossy(&text)
+                ),
+                _ => panic!(
+                    "{:?}: {fast:?} / {reference:?}",
+                    String::from_utf8_lossy(&text)
+                ),
+            }
+            plain += usize::from(!text.contains(&b'"') && !text.contains(&b'\r'));
+        }
+        assert!(plain > 100, "plain texts were tried ({plain})");
     }
 
     #[test]

@@ -331,6 +331,25 @@ impl Warnings {
         self.totals.is_empty()
     }
 
+    /// Adds `other`'s warnings after these, keeping the same bound per code.
+    pub fn append(&mut self, other: Warnings) {
+        let mut kept: BTreeMap<WarningCode, u64> = self
+            .totals
+            .iter()
+            .map(|(&code, &total)| (code, total.min(Self::KEEP_PER_CODE)))
+            .collect();
+        for warning in other.items {
+            let count = kept.entry(warning.code).or_insert(0);
+            if *count < Self::KEEP_PER_CODE {
+                *count += 1;
+                self.items.push(warning);
+            }
+        }
+        for (code, total) in other.totals {
+            *self.totals.entry(code).or_insert(0) += total;
+        }
+    }
+
     /// The kept warnings of one code.
     pub fn of(&self, code: WarningCode) -> impl Iterator<Item = &Warning> {
         self.items.iter().filter(move |w| w.code == code)
@@ -354,6 +373,21 @@ mod tests {
             Warnings::KEEP_PER_CODE
         );
         assert_eq!(warnings.count(WarningCode::EmptySheet), 1);
+
+        let mut later = Warnings::default();
+        for line in 0..3 {
+            later.push(Warning::new(WarningCode::RowTooShort, Location::line(line)));
+            later.push(Warning::new(WarningCode::RowTooLong, Location::line(line)));
+        }
+        warnings.append(later);
+        assert_eq!(warnings.count(WarningCode::RowTooShort), 253);
+        assert_eq!(
+            warnings.of(WarningCode::RowTooShort).count() as u64,
+            Warnings::KEEP_PER_CODE
+        );
+        assert_eq!(warnings.count(WarningCode::RowTooLong), 3);
+        assert_eq!(warnings.of(WarningCode::RowTooLong).count(), 3);
+        assert_eq!(warnings.items.last().unwrap().code, WarningCode::RowTooLong);
     }
 
     #[test]

@@ -190,9 +190,9 @@ impl ColumnStats {
             b'-' => SEP_DASH,
             _ => SEP_DOT,
         };
-        self.ymd += u64::from(parts.date(DateOrder::Ymd).is_some());
-        self.dmy += u64::from(parts.date(DateOrder::Dmy).is_some());
-        self.mdy += u64::from(parts.date(DateOrder::Mdy).is_some());
+        self.ymd += u64::from(parts.is_date(DateOrder::Ymd));
+        self.dmy += u64::from(parts.is_date(DateOrder::Dmy));
+        self.mdy += u64::from(parts.is_date(DateOrder::Mdy));
         if let Some(time) = time {
             self.date_times += 1;
             self.time_seconds |= time.has_seconds;

@@ -485,6 +485,7 @@ impl JsonSource {
                     line: None,
                     row: Some(row),
                 },
+                &columns.facts,
             )
         };
         self.geojson = self.file.stream(&mut on_element)?;

@@ -37,6 +37,21 @@ pub(crate) enum GridCell {
     DateTime(chrono::NaiveDateTime),
 }
 
+impl From<crate::convert::Cell<'_>> for GridCell {
+    fn from(cell: crate::convert::Cell<'_>) -> Self {
+        use crate::convert::Cell;
+        match cell {
+            Cell::Empty => Self::Empty,
+            Cell::Text(t) => Self::Text(t.to_owned()),
+            Cell::Int(i) => Self::Int(i),
+            Cell::Float(f) => Self::Float(f),
+            Cell::Bool(b) => Self::Bool(b),
+            Cell::Date(d) => Self::Date(d),
+            Cell::DateTime(dt) => Self::DateTime(dt),
+        }
+    }
+}
+
 impl GridCell {
     /// The cell as a borrowed [`crate::convert::Cell`].
     pub fn as_cell(&self) -> crate::convert::Cell<'_> {

@@ -22,6 +22,9 @@ pub struct Limits {
     pub batch_rows: usize,
     /// Text bytes per record batch before it is written early (keeps batches of long texts small).
     pub batch_bytes: usize,
+    /// Rows whose types are counted before writing starts under the types they show. A later
+    /// value that changes a column's type (or a row that adds a column) makes a second read.
+    pub sample_rows: usize,
 }
 
 impl Default for Limits {
@@ -35,6 +38,7 @@ impl Default for Limits {
             max_compression_ratio: 200,
             batch_rows: 65_536,
             batch_bytes: 64 << 20,
+            sample_rows: 10_000,
         }
     }
 }

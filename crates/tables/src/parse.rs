@@ -10,12 +10,23 @@ pub(crate) const MISSING_MARKERS: &[&str] = &[
     "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
 ];
 
+/// Which bytes start a known marker (most texts are told apart by their first byte).
+const MARKER_FIRST_BYTES: [bool; 256] = {
+    let mut starts = [false; 256];
+    let mut i = 0;
+    while i < MISSING_MARKERS.len() {
+        starts[MISSING_MARKERS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    starts
+};
+
 /// True for a known missing-value marker (none starts with a digit).
 pub(crate) fn is_known_marker(text: &str) -> bool {
-    let first = text.as_bytes().first();
-    MISSING_MARKERS
-        .iter()
-        .any(|m| m.as_bytes().first() == first && *m == text)
+    match text.as_bytes().first() {
+        Some(&first) if MARKER_FIRST_BYTES[usize::from(first)] => MISSING_MARKERS.contains(&text),
+        _ => false,
+    }
 }
 
 /// `text.trim()`, without looking at characters when the text starts and ends with visible ASCII.
@@ -132,7 +143,9 @@ pub(crate) fn number_shape(text: &str) -> NumberShape {
             b'.' => points = true,
             b',' => commas = true,
             b'e' | b'E' => exponent = true,
-            _ => other = true,
+            // A sign may follow an exponent's mark; anything else is no number at all.
+            b'-' | b'+' => other = true,
+            _ => return shape,
         }
     }
     if exponent {
@@ -206,6 +219,24 @@ pub(crate) fn parse_int(text: &str, format: NumberFormat) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// Digits with at most one decimal point, followed by a digit (`12`, `12.5`, `.5`): the
+/// commonest numbers, which [`number_shape`] would find readable with a decimal point.
+fn is_plain_decimal(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let mut point = None;
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {}
+            b'.' if point.is_none() => point = Some(at),
+            _ => return false,
+        }
+    }
+    match point {
+        None => !bytes.is_empty(),
+        Some(at) => at + 1 < bytes.len(),
+    }
+}
+
 /// Reads a number written with the given marks; `None` when it is not one.
 pub(crate) fn parse_number(text: &str, format: NumberFormat) -> Option<f64> {
     let body = unsigned(text);
@@ -214,6 +245,9 @@ pub(crate) fn parse_number(text: &str, format: NumberFormat) -> Option<f64> {
         return None;
     }
     if format.decimal == '.' && format.group.is_none_or(|g| !text.contains(g)) {
+        if is_plain_decimal(body) {
+            return text.parse().ok();
+        }
         let shape = number_shape(text);
         return if shape.num_point || all_digits(body) {
             text.parse().ok()
@@ -267,16 +301,37 @@ pub(crate) struct DateParts {
 }
 
 impl DateParts {
+    /// Year, month and day in `order`, when the parts are written in a way it allows.
+    fn ymd(&self, order: DateOrder) -> Option<(u32, u32, u32)> {
+        let [a, b, c] = self.parts;
+        match order {
+            DateOrder::Ymd if self.year_first => Some((a, b, c)),
+            DateOrder::Dmy if !self.year_first => Some((c, b, a)),
+            DateOrder::Mdy if !self.year_first => Some((c, a, b)),
+            _ => None,
+        }
+    }
+
     /// The date in `order`, when valid.
     pub fn date(&self, order: DateOrder) -> Option<NaiveDate> {
-        let [a, b, c] = self.parts;
-        let (y, m, d) = match order {
-            DateOrder::Ymd if self.year_first => (a, b, c),
-            DateOrder::Dmy if !self.year_first => (c, b, a),
-            DateOrder::Mdy if !self.year_first => (c, a, b),
-            _ => return None,
-        };
+        let (y, m, d) = self.ymd(order)?;
         NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+    }
+
+    /// True when the parts make a valid date in `order` (what [`Self::date`] checks, without
+    /// building the date: inference asks this of every cell, in three orders).
+    pub fn is_date(&self, order: DateOrder) -> bool {
+        self.ymd(order).is_some_and(|(y, m, d)| {
+            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+            let days = match m {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => 0,
+            };
+            (1..=days).contains(&d)
+        })
     }
 }
 
@@ -290,8 +345,55 @@ pub(crate) struct TimeParts {
     pub offset: Option<i32>,
 }
 
+/// The two most common date shapes, `dd/mm/yyyy` and `yyyy-mm-dd` (any one separator), read by
+/// position: what [`date_shape`] finds for them, without searching.
+fn common_date_shape(text: &[u8]) -> Option<DateParts> {
+    let &[a0, a1, a2, a3, a4, a5, a6, a7, a8, a9] = text else {
+        return None;
+    };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let separator = |b: u8| matches!(b, b'/' | b'-' | b'.');
+    if separator(a2) && a5 == a2 {
+        let parts = [
+            number(&[a0, a1])?,
+            number(&[a3, a4])?,
+            number(&[a6, a7, a8, a9])?,
+        ];
+        return Some(DateParts {
+            separator: a2,
+            parts,
+            year_first: false,
+        });
+    }
+    if separator(a4) && a7 == a4 {
+        let parts = [
+            number(&[a0, a1, a2, a3])?,
+            number(&[a5, a6])?,
+            number(&[a8, a9])?,
+        ];
+        return Some(DateParts {
+            separator: a4,
+            parts,
+            year_first: true,
+        });
+    }
+    None
+}
+
 /// Splits `text` into a date and an optional time, without deciding the order.
 pub(crate) fn date_shape(text: &str) -> Option<(DateParts, Option<TimeParts>)> {
+    match common_date_shape(text.as_bytes()) {
+        Some(parts) => Some((parts, None)),
+        None => any_date_shape(text),
+    }
+}
+
+/// [`date_shape`] for any text.
+fn any_date_shape(text: &str) -> Option<(DateParts, Option<TimeParts>)> {
     let (date, time) = match text.bytes().position(|b| b == b'T' || b == b' ') {
         Some(at) => (&text.as_bytes()[..at], Some(text[at + 1..].trim_start())),
         None => (text.as_bytes(), None),
@@ -399,6 +501,103 @@ pub(crate) fn has_digit(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_dates_are_read_by_position_as_any_date_is() {
+        let mut texts: Vec<String> = [
+            "31/03/2024",
+            "2024-03-31",
+            "03.31.2024",
+            "2024/3/31",
+            "31-03-2024",
+            "31/03-2024",
+            "2024-03/31",
+            "3a/03/2024",
+            "31/03/20245",
+            "31/03/202",
+            "12345678901",
+            "2024-03-31T10:00",
+            "31/03/2024 08:15",
+            "1/1/2024",
+            "00/00/0000",
+            "99/99/9999",
+            "-1/03/2024",
+            "31 03 2024",
+        ]
+        .map(String::from)
+        .to_vec();
+        for (d, m, y) in [(1, 2, 2020), (31, 12, 1999), (29, 2, 2023)] {
+            for sep in ['/', '-', '.'] {
+                texts.push(format!("{d:02}{sep}{m:02}{sep}{y}"));
+                texts.push(format!("{y}{sep}{m:02}{sep}{d:02}"));
+            }
+        }
+        let mut fast = 0;
+        for text in &texts {
+            if common_date_shape(text.as_bytes()).is_some() {
+                fast += 1;
+            }
+            assert_eq!(date_shape(text), any_date_shape(text), "{text}");
+        }
+        assert!(fast >= 20, "the common shapes take the fast path ({fast})");
+    }
+
+    #[test]
+    fn plain_decimals_read_as_the_general_reader_does() {
+        for text in [
+            "12", "12.5", ".5", "-.5", "+3.25", "0.0", "-0", "1.", "1.2.3", "1,5", "1e5", "007",
+            "12.5x", "", "-", "+", ".", "1_000", "٣",
+        ] {
+            let body = unsigned(text);
+            if is_plain_decimal(body) && !body.is_empty() {
+                let shape = number_shape(text);
+                let general = if shape.num_point || all_digits(body) {
+                    text.parse::<f64>().ok()
+                } else {
+                    None
+                };
+                assert_eq!(parse_number(text, NumberFormat::PLAIN), general, "{text}");
+            }
+        }
+        assert!(is_plain_decimal("12.5") && is_plain_decimal(".5") && is_plain_decimal("7"));
+        assert!(!is_plain_decimal("1.") && !is_plain_decimal("1.2.3") && !is_plain_decimal("1e5"));
+    }
+
+    #[test]
+    fn date_checks_agree_with_building_the_date() {
+        for year in [1900, 1999, 2000, 2023, 2024, 2100, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let parts = [
+                        DateParts {
+                            separator: b'-',
+                            parts: [year, month, day],
+                            year_first: true,
+                        },
+                        DateParts {
+                            separator: b'/',
+                            parts: [day, month, year],
+                            year_first: false,
+                        },
+                        DateParts {
+                            separator: b'/',
+                            parts: [month, day, year],
+                            year_first: false,
+                        },
+                    ];
+                    for parts in parts {
+                        for order in [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy] {
+                            assert_eq!(
+                                parts.is_date(order),
+                                parts.date(order).is_some(),
+                                "{parts:?} {order:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     const VI: NumberFormat = NumberFormat {
         decimal: ',',

@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{Cell, Converter, Value, float_text, recycle};
+use crate::convert::{Cell, Converter, Value, float_text};
 use crate::error::{ErrorCode, IngestError, Result, Warning, WarningCode, Warnings};
 use crate::infer::ColumnStats;
+use crate::layout::GridCell;
 use crate::options::IngestOptions;
 use crate::profile::{ColumnProfiler, TableProfile, bounds_for};
 use crate::schema::{FieldType, TableSchema};
-use crate::source::{Pass, TableSource};
+use crate::source::{Pass, RowPos, TableFacts, TableSource};
 use crate::write::TableWriter;
 
 /// Which read of a table is under way.
@@ -20,8 +21,11 @@ use crate::write::TableWriter;
 pub enum Phase {
     /// Reading the table to find its layout and types.
     Scanning,
-    /// Reading it again to write Parquet and the profile.
+    /// Converting, profiling and writing Parquet (from the first rows on, once they have
+    /// settled the types).
     Writing,
+    /// Reading the table again, because a value past the first rows changed a column's type.
+    Rewriting,
 }
 
 /// How far an ingest is, reported through the progress callback.
@@ -106,7 +110,18 @@ fn cell_text(cell: Cell<'_>) -> String {
     text.chars().take(100).collect()
 }
 
-/// Reads a table twice and writes it to `parquet_path`. With `edited`, its types are forced.
+/// Most bytes (cells and their text) held while the first rows are sampled: fewer rows when
+/// they are wide or long.
+const SAMPLE_BYTES: usize = 16 << 20;
+
+/// Reads a table and writes it to `parquet_path`. With `edited`, its types are forced.
+///
+/// One read normally does everything. Types are counted on every row; once the first
+/// [`crate::Limits::sample_rows`] rows have settled a provisional schema (or from the first row,
+/// with an edited one), rows are converted, profiled and written as they come. At the end the
+/// counts of the whole table decide the schema; when it is not the provisional one (a late
+/// value widened a type, a long row added a column), that file is dropped and a second read
+/// writes the table under the final schema. The result is always what the whole table decides.
 pub(crate) fn ingest_table(
     source: &mut dyn TableSource,
     parquet_path: &Path,
@@ -116,81 +131,176 @@ pub(crate) fn ingest_table(
 ) -> Result<TableReport> {
     let counter = source.byte_counter();
     let bytes = || counter.as_ref().map_or(reporter.bytes_total, |c| c.get());
-
-    // First pass: layout, columns and counts for inference.
     let name = source.facts().name.clone();
+    let output = |schema| TableOutput::start(parquet_path, options, schema);
+
+    // First read: layout, counts for inference, and writing once a schema is settled.
     let mut stats: Vec<ColumnStats> = Vec::new();
     let mut rows = 0u64;
-    source.scan(Pass::Infer, &mut |cells, _| {
+    let mut first = match edited {
+        Some(schema) => FirstRead::Writing(Box::new(output(schema.clone())?)),
+        None => FirstRead::Sampling(Vec::new(), 0),
+    };
+    let sample_rows = options.limits.sample_rows.max(1);
+    source.scan(Pass::Infer, &mut |cells, pos, facts| {
         if cells.len() > stats.len() {
             stats.resize_with(cells.len(), ColumnStats::default);
         }
-        for (stat, cell) in stats.iter_mut().zip(cells) {
-            stat.add(*cell);
+        if edited.is_none() {
+            for (stat, cell) in stats.iter_mut().zip(cells) {
+                stat.add(*cell);
+            }
         }
         rows += 1;
+        match &mut first {
+            FirstRead::Writing(out) => out.push(cells, pos, facts.sheet.as_deref())?,
+            FirstRead::Sampling(held, held_bytes) => {
+                *held_bytes += cells
+                    .iter()
+                    .map(|c| std::mem::size_of::<GridCell>() + c.text_len())
+                    .sum::<usize>();
+                held.push((cells.iter().map(|&c| GridCell::from(c)).collect(), pos));
+                if held.len() >= sample_rows || *held_bytes >= SAMPLE_BYTES {
+                    let schema =
+                        decide_schema(facts, &mut stats, options, None, &mut Warnings::default())?;
+                    let mut out = output(schema)?;
+                    reporter.report(&name, Phase::Scanning, rows, bytes());
+                    out.push_held(std::mem::take(held), facts.sheet.as_deref())?;
+                    first = FirstRead::Writing(Box::new(out));
+                }
+            }
+        }
         if rows.is_multiple_of(PROGRESS_EVERY) {
-            reporter.report(&name, Phase::Scanning, rows, bytes());
+            reporter.report(&name, first.phase(), rows, bytes());
         }
         Ok(())
     })?;
-    reporter.report(&name, Phase::Scanning, rows, bytes());
+    reporter.report(&name, first.phase(), rows, bytes());
 
     let facts = source.facts();
-    while facts.columns.len() < stats.len() {
-        let column = format!("column_{}", facts.columns.len() + 1);
-        facts.columns.push(column);
-    }
-    stats.resize_with(facts.columns.len(), ColumnStats::default);
     let mut warnings = std::mem::take(&mut facts.warnings);
-    let (mut schema, inferred) = match edited {
-        Some(schema) => {
-            if schema.fields.len() != facts.columns.len() {
-                return Err(IngestError::new(ErrorCode::SchemaMismatch)
-                    .with("table", &facts.name)
-                    .with("expected", facts.columns.len())
-                    .with("found", schema.fields.len()));
-            }
-            (schema.clone(), false)
-        }
-        None => (
-            infer_schema(
-                &facts.columns,
-                &facts.fixed_types,
-                &stats,
-                options,
-                facts.comma_hint,
-                &facts.sheet,
-                &mut warnings,
-            ),
-            true,
-        ),
-    };
+    let schema = decide_schema(facts, &mut stats, options, edited, &mut warnings)?;
     let sheet = facts.sheet.clone();
+    let mut phase = Phase::Writing;
+    let mut out = match first {
+        FirstRead::Writing(out) if out.schema == schema => *out,
+        FirstRead::Writing(out) => {
+            drop(out);
+            // Second read, under the schema the whole table decided.
+            phase = Phase::Rewriting;
+            let mut out = output(schema)?;
+            source.scan(Pass::Write, &mut |cells, pos, _| {
+                out.push(cells, pos, sheet.as_deref())?;
+                if out.written.is_multiple_of(PROGRESS_EVERY) {
+                    reporter.report(&name, Phase::Rewriting, out.written, bytes());
+                }
+                Ok(())
+            })?;
+            out
+        }
+        FirstRead::Sampling(held, _) => {
+            let mut out = output(schema)?;
+            out.push_held(held, sheet.as_deref())?;
+            out
+        }
+    };
+    reporter.report(&name, phase, out.written, bytes());
+    warnings.append(std::mem::take(&mut out.warnings));
+    out.finish(edited.is_none(), source.facts(), parquet_path, warnings)
+}
 
-    // Second pass: convert, profile, write.
-    let converter = Converter::new(&schema);
-    let (distinct_bound, top_bound) = bounds_for(schema.fields.len());
-    let mut profilers: Vec<ColumnProfiler> = schema
-        .fields
-        .iter()
-        .map(|f| ColumnProfiler::new(&f.name, f.field_type, distinct_bound, top_bound))
-        .collect();
-    let mut writer = TableWriter::create(parquet_path, &schema, &options.limits)?;
-    let mut written = 0u64;
-    let mut spare: Vec<Value<'static>> = Vec::with_capacity(schema.fields.len());
-    source.scan(Pass::Write, &mut |cells, pos| {
-        let mut row = recycle(std::mem::take(&mut spare));
-        for (index, profiler) in profilers.iter_mut().enumerate() {
+/// The first read's writing: rows held until a provisional schema is settled, then written.
+enum FirstRead {
+    /// The first rows (and their text bytes), held until they settle a provisional schema.
+    Sampling(Vec<(Vec<GridCell>, RowPos)>, usize),
+    /// Rows written under a provisional (or edited) schema.
+    Writing(Box<TableOutput>),
+}
+
+impl FirstRead {
+    fn phase(&self) -> Phase {
+        match self {
+            Self::Sampling(..) => Phase::Scanning,
+            Self::Writing(_) => Phase::Writing,
+        }
+    }
+}
+
+/// The schema of a table from its facts and counts (or the edited one, checked against the
+/// columns found). Names columns found past the header.
+fn decide_schema(
+    facts: &TableFacts,
+    stats: &mut Vec<ColumnStats>,
+    options: &IngestOptions,
+    edited: Option<&TableSchema>,
+    warnings: &mut Warnings,
+) -> Result<TableSchema> {
+    let mut columns = facts.columns.clone();
+    while columns.len() < stats.len() {
+        columns.push(format!("column_{}", columns.len() + 1));
+    }
+    stats.resize_with(columns.len(), ColumnStats::default);
+    match edited {
+        Some(schema) if schema.fields.len() != columns.len() => {
+            Err(IngestError::new(ErrorCode::SchemaMismatch)
+                .with("table", &facts.name)
+                .with("expected", columns.len())
+                .with("found", schema.fields.len()))
+        }
+        Some(schema) => Ok(schema.clone()),
+        None => Ok(infer_schema(
+            &columns,
+            &facts.fixed_types,
+            stats,
+            options,
+            facts.comma_hint,
+            &facts.sheet,
+            warnings,
+        )),
+    }
+}
+
+/// Rows converted under a schema, profiled and written to Parquet.
+struct TableOutput {
+    schema: TableSchema,
+    converter: Converter,
+    profilers: Vec<ColumnProfiler>,
+    writer: TableWriter,
+    written: u64,
+    /// Values that did not fit their column.
+    warnings: Warnings,
+}
+
+impl TableOutput {
+    /// Starts writing `path` under `schema`.
+    fn start(path: &Path, options: &IngestOptions, schema: TableSchema) -> Result<Self> {
+        let (distinct_bound, top_bound) = bounds_for(schema.fields.len());
+        Ok(Self {
+            converter: Converter::new(&schema),
+            profilers: schema
+                .fields
+                .iter()
+                .map(|f| ColumnProfiler::new(&f.name, f.field_type, distinct_bound, top_bound))
+                .collect(),
+            writer: TableWriter::create(path, &schema, &options.limits)?,
+            schema,
+            written: 0,
+            warnings: Warnings::default(),
+        })
+    }
+
+    /// Converts, profiles and writes one row.
+    fn push(&mut self, cells: &[Cell<'_>], pos: RowPos, sheet: Option<&str>) -> Result<()> {
+        for (index, profiler) in self.profilers.iter_mut().enumerate() {
             let cell = cells.get(index).copied().unwrap_or(Cell::Empty);
-            let value = match converter.convert(index, cell) {
+            let value = match self.converter.convert(index, cell) {
                 Ok(value) => value,
                 Err(()) => {
-                    let field = &schema.fields[index];
-                    warnings.push(
+                    let field = &self.schema.fields[index];
+                    self.warnings.push(
                         Warning::new(
                             WarningCode::ValueDoesNotFit,
-                            pos.location(sheet.as_deref(), &field.name),
+                            pos.location(sheet, &field.name),
                         )
                         .with("type", field.field_type.name())
                         .with("value", cell_text(cell)),
@@ -199,46 +309,68 @@ pub(crate) fn ingest_table(
                 }
             };
             profiler.add(&value);
-            row.push(value);
+            self.writer.append(index, &value);
         }
-        writer.push(&row)?;
-        spare = recycle(row);
-        written += 1;
-        if written.is_multiple_of(PROGRESS_EVERY) {
-            reporter.report(&name, Phase::Writing, written, bytes());
+        self.writer.end_row()?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Writes rows held in memory.
+    fn push_held(&mut self, held: Vec<(Vec<GridCell>, RowPos)>, sheet: Option<&str>) -> Result<()> {
+        let mut cells = Vec::new();
+        for (row, pos) in &held {
+            cells.clear();
+            cells.extend(row.iter().map(GridCell::as_cell));
+            self.push(&cells, *pos, sheet)?;
         }
         Ok(())
-    })?;
-    reporter.report(&name, Phase::Writing, written, bytes());
+    }
 
-    let columns: Vec<_> = profilers.into_iter().map(ColumnProfiler::finish).collect();
-    if inferred {
-        for (field, profile) in schema.fields.iter_mut().zip(&columns) {
-            if written > 0 && profile.null_count == 0 {
-                field.constraints.required = Some(true);
-            }
-            if written > 1 && profile.distinct_exact && profile.distinct_count == written {
-                field.constraints.unique = Some(true);
+    /// Finishes the file and the report: the constraints the profile shows (for an inferred
+    /// schema), the profile and the warnings.
+    fn finish(
+        self,
+        inferred: bool,
+        facts: &TableFacts,
+        parquet_path: &Path,
+        warnings: Warnings,
+    ) -> Result<TableReport> {
+        let Self {
+            mut schema,
+            profilers,
+            writer,
+            written,
+            ..
+        } = self;
+        let columns: Vec<_> = profilers.into_iter().map(ColumnProfiler::finish).collect();
+        if inferred {
+            for (field, profile) in schema.fields.iter_mut().zip(&columns) {
+                if written > 0 && profile.null_count == 0 {
+                    field.constraints.required = Some(true);
+                }
+                if written > 1 && profile.distinct_exact && profile.distinct_count == written {
+                    field.constraints.unique = Some(true);
+                }
             }
         }
-    }
-    let parquet_bytes = writer.finish(&schema)?;
-    let facts = source.facts();
-    Ok(TableReport {
-        name: facts.name.clone(),
-        sheet: facts.sheet.clone(),
-        title: facts.title.clone(),
-        notes: facts.notes.clone(),
-        row_count: written,
-        schema,
-        profile: TableProfile {
+        let parquet_bytes = writer.finish(&schema)?;
+        Ok(TableReport {
+            name: facts.name.clone(),
+            sheet: facts.sheet.clone(),
+            title: facts.title.clone(),
+            notes: facts.notes.clone(),
             row_count: written,
-            columns,
-        },
-        parquet_path: parquet_path.to_owned(),
-        parquet_bytes,
-        warnings,
-    })
+            schema,
+            profile: TableProfile {
+                row_count: written,
+                columns,
+            },
+            parquet_path: parquet_path.to_owned(),
+            parquet_bytes,
+            warnings,
+        })
+    }
 }
 
 /// The inferred schema of a table, with the markers of missing values it met.

@@ -1,16 +1,19 @@
 //! Column profiles: null count, distinct count, min, max, mean and top values, in bounded memory.
 //!
-//! Distinct values are counted exactly (texts by 64-bit hash) up to a bound per column, then
-//! estimated with a HyperLogLog sketch of their texts' hashes (4096 registers, about 1.6% standard
+//! Each non-null value is hashed once (a fixed-seed 64-bit hash of its text, or of its typed value
+//! for numbers, booleans and dates), and that hash serves the top values, the distinct values and
+//! the sketch. Distinct values are counted exactly (by hash) up to a bound per column, then
+//! estimated with a HyperLogLog sketch of their hashes (4096 registers, about 1.6% standard
 //! error); `distinct_exact` says which. Top values are counted exactly while a column has at most
 //! a bounded number of distinct values; past it, values not seen before are no longer counted and
 //! `top_values_exact` is false.
 
-use std::borrow::Borrow;
 use std::fmt::Write;
-use std::hash::{BuildHasher, Hash};
+use std::hash::BuildHasher;
 
-use foldhash::{HashMap, HashSet};
+use foldhash::quality::FixedState;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +24,8 @@ use crate::schema::FieldType;
 const TOP_VALUES: usize = 10;
 /// Longest text kept as a top value (in characters).
 const TOP_VALUE_CHARS: usize = 200;
+/// The hasher of every value: fixed, so profiles are reproducible.
+const HASHER: FixedState = FixedState::with_seed(0x64756c6965750001);
 
 /// One frequent value and how many rows have it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,18 +77,25 @@ pub struct TableProfile {
 /// HyperLogLog with 2^12 registers.
 #[derive(Debug, Clone)]
 struct HyperLogLog {
-    registers: Vec<u8>,
+    registers: Box<[u8; HyperLogLog::REGISTERS]>,
 }
 
 impl HyperLogLog {
     const BITS: u32 = 12;
+    const REGISTERS: usize = 1 << Self::BITS;
 
-    fn new() -> Self {
-        Self {
-            registers: vec![0; 1 << Self::BITS],
+    /// A sketch of the given hashes.
+    fn from_hashes(hashes: impl IntoIterator<Item = u64>) -> Self {
+        let mut sketch = Self {
+            registers: Box::new([0; Self::REGISTERS]),
+        };
+        for hash in hashes {
+            sketch.add(hash);
         }
+        sketch
     }
 
+    /// Counts a hash.
     fn add(&mut self, hash: u64) {
         let index = (hash >> (64 - Self::BITS)) as usize;
         let rest = (hash << Self::BITS) | (1 << (Self::BITS - 1));
@@ -93,6 +105,7 @@ impl HyperLogLog {
         }
     }
 
+    /// The estimated number of distinct hashes.
     fn estimate(&self) -> u64 {
         let m = self.registers.len() as f64;
         let alpha = 0.7213 / (1.0 + 1.079 / m);
@@ -134,6 +147,7 @@ impl Extreme {
 }
 
 /// A non-text value counted among the top values; written as text when the profile is finished.
+/// Hashed as itself, variant included, so values of different kinds hash apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum TopKey {
     Int(i64),
@@ -159,27 +173,6 @@ impl TopKey {
             Self::Date(d) => write_date(out, d),
             Self::DateTime(dt) => {
                 let _ = write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S%.f"));
-            }
-        }
-    }
-}
-
-/// A value among the distinct values: a text by its hash, another value as itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Distinct {
-    Text(u64),
-    Value(TopKey),
-}
-
-impl Distinct {
-    /// The hash of the value's text (what the sketch counts).
-    fn text_hash(self, hasher: &foldhash::quality::FixedState, scratch: &mut String) -> u64 {
-        match self {
-            Self::Text(hash) => hash,
-            Self::Value(key) => {
-                scratch.clear();
-                key.write(scratch);
-                hasher.hash_one(scratch.as_str())
             }
         }
     }
@@ -240,24 +233,144 @@ fn write_date(out: &mut String, d: chrono::NaiveDate) {
     }
 }
 
-/// Counts `key` among the `top` values, adding it when there is `room` (else `exact` turns
-/// false). True when it was not there: a value not seen before, or seen only while `top` was
-/// full, so it must be counted among the distinct values.
-fn count_top<K, Q>(top: &mut HashMap<K, u64>, key: &Q, room: bool, exact: &mut bool) -> bool
-where
-    K: Borrow<Q> + Hash + Eq,
-    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
-{
-    if let Some(count) = top.get_mut(key) {
-        *count += 1;
-        return false;
+/// A top value with its hash (to place it again when the table grows) and its count.
+#[derive(Debug)]
+struct Counted<K> {
+    key: K,
+    hash: u64,
+    count: u64,
+}
+
+/// The top values: each value's count, while there is room for new values.
+#[derive(Debug)]
+struct TopCounts {
+    /// Texts, by their (truncated) text.
+    texts: HashTable<Counted<String>>,
+    /// Other values, by their typed value.
+    values: HashTable<Counted<TopKey>>,
+    /// How many more values may be added.
+    room: usize,
+    /// False once a value could not be added for want of room.
+    exact: bool,
+}
+
+impl TopCounts {
+    /// Room for `bound` values.
+    fn new(bound: usize) -> Self {
+        Self {
+            texts: HashTable::new(),
+            values: HashTable::new(),
+            room: bound,
+            exact: true,
+        }
     }
-    if room {
-        top.insert(key.to_owned(), 1);
-    } else {
-        *exact = false;
+
+    /// Counts a text by its hash (texts with equal 64-bit hashes are one value, as among the
+    /// distinct values). True when it was not there: a text not seen before, or seen only while
+    /// there was no room, so it must be counted among the distinct values.
+    fn count_text(&mut self, hash: u64, text: &str) -> bool {
+        if let Some(counted) = self.texts.find_mut(hash, |c| c.hash == hash) {
+            counted.count += 1;
+            return false;
+        }
+        if self.take_room() {
+            let counted = Counted {
+                key: text.to_owned(),
+                hash,
+                count: 1,
+            };
+            self.texts.insert_unique(hash, counted, |c| c.hash);
+        }
+        true
     }
-    true
+
+    /// Counts a non-text value with its hash; true when it was not there, as for texts.
+    fn count_value(&mut self, hash: u64, key: TopKey) -> bool {
+        if let Some(counted) = self.values.find_mut(hash, |c| c.key == key) {
+            counted.count += 1;
+            return false;
+        }
+        if self.take_room() {
+            let counted = Counted {
+                key,
+                hash,
+                count: 1,
+            };
+            self.values.insert_unique(hash, counted, |c| c.hash);
+        }
+        true
+    }
+
+    /// Takes room for one new value; without room, the top values are no longer exact.
+    fn take_room(&mut self) -> bool {
+        if self.room > 0 {
+            self.room -= 1;
+            true
+        } else {
+            self.exact = false;
+            false
+        }
+    }
+
+    /// The most frequent values, most frequent first, then by text.
+    fn into_top(self) -> Vec<TopValue> {
+        let typed = self.values.into_iter().map(|c| {
+            let mut value = String::new();
+            c.key.write(&mut value);
+            TopValue {
+                value,
+                count: c.count,
+            }
+        });
+        let mut top: Vec<TopValue> = self
+            .texts
+            .into_iter()
+            .map(|c| TopValue {
+                value: c.key,
+                count: c.count,
+            })
+            .chain(typed)
+            .collect();
+        top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        top.truncate(TOP_VALUES);
+        top
+    }
+}
+
+/// The distinct values: their hashes while at most the bound, then a sketch of them.
+#[derive(Debug)]
+enum Distinct {
+    /// The hash of each distinct value (already well mixed: the table uses it as is).
+    Exact(HashTable<u64>),
+    /// A sketch of every hash, past the bound.
+    Estimated(HyperLogLog),
+}
+
+impl Distinct {
+    /// Counts a value by its hash (a value already counted adds nothing); past `bound` distinct
+    /// values, the counted hashes seed a sketch.
+    fn add(&mut self, hash: u64, bound: usize) {
+        match self {
+            Self::Exact(set) => {
+                if let Entry::Vacant(slot) = set.entry(hash, |&h| h == hash, |&h| h) {
+                    slot.insert(hash);
+                    if set.len() > bound {
+                        let sketch = HyperLogLog::from_hashes(set.iter().copied());
+                        *self = Self::Estimated(sketch);
+                    }
+                }
+            }
+            Self::Estimated(sketch) => sketch.add(hash),
+        }
+    }
+
+    /// The count and whether it is exact.
+    fn count(&self) -> (u64, bool) {
+        match self {
+            Self::Exact(set) => (set.len() as u64, true),
+            Self::Estimated(sketch) => (sketch.estimate(), false),
+        }
+    }
 }
 
 /// Builds the profile of one column from its converted values.
@@ -266,20 +379,13 @@ pub(crate) struct ColumnProfiler {
     name: String,
     field_type: FieldType,
     nulls: u64,
-    hasher: foldhash::quality::FixedState,
-    exact: Option<HashSet<Distinct>>,
-    sketch: Option<HyperLogLog>,
+    distinct: Distinct,
     distinct_bound: usize,
-    top_texts: HashMap<String, u64>,
-    top_values: HashMap<TopKey, u64>,
-    top_bound: usize,
-    top_exact: bool,
+    top: TopCounts,
     min: Option<Extreme>,
     max: Option<Extreme>,
     sum: f64,
     numbers: u64,
-    /// A value's text, hashed for the sketch.
-    scratch: String,
 }
 
 impl ColumnProfiler {
@@ -289,19 +395,13 @@ impl ColumnProfiler {
             name: name.to_owned(),
             field_type,
             nulls: 0,
-            hasher: foldhash::quality::FixedState::with_seed(0x64756c6965750001),
-            exact: Some(HashSet::default()),
-            sketch: None,
+            distinct: Distinct::Exact(HashTable::new()),
             distinct_bound,
-            top_texts: HashMap::default(),
-            top_values: HashMap::default(),
-            top_bound,
-            top_exact: true,
+            top: TopCounts::new(top_bound),
             min: None,
             max: None,
             sum: 0.0,
             numbers: 0,
-            scratch: String::new(),
         }
     }
 
@@ -314,9 +414,9 @@ impl ColumnProfiler {
             }
             Value::Text(ref text) => {
                 let text = text_key(text);
-                let room = self.top_room();
-                if count_top(&mut self.top_texts, text, room, &mut self.top_exact) {
-                    self.count_distinct(Distinct::Text(self.hasher.hash_one(text)));
+                let hash = HASHER.hash_one(text);
+                if self.top.count_text(hash, text) {
+                    self.distinct.add(hash, self.distinct_bound);
                 }
                 return;
             }
@@ -342,59 +442,15 @@ impl ColumnProfiler {
                 self.max = Some(extreme);
             }
         }
-        let room = self.top_room();
-        if count_top(&mut self.top_values, &key, room, &mut self.top_exact) {
-            self.count_distinct(Distinct::Value(key));
-        }
-    }
-
-    /// True while the top values may take a new value.
-    fn top_room(&self) -> bool {
-        self.top_texts.len() + self.top_values.len() < self.top_bound
-    }
-
-    /// Counts a value among the distinct values (a value already counted adds nothing).
-    fn count_distinct(&mut self, value: Distinct) {
-        match &mut self.exact {
-            Some(set) => {
-                set.insert(value);
-                if set.len() > self.distinct_bound {
-                    let mut sketch = HyperLogLog::new();
-                    for &value in set.iter() {
-                        sketch.add(value.text_hash(&self.hasher, &mut self.scratch));
-                    }
-                    self.sketch = Some(sketch);
-                    self.exact = None;
-                }
-            }
-            None => {
-                if let Some(sketch) = &mut self.sketch {
-                    sketch.add(value.text_hash(&self.hasher, &mut self.scratch));
-                }
-            }
+        let hash = HASHER.hash_one(key);
+        if self.top.count_value(hash, key) {
+            self.distinct.add(hash, self.distinct_bound);
         }
     }
 
     /// The finished profile.
     pub fn finish(self) -> ColumnProfile {
-        let (distinct_count, distinct_exact) = match (&self.exact, &self.sketch) {
-            (Some(set), _) => (set.len() as u64, true),
-            (None, Some(sketch)) => (sketch.estimate(), false),
-            (None, None) => (0, true),
-        };
-        let typed = self.top_values.into_iter().map(|(key, count)| {
-            let mut value = String::new();
-            key.write(&mut value);
-            TopValue { value, count }
-        });
-        let mut top: Vec<TopValue> = self
-            .top_texts
-            .into_iter()
-            .map(|(value, count)| TopValue { value, count })
-            .chain(typed)
-            .collect();
-        top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        top.truncate(TOP_VALUES);
+        let (distinct_count, distinct_exact) = self.distinct.count();
         ColumnProfile {
             name: self.name,
             field_type: self.field_type,
@@ -404,8 +460,8 @@ impl ColumnProfiler {
             min: self.min.map(Extreme::to_json),
             max: self.max.map(Extreme::to_json),
             mean: (self.numbers > 0).then(|| self.sum / self.numbers as f64),
-            top_values: top,
-            top_values_exact: self.top_exact,
+            top_values_exact: self.top.exact,
+            top_values: self.top.into_top(),
         }
     }
 }
@@ -461,6 +517,45 @@ mod tests {
         let mut profiler = ColumnProfiler::new("t", FieldType::String, 1_000, 50);
         for i in 0..100_000 {
             profiler.add(&Value::Text(format!("value {i}").into()));
+        }
+        let profile = profiler.finish();
+        assert!(!profile.distinct_exact);
+        assert!(!profile.top_values_exact);
+        let error = (profile.distinct_count as f64 - 100_000.0).abs() / 100_000.0;
+        assert!(error < 0.05, "estimate {} too far", profile.distinct_count);
+    }
+
+    #[test]
+    fn a_value_is_counted_as_distinct_once() {
+        let mut profiler = ColumnProfiler::new("n", FieldType::Integer, 100, 2);
+        // 1 and 2 fill the top values; 3 and the others are seen while they are full.
+        for value in [1, 2, 3, 3, 1, 3, 4, 4] {
+            profiler.add(&Value::Int(value));
+        }
+        // The same digits as another kind are other values.
+        profiler.add(&Value::Number(3.0));
+        profiler.add(&Value::Number(3.0));
+        profiler.add(&Value::Text("3".into()));
+        profiler.add(&Value::Text("3".into()));
+        let profile = profiler.finish();
+        assert_eq!(profile.distinct_count, 6);
+        assert!(profile.distinct_exact);
+        assert!(!profile.top_values_exact);
+        let top: Vec<_> = profile
+            .top_values
+            .iter()
+            .map(|t| (t.value.as_str(), t.count))
+            .collect();
+        assert_eq!(top, [("1", 2), ("2", 1)]);
+    }
+
+    #[test]
+    fn integer_distinct_counts_past_the_bound_are_estimated_closely() {
+        let mut profiler = ColumnProfiler::new("id", FieldType::Integer, 1_000, 50);
+        for _ in 0..2 {
+            for i in 0..100_000i64 {
+                profiler.add(&Value::Int(1_000_000 + 3 * i));
+            }
         }
         let profile = profiler.finish();
         assert!(!profile.distinct_exact);

@@ -360,6 +360,7 @@ impl TableSource for SheetSource {
                     line: None,
                     row: Some(*row_number),
                 },
+                &self.facts,
             )?;
         }
         Ok(())

@@ -1,5 +1,6 @@
-//! What the pipeline needs from each kind of file: the rows of a table, twice (once to infer
-//! types, once to write), and what was found about the table on the way.
+//! What the pipeline needs from each kind of file: the rows of a table (read once to infer types
+//! and write, and again only when the first read's provisional types did not hold), and what was
+//! found about the table on the way.
 
 use crate::convert::Cell;
 use crate::encoding::ByteCounter;
@@ -33,12 +34,13 @@ impl RowPos {
 pub(crate) enum Pass {
     /// First read: find the layout, count for inference, collect warnings.
     Infer,
-    /// Second read: the same rows again, to convert and write.
+    /// Second read (only when needed): the same rows again, to convert and write.
     Write,
 }
 
-/// Called with each data row (cells in column order; a row may be shorter than the columns).
-pub(crate) type Visit<'v> = dyn FnMut(&[Cell<'_>], RowPos) -> Result<()> + 'v;
+/// Called with each data row (cells in column order; a row may be shorter than the columns) and
+/// what is known about the table so far.
+pub(crate) type Visit<'v> = dyn FnMut(&[Cell<'_>], RowPos, &TableFacts) -> Result<()> + 'v;
 
 /// Facts about a table found while reading it.
 #[derive(Debug, Clone, Default)]
@@ -64,7 +66,8 @@ pub(crate) struct TableFacts {
 /// One table of a source file.
 pub(crate) trait TableSource {
     /// Reads the table's data rows from the start. The `Infer` pass comes first and settles the
-    /// columns; the `Write` pass gives the same rows.
+    /// columns (the rows it visits may already be written); the `Write` pass, when one is
+    /// needed, gives the same rows.
     fn scan(&mut self, pass: Pass, visit: &mut Visit<'_>) -> Result<()>;
 
     /// What is known about the table (complete after the `Infer` pass).

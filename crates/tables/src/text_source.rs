@@ -231,6 +231,7 @@ impl TextSource {
     fn scan_write(&mut self, visit: &mut Visit<'_>) -> Result<()> {
         let (start, end) = (self.data_start, self.data_end);
         let mut reader = self.open()?;
+        let facts = &self.facts;
         let mut spare = Vec::new();
         while let Some(record) = reader.next_record()? {
             if record.index < start {
@@ -249,6 +250,7 @@ impl TextSource {
                         line: Some(record.line),
                         row: None,
                     },
+                    facts,
                 )
             })?;
         }
@@ -356,6 +358,7 @@ fn emit(
             line: Some(line),
             row: None,
         },
+        facts,
     )
 }
 

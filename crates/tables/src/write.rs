@@ -12,6 +12,7 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field as ArrowField, Schema, SchemaRef, TimeUnit};
+use chrono::Datelike;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
@@ -107,7 +108,9 @@ impl Builder {
 }
 
 fn days_since_epoch(date: chrono::NaiveDate) -> i32 {
-    (date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+    /// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+    const EPOCH_FROM_CE: i32 = 719_163;
+    date.num_days_from_ce() - EPOCH_FROM_CE
 }
 
 fn parquet_error(err: impl ToString) -> IngestError {
@@ -168,11 +171,16 @@ impl TableWriter {
         })
     }
 
-    /// Appends one row (one value per column).
-    pub fn push(&mut self, row: &[Value<'_>]) -> Result<()> {
-        for (builder, value) in self.builders.iter_mut().zip(row) {
+    /// Appends the value of column `index` to the current row (each column once per row, then
+    /// [`Self::end_row`]).
+    pub fn append(&mut self, index: usize, value: &Value<'_>) {
+        if let Some(builder) = self.builders.get_mut(index) {
             self.text_bytes += builder.append(value);
         }
+    }
+
+    /// Ends the current row; writes a record batch when one is full.
+    pub fn end_row(&mut self) -> Result<()> {
         self.rows_in_batch += 1;
         if self.rows_in_batch >= self.batch_rows || self.text_bytes >= self.batch_bytes {
             self.flush_batch()?;
@@ -220,5 +228,19 @@ impl Drop for TableWriter {
         if self.partial.exists() {
             let _ = std::fs::remove_file(&self.partial);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_counted_from_the_unix_epoch() {
+        let day = |y, m, d| days_since_epoch(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        assert_eq!(day(1970, 1, 1), 0);
+        assert_eq!(day(1969, 12, 31), -1);
+        assert_eq!(day(2000, 3, 1), 11_017);
+        assert_eq!(day(2024, 2, 29), 19_782);
     }
 }

@@ -101,7 +101,7 @@ fn the_schema_round_trips_through_frictionless_json_and_parquet_metadata() {
 }
 
 #[test]
-fn progress_reports_rows_and_bytes_for_both_passes() {
+fn progress_reports_the_sample_then_rows_and_bytes_written_in_one_read() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("big.csv");
     let mut file = File::create(&csv).unwrap();
@@ -118,7 +118,18 @@ fn progress_reports_rows_and_bytes_for_both_passes() {
     let seen = seen.into_inner();
     let last_scan = seen.iter().rfind(|p| p.phase == Phase::Scanning).unwrap();
     let last_write = seen.iter().rfind(|p| p.phase == Phase::Writing).unwrap();
-    assert_eq!(last_scan.rows_done, 50_000);
+    // The types are settled on the sample; the rest is written in the same read.
+    assert_eq!(
+        last_scan.rows_done as usize,
+        IngestOptions::default().limits.sample_rows
+    );
+    assert!(seen.iter().all(|p| p.phase != Phase::Rewriting));
+    let first_write = seen.iter().position(|p| p.phase == Phase::Writing).unwrap();
+    assert!(
+        seen[first_write..]
+            .iter()
+            .all(|p| p.phase == Phase::Writing)
+    );
     assert_eq!(last_write.rows_done, 50_000);
     assert_eq!(last_write.bytes_read, bytes);
     assert_eq!(last_write.bytes_total, bytes);
@@ -151,4 +162,107 @@ fn progress_reports_rows_and_bytes_for_both_passes() {
     assert_eq!(table.profile.columns[0].distinct_count, 50_000);
     assert!(table.schema.fields[0].constraints.unique == Some(true));
     assert_eq!(table.profile.columns[1].distinct_count, 16);
+}
+
+/// A CSV of `rows` integer rows whose row `odd_row` (1-based) holds `odd_value`.
+fn integers_with_one_late_value(rows: u64, odd_row: u64, odd_value: &str) -> String {
+    let mut csv = String::from("id,value\n");
+    for id in 1..=rows {
+        let value = if id == odd_row {
+            odd_value.to_owned()
+        } else {
+            (id * 7).to_string()
+        };
+        csv.push_str(&format!("{id},{value}\n"));
+    }
+    csv
+}
+
+#[test]
+fn a_late_value_that_changes_a_type_makes_a_second_read_under_the_final_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("late.csv");
+    std::fs::write(&csv, integers_with_one_late_value(30_000, 25_000, "12.5")).unwrap();
+    let seen = RefCell::new(Vec::new());
+    let report = ingest(
+        &csv,
+        &dir.path().join("out"),
+        &IngestOptions::default(),
+        &|p| seen.borrow_mut().push(p.phase),
+    )
+    .unwrap();
+    let table = &report.tables[0];
+    assert_eq!(table.schema.fields[1].field_type, FieldType::Number);
+    assert_eq!(table.row_count, 30_000);
+    let values = column_values(table, "value");
+    assert_eq!(values.len(), 30_000);
+    assert_eq!(values[0], "7");
+    assert_eq!(values[24_999], "12.5");
+    assert_eq!(values[29_999], "210000");
+    assert!(table.warnings.is_empty(), "{:?}", table.warnings);
+    assert_eq!(table.profile.columns[1].null_count, 0);
+    let seen = seen.into_inner();
+    assert_eq!(seen.last(), Some(&Phase::Rewriting));
+    // Only the final file is left.
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(files, ["table-1.parquet"]);
+}
+
+#[test]
+fn any_sample_size_gives_the_same_tables() {
+    let names = [
+        "gso_population.xlsx",
+        "gso_population.ods",
+        "gso_population.xls",
+        "grdp_semicolon.csv",
+        "investment_windows1258.csv",
+        "investment_tcvn3.csv",
+        "areas_utf16.tsv",
+        "ragged.csv",
+        "agencies.json",
+        "provinces.geojson",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let late = dir.path().join("late.csv");
+    std::fs::write(&late, integers_with_one_late_value(300, 280, "không rõ")).unwrap();
+    let mut paths: Vec<_> = names.iter().map(|n| fixture(n)).collect();
+    paths.push(late);
+    for path in paths {
+        let ingest_with = |sample_rows: usize| {
+            let mut options = IngestOptions::default();
+            options.limits.sample_rows = sample_rows;
+            let out = tempfile::tempdir().unwrap();
+            let mut report = ingest(&path, out.path(), &options, &|_| {})
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let data: Vec<Vec<Vec<String>>> = report
+                .tables
+                .iter()
+                .map(|table| {
+                    table
+                        .schema
+                        .fields
+                        .iter()
+                        .map(|f| column_values(table, &f.name))
+                        .collect()
+                })
+                .collect();
+            for table in &mut report.tables {
+                table.parquet_path = Default::default();
+                table.parquet_bytes = 0;
+            }
+            (report, data)
+        };
+        let whole = ingest_with(usize::MAX);
+        for sample_rows in [1, 2, 5] {
+            assert_eq!(
+                ingest_with(sample_rows),
+                whole,
+                "{} with a sample of {sample_rows} rows",
+                path.display()
+            );
+        }
+    }
 }
