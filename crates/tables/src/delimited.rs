@@ -251,6 +251,18 @@ impl<R: Read> RecordReader<R> {
         Some((length, fields + 1))
     }
 
+    /// The record just read into the output (`out_len` bytes, `end_len` fields), counted.
+    fn next(&mut self, out_len: usize, end_len: usize, gap: usize, line: u64) -> Record<'_> {
+        self.index += 1;
+        Record {
+            bytes: &self.output[..out_len],
+            ends: &self.ends[..end_len],
+            gap,
+            line,
+            index: self.index - 1,
+        }
+    }
+
     /// The next record, or `None` at the end.
     pub fn next_record(&mut self) -> Result<Option<Record<'_>>> {
         self.skip_blank_lines()?;
@@ -259,14 +271,7 @@ impl<R: Read> RecordReader<R> {
             && let Some((out_len, end_len)) = self.plain_record()
         {
             self.line += 1;
-            self.index += 1;
-            return Ok(Some(Record {
-                bytes: &self.output[..out_len],
-                ends: &self.ends[..end_len],
-                gap: 1,
-                line,
-                index: self.index - 1,
-            }));
+            return Ok(Some(self.next(out_len, end_len, 1, line)));
         }
         let (mut out_len, mut end_len) = (0usize, 0usize);
         // Quotes in the record's input already dropped from the buffer, and where the rest starts.
@@ -322,14 +327,7 @@ impl<R: Read> RecordReader<R> {
                             .with("columns", end_len)
                             .with("max", self.max_fields));
                     }
-                    self.index += 1;
-                    return Ok(Some(Record {
-                        bytes: &self.output[..out_len],
-                        ends: &self.ends[..end_len],
-                        gap: 0,
-                        line,
-                        index: self.index - 1,
-                    }));
+                    return Ok(Some(self.next(out_len, end_len, 0, line)));
                 }
                 ReadRecordResult::End => return Ok(None),
             }

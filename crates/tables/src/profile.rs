@@ -233,10 +233,32 @@ fn write_date(out: &mut String, d: chrono::NaiveDate) {
     }
 }
 
-/// A top value with its hash (to place it again when the table grows) and its count.
+/// A value among the top values: a text (truncated by [`text_key`]) or another value.
 #[derive(Debug)]
-struct Counted<K> {
-    key: K,
+enum TopEntry {
+    Text(String),
+    Value(TopKey),
+}
+
+impl TopEntry {
+    /// The value's text, as the profile shows it.
+    fn into_text(self) -> String {
+        match self {
+            Self::Text(text) => text,
+            Self::Value(key) => {
+                let mut text = String::new();
+                key.write(&mut text);
+                text
+            }
+        }
+    }
+}
+
+/// A top value with its hash (its identity, and where it goes when the table grows) and its
+/// count.
+#[derive(Debug)]
+struct Counted {
+    entry: TopEntry,
     hash: u64,
     count: u64,
 }
@@ -244,10 +266,9 @@ struct Counted<K> {
 /// The top values: each value's count, while there is room for new values.
 #[derive(Debug)]
 struct TopCounts {
-    /// Texts, by their (truncated) text.
-    texts: HashTable<Counted<String>>,
-    /// Other values, by their typed value.
-    values: HashTable<Counted<TopKey>>,
+    /// The values, by hash: values with equal 64-bit hashes are one value, as among the
+    /// distinct values.
+    counted: HashTable<Counted>,
     /// How many more values may be added.
     room: usize,
     /// False once a value could not be added for want of room.
@@ -258,78 +279,43 @@ impl TopCounts {
     /// Room for `bound` values.
     fn new(bound: usize) -> Self {
         Self {
-            texts: HashTable::new(),
-            values: HashTable::new(),
+            counted: HashTable::new(),
             room: bound,
             exact: true,
         }
     }
 
-    /// Counts a text by its hash (texts with equal 64-bit hashes are one value, as among the
-    /// distinct values). True when it was not there: a text not seen before, or seen only while
-    /// there was no room, so it must be counted among the distinct values.
-    fn count_text(&mut self, hash: u64, text: &str) -> bool {
-        if let Some(counted) = self.texts.find_mut(hash, |c| c.hash == hash) {
+    /// Counts the value of `hash` (`entry` makes it when it is new). True when it was not
+    /// there: a value not seen before, or seen only while there was no room, so it must be
+    /// counted among the distinct values.
+    fn count(&mut self, hash: u64, entry: impl FnOnce() -> TopEntry) -> bool {
+        if let Some(counted) = self.counted.find_mut(hash, |c| c.hash == hash) {
             counted.count += 1;
             return false;
         }
-        if self.take_room() {
-            let counted = Counted {
-                key: text.to_owned(),
-                hash,
-                count: 1,
-            };
-            self.texts.insert_unique(hash, counted, |c| c.hash);
-        }
-        true
-    }
-
-    /// Counts a non-text value with its hash; true when it was not there, as for texts.
-    fn count_value(&mut self, hash: u64, key: TopKey) -> bool {
-        if let Some(counted) = self.values.find_mut(hash, |c| c.key == key) {
-            counted.count += 1;
-            return false;
-        }
-        if self.take_room() {
-            let counted = Counted {
-                key,
-                hash,
-                count: 1,
-            };
-            self.values.insert_unique(hash, counted, |c| c.hash);
-        }
-        true
-    }
-
-    /// Takes room for one new value; without room, the top values are no longer exact.
-    fn take_room(&mut self) -> bool {
         if self.room > 0 {
             self.room -= 1;
-            true
+            let counted = Counted {
+                entry: entry(),
+                hash,
+                count: 1,
+            };
+            self.counted.insert_unique(hash, counted, |c| c.hash);
         } else {
             self.exact = false;
-            false
         }
+        true
     }
 
     /// The most frequent values, most frequent first, then by text.
     fn into_top(self) -> Vec<TopValue> {
-        let typed = self.values.into_iter().map(|c| {
-            let mut value = String::new();
-            c.key.write(&mut value);
-            TopValue {
-                value,
-                count: c.count,
-            }
-        });
         let mut top: Vec<TopValue> = self
-            .texts
+            .counted
             .into_iter()
             .map(|c| TopValue {
-                value: c.key,
+                value: c.entry.into_text(),
                 count: c.count,
             })
-            .chain(typed)
             .collect();
         top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         top.truncate(TOP_VALUES);
@@ -415,7 +401,7 @@ impl ColumnProfiler {
             Value::Text(ref text) => {
                 let text = text_key(text);
                 let hash = HASHER.hash_one(text);
-                if self.top.count_text(hash, text) {
+                if self.top.count(hash, || TopEntry::Text(text.to_owned())) {
                     self.distinct.add(hash, self.distinct_bound);
                 }
                 return;
@@ -443,7 +429,7 @@ impl ColumnProfiler {
             }
         }
         let hash = HASHER.hash_one(key);
-        if self.top.count_value(hash, key) {
+        if self.top.count(hash, || TopEntry::Value(key)) {
             self.distinct.add(hash, self.distinct_bound);
         }
     }
