@@ -21,6 +21,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::bench::{round, rss_kib};
+use crate::bench_tables::{optional_target, target};
+
+/// The targets on a 2-core machine at 1 M datasets, checked on the engine alone (every
+/// query computed, the cache of whole answers off).
+const TARGET_QUERIES_PER_SECOND: f64 = 2_000.0;
+const TARGET_P99_MS: f64 = 10.0;
+const TARGET_BUILD_PER_SECOND: f64 = 20_000.0;
 
 /// Options of the search benchmark.
 #[derive(Args, Debug, Clone)]
@@ -474,6 +481,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<()> {
         },
     )?);
     let mut build = serde_json::Value::Null;
+    let mut build_rate = None;
     if index.num_docs() != args.datasets as u64 {
         let generate_started = Instant::now();
         let docs: Vec<SearchDoc> = (0..args.datasets)
@@ -490,6 +498,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<()> {
         index.wait_for_merges()?;
         let merged_seconds = build_started.elapsed().as_secs_f64();
         index.commit(1)?;
+        build_rate = Some(args.datasets as f64 / build_seconds);
         build = json!({
             "generate_seconds": round(generate_seconds),
             "seconds": round(build_seconds),
@@ -519,6 +528,22 @@ pub fn search(args: SearchArgs) -> anyhow::Result<()> {
     let rss_after_queries = rss_kib(std::process::id(), "VmRSS");
     let rss_peak = rss_kib(std::process::id(), "VmHWM");
     let index_bytes: u64 = walk_size(&dir);
+    let rate = engine["queries_per_second"].as_f64().unwrap_or(0.0);
+    let p99 = engine["all"]["p99_ms"].as_f64().unwrap_or(f64::MAX);
+    let targets = json!({
+        "queries_per_second": target(
+            "≥ 2,000 queries/s, engine alone",
+            TARGET_QUERIES_PER_SECOND,
+            rate,
+            rate >= TARGET_QUERIES_PER_SECOND,
+        ),
+        "p99_ms": target("p99 ≤ 10 ms, engine alone", TARGET_P99_MS, p99, p99 <= TARGET_P99_MS),
+        "build_datasets_per_second": optional_target(
+            "≥ 20,000 datasets/s indexed (skipped when the index was reused)",
+            TARGET_BUILD_PER_SECOND,
+            build_rate,
+        ),
+    });
     let report = json!({
         "benchmark": "search",
         "datasets": args.datasets,
@@ -534,6 +559,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<()> {
             "after_queries": rss_after_queries.map(|k| round(k as f64 / 1024.0)),
             "peak": rss_peak.map(|k| round(k as f64 / 1024.0)),
         },
+        "targets": targets,
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

@@ -173,12 +173,12 @@ pub async fn tables(args: TablesArgs) -> anyhow::Result<()> {
 }
 
 /// A target with its figure and whether it was met.
-fn target(description: &str, target: f64, value: f64, met: bool) -> Value {
+pub(crate) fn target(description: &str, target: f64, value: f64, met: bool) -> Value {
     json!({"target": description, "threshold": target, "value": round(value), "met": met})
 }
 
 /// A "≥ ratio" target of the comparison; `met` is null when it was skipped.
-fn optional_target(description: &str, threshold: f64, value: Option<f64>) -> Value {
+pub(crate) fn optional_target(description: &str, threshold: f64, value: Option<f64>) -> Value {
     match value {
         Some(value) => target(description, threshold, value, value >= threshold),
         None => json!({"target": description, "threshold": threshold, "value": null,

@@ -144,3 +144,69 @@ fn reindex_builds_the_index_serve_reuses_across_restarts() {
     let log = server.log();
     assert!(!log.contains("rebuilding the search index"), "{log}");
 }
+
+/// `dulieu bench search` on a small catalog: its figures, and each target with whether it was met
+/// (the build rate is checked only when the index was built, not reused).
+#[test]
+fn bench_search_prints_its_figures_and_targets_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let args = [
+        "bench",
+        "search",
+        "--datasets",
+        "3000",
+        "--organizations",
+        "30",
+        "--seconds",
+        "1",
+        "--index-threads",
+        "1",
+        "--index-memory-mb",
+        "50",
+        "--index-dir",
+        index.to_str().unwrap(),
+    ];
+    let bench = || {
+        let output = support::run_in(dir.path(), &args, None);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let report = bench();
+    assert_eq!(report["benchmark"], "search");
+    assert_eq!(report["datasets"], 3000);
+    assert!(report["build"]["datasets_per_second"].as_f64().unwrap() > 0.0);
+    for run in ["queries", "queries_with_result_cache"] {
+        assert!(
+            report[run]["queries_per_second"].as_f64().unwrap() > 0.0,
+            "{run}"
+        );
+        for kind in [
+            "single_word",
+            "two_words_vi_folded",
+            "two_words_with_all_facets",
+        ] {
+            assert!(report[run]["by_kind"][kind]["queries"].as_u64().unwrap() > 0);
+        }
+    }
+    let targets = &report["targets"];
+    for target in ["queries_per_second", "p99_ms", "build_datasets_per_second"] {
+        assert!(targets[target]["met"].is_boolean(), "{target}: {targets}");
+    }
+    assert_eq!(
+        targets["queries_per_second"]["value"],
+        report["queries"]["queries_per_second"]
+    );
+
+    // Again on the kept index: nothing is built, so the build target is skipped.
+    let again = bench();
+    assert_eq!(again["build"], serde_json::Value::Null);
+    assert_eq!(
+        again["targets"]["build_datasets_per_second"]["skipped"],
+        true
+    );
+}

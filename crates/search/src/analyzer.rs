@@ -37,7 +37,12 @@ const MAX_WORD_BYTES: usize = 64;
 /// diacritical marks (U+0300–U+036F, the marks Vietnamese and other Latin-script text uses); text
 /// without them is returned untouched, so the common case costs one cheap scan.
 pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(is_combining_mark) && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+    // U+0300–U+036F begin with the byte 0xCC or 0xCD in UTF-8: look for those bytes first.
+    let may_have_marks = text.bytes().any(|b| b == 0xCC || b == 0xCD);
+    if may_have_marks
+        && text.chars().any(is_combining_mark)
+        && is_nfc_quick(text.chars()) != IsNormalized::Yes
+    {
         std::borrow::Cow::Owned(text.nfc().collect())
     } else {
         std::borrow::Cow::Borrowed(text)
@@ -117,9 +122,47 @@ fn scan(text: &str, mut each: impl FnMut(usize, usize, bool)) {
 fn push_exact(word: &str, out: &mut String) {
     if word.is_ascii() {
         out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    } else {
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        return;
     }
+    for c in word.chars() {
+        match latin_lowercase(c) {
+            Some(lower) => out.push(lower),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Latin-1 Supplement to Latin Extended-B.
+const LATIN: std::ops::Range<u32> = 0x00C0..0x0250;
+/// Latin Extended Additional (Vietnamese letters with two marks).
+const LATIN_ADDITIONAL: std::ops::Range<u32> = 0x1E00..0x1F00;
+
+/// The lower case of a letter of the Latin blocks Vietnamese is written in, from a table built
+/// once (the general Unicode lookup costs more than the rest of indexing a word); `None` for
+/// other characters and for the few whose lower case is not one character.
+fn latin_lowercase(c: char) -> Option<char> {
+    static TABLE: std::sync::OnceLock<Vec<Option<char>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        LATIN
+            .chain(LATIN_ADDITIONAL)
+            .map(|code| {
+                let mut lower = char::from_u32(code)?.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(one), None) => Some(one),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    let code = c as u32;
+    let index = if LATIN.contains(&code) {
+        code - LATIN.start
+    } else if LATIN_ADDITIONAL.contains(&code) {
+        code - LATIN_ADDITIONAL.start + LATIN.len() as u32
+    } else {
+        return None;
+    };
+    table[index as usize]
 }
 
 /// Appends the lower-case, diacritic-free form of `word`.
@@ -129,7 +172,13 @@ fn push_folded(word: &str, out: &mut String) {
         return;
     }
     for c in word.chars() {
-        for lower in c.to_lowercase() {
+        // Folding first turns a Vietnamese letter into an ASCII one, lower-cased cheaply.
+        let folded = dulieu_core::text::fold_char(c);
+        if folded.is_ascii() {
+            out.push(folded.to_ascii_lowercase());
+            continue;
+        }
+        for lower in folded.to_lowercase() {
             if !is_combining_mark(lower) {
                 out.push(dulieu_core::text::fold_char(lower));
             }
@@ -155,6 +204,17 @@ pub fn words(text: &str) -> Vec<Word> {
         });
     });
     out
+}
+
+/// Calls `each(start, end, folded)` for every word of `text` (expected in NFC), with the word's
+/// folded form in a buffer reused from word to word.
+pub(crate) fn each_folded_word(text: &str, mut each: impl FnMut(usize, usize, &str)) {
+    let mut folded = String::new();
+    scan(text, |start, end, _| {
+        folded.clear();
+        push_folded(&text[start..end], &mut folded);
+        each(start, end, &folded);
+    });
 }
 
 /// The terms of `text` in one form, as the index stores them.
@@ -352,6 +412,24 @@ mod tests {
             ["a", "b", "c"]
         );
         assert!(terms("\u{0}\u{7}  ", Form::Folded).is_empty());
+    }
+
+    #[test]
+    fn table_lowercasing_and_folding_agree_with_the_general_ones() {
+        let letters = ('\u{80}'..='\u{2ff}').chain('\u{1e00}'..='\u{1eff}');
+        for c in letters {
+            let mut exact = String::new();
+            push_exact(&c.to_string(), &mut exact);
+            assert_eq!(exact, c.to_lowercase().collect::<String>(), "{c:?}");
+            let mut folded = String::new();
+            push_folded(&c.to_string(), &mut folded);
+            let general: String = c
+                .to_lowercase()
+                .filter(|l| !is_combining_mark(*l))
+                .map(dulieu_core::text::fold_char)
+                .collect();
+            assert_eq!(folded, general, "{c:?}");
+        }
     }
 
     #[test]

@@ -8,13 +8,14 @@
 //!    one-typo variants found in the term dictionary) are unioned into a bitset; the words' bitsets
 //!    are intersected (united when relaxed), then intersected with the visibility and filter
 //!    bitsets and the live documents. The total is a popcount.
-//! 2. **Facets** are counted by walking the set bits (dense columns read directly, multi-valued
-//!    ones through per-segment arrays built once per segment and cached).
-//! 3. **The page** comes from block-max WAND over the flat union of every weighted term: it skips
-//!    blocks of documents that cannot beat the current k-th best, and the callback keeps only
-//!    documents in the match set, multiplying by the quality and freshness factors. Because that
-//!    factor is at most [`rank::MAX_MULTIPLIER`], the threshold handed back to WAND is the k-th
-//!    final score divided by it: nothing that could enter the page is skipped.
+//! 2. **Facets** are counted by walking the set bits over per-segment arrays of term ordinals built
+//!    once per segment and cached (several values of a document counted at once, without a branch
+//!    on how many it has), or for facets with few values by a popcount per value.
+//! 3. **The page** comes from MaxScore over the weighted terms, in a segment sorted best-placed
+//!    first: each term's highest score in the segment bounds what it can add, the page's lowest
+//!    score divided by a document's quality-and-freshness ceiling is what the document needs, and
+//!    only the documents of terms that could make up that need are visited (see
+//!    [`rank_by_relevance`]).
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
@@ -23,12 +24,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::columnar::{Cardinality, StrColumn};
 use tantivy::index::SegmentId;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery};
+use tantivy::postings::Postings;
+use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, Searcher, SegmentReader, Term};
+use tantivy::{
+    COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term,
+};
 
 use crate::facets::{self, FACETS, FacetBucket};
-use crate::query::{FUZZY_MIN_CHARS, QueryText, Viewer};
+use crate::query::{QueryText, Viewer};
 use crate::rank;
 use crate::schema::{BOOST, CEILING, Fields, MODIFIED, POPULARITY, TITLE_SORT};
 
@@ -99,6 +103,30 @@ impl DocBits {
             .zip(&other.blocks)
             .map(|(a, b)| u64::from((a & b).count_ones()))
             .sum()
+    }
+
+    /// The first document at or after `doc`.
+    pub fn next_from(&self, doc: DocId) -> Option<DocId> {
+        let first = (doc / 64) as usize;
+        let block = self.blocks.get(first)? & (u64::MAX << (doc % 64));
+        if block != 0 {
+            return Some(first as u32 * 64 + block.trailing_zeros());
+        }
+        self.blocks[first + 1..]
+            .iter()
+            .position(|b| *b != 0)
+            .map(|i| (first + 1 + i) as u32 * 64 + self.blocks[first + 1 + i].trailing_zeros())
+    }
+
+    /// Calls `f` for each document, in order.
+    pub fn for_each(&self, mut f: impl FnMut(DocId)) {
+        for (i, &block) in self.blocks.iter().enumerate() {
+            let mut rest = block;
+            while rest != 0 {
+                f(i as u32 * 64 + rest.trailing_zeros());
+                rest &= rest - 1;
+            }
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
@@ -242,10 +270,10 @@ pub(crate) fn word_clauses(
                     clauses.push(clause(fields.title_en, &word.stem, 2.0));
                     clauses.push(clause(fields.text_en, &word.stem, 0.5));
                 }
-                // Typos are looked for only in words typed without accents: a Vietnamese
+                // Typos are looked for only in words typed without accents (a Vietnamese
                 // syllable typed with its accents is deliberate, and one edit away lies another
-                // word (`nghiệp`, `nghiệm`).
-                if word.exact == word.folded && word.folded.chars().count() >= FUZZY_MIN_CHARS {
+                // word: `nghiệp`, `nghiệm`), and not in common words (see `QueryWord::typos`).
+                if word.typos {
                     for (field, boost) in [(fields.title, 0.3), (fields.text, 0.1)] {
                         for typo in typo_terms(segment, field, &word.folded)? {
                             clauses.push(clause(field, &typo, boost));
@@ -335,6 +363,24 @@ pub(crate) fn union_of(
     Ok(bits)
 }
 
+/// Keeps in `bits` only the documents of one of `terms` (without building their union when one
+/// term's cached bitset is all there is to it).
+pub(crate) fn intersect_union(
+    cache: &SegmentCache,
+    segment: &SegmentReader,
+    terms: &[Term],
+    bits: &mut DocBits,
+) -> tantivy::Result<()> {
+    if let [term] = terms
+        && let Some(cached) = cache.term_bits(segment, term)?
+    {
+        bits.intersect(&cached);
+        return Ok(());
+    }
+    bits.intersect(&union_of(cache, segment, terms)?);
+    Ok(())
+}
+
 /// What a search asks of every segment.
 pub(crate) struct Plan<'a> {
     pub cache: &'a SegmentCache,
@@ -376,30 +422,30 @@ impl Plan<'_> {
     /// Evaluates the plan on one segment.
     pub fn segment(&self, ordinal: u32, segment: &SegmentReader) -> tantivy::Result<SegmentMatch> {
         let max_doc = segment.max_doc();
-        let mut base = DocBits::full(max_doc);
+        let mut base: Option<DocBits> = None;
         let mut scoring = Vec::new();
         if !self.text.is_empty() {
             let words = word_clauses(segment, self.fields, self.text, self.mode)?;
-            let mut text = if self.relaxed {
-                DocBits::empty(max_doc)
-            } else {
-                DocBits::full(max_doc)
-            };
             for clauses in &words {
                 let terms: Vec<Term> = clauses.iter().map(|c| c.term.clone()).collect();
-                let word = union_of(self.cache, segment, &terms)?;
-                if self.relaxed {
-                    text.unite(&word);
-                } else {
-                    text.intersect(&word);
-                }
+                base = Some(match base {
+                    None => union_of(self.cache, segment, &terms)?,
+                    Some(mut text) if self.relaxed => {
+                        text.unite(&union_of(self.cache, segment, &terms)?);
+                        text
+                    }
+                    Some(mut text) => {
+                        intersect_union(self.cache, segment, &terms, &mut text)?;
+                        text
+                    }
+                });
             }
-            base = text;
             scoring = words.into_iter().flatten().collect();
             // Adjacent words as typed rank their pair first, in suggestions too (`bo tai` →
             // `Bộ Tài chính` before `Bộ Giao thông vận tải`).
             scoring.extend(pair_clauses(segment, self.fields, self.text)?);
         }
+        let mut base = base.unwrap_or_else(|| DocBits::full(max_doc));
         if !self.viewer.sees_all {
             let mut allowed = vec![Term::from_field_text(
                 self.fields.visible_to,
@@ -411,7 +457,7 @@ impl Plan<'_> {
                     &crate::query::organization_visibility(*o),
                 )
             }));
-            base.intersect(&union_of(self.cache, segment, &allowed)?);
+            intersect_union(self.cache, segment, &allowed, &mut base)?;
         }
         if let Some(alive) = self.cache.alive(segment) {
             base.intersect(&alive);
@@ -513,20 +559,155 @@ impl<K: PartialOrd + Copy> TopK<K> {
     }
 }
 
-/// Below this many matches in a segment, each is scored directly instead of by block-max WAND
-/// (the default of `exhaustive_below`).
+/// Below this many matches in a segment, each is scored directly, without bounds (the default of
+/// `exhaustive_below`).
 pub(crate) const EXHAUSTIVE_MATCHES: u64 = 4096;
+
+/// Each document's relevance factors in a segment, read once from the fast columns into plain
+/// arrays (a column read decodes bits, and ranking reads one per visited document).
+pub(crate) struct RankFactors {
+    /// Each document's quality × freshness multiplier at [`RankFactors::at`].
+    multipliers: Vec<Score>,
+    /// Each document's ceiling (see [`CEILING`]).
+    ceilings: Vec<Score>,
+}
+
+/// Seconds a segment's multipliers are worked out for at once: freshness halves in a year, so
+/// an hour moves it by less than a ten-thousandth.
+const FACTORS_PERIOD: i64 = 3600;
+
+impl RankFactors {
+    /// The time multipliers are worked out for when searching at `now`: the end of its hour (never
+    /// before a document was indexed, so a multiplier stays within its ceiling).
+    fn at(now: i64) -> i64 {
+        (now.div_euclid(FACTORS_PERIOD) + 1) * FACTORS_PERIOD
+    }
+
+    /// Reads a segment's columns.
+    fn read(segment: &SegmentReader, at: i64) -> tantivy::Result<Self> {
+        let fast = segment.fast_fields();
+        let boost = fast.f64(BOOST)?.first_or_default_col(1.0);
+        let modified = fast.i64(MODIFIED)?.first_or_default_col(at);
+        let ceiling = fast
+            .f64(CEILING)?
+            .first_or_default_col(rank::MAX_MULTIPLIER);
+        let docs = 0..segment.max_doc();
+        let ceilings: Vec<Score> = docs
+            .clone()
+            .map(|doc| ceiling.get_val(doc).clamp(1.0, rank::MAX_MULTIPLIER) as Score)
+            .collect();
+        let multipliers = docs
+            .map(|doc| {
+                let multiplier = boost.get_val(doc) * rank::freshness(at - modified.get_val(doc));
+                (multiplier as Score).min(ceilings[doc as usize])
+            })
+            .collect();
+        Ok(Self {
+            multipliers,
+            ceilings,
+        })
+    }
+
+    fn bytes(&self) -> usize {
+        4 * (self.multipliers.len() + self.ceilings.len())
+    }
+}
+
+/// A weighted term's scorer in one segment, and the highest score it gives any document there.
+struct ClauseScorer {
+    scorer: Box<dyn Scorer>,
+    bound: Score,
+}
+
+/// The scorers of a segment's weighted terms, with their bounds when a `cache` is given (else 0);
+/// each clause's BM25 weight is the one tantivy's `TermQuery` uses, so scores are the same as
+/// through a query.
+fn clause_scorers(
+    searcher: &Searcher,
+    cache: Option<&SegmentCache>,
+    segment: &SegmentReader,
+    clauses: &[Clause],
+) -> tantivy::Result<Vec<ClauseScorer>> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    clauses
+        .iter()
+        .map(|c| {
+            let bound = match cache {
+                Some(cache) => {
+                    let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&c.term))?
+                        .boost_by(c.boost);
+                    cache
+                        .score_frontier(segment, &c.term)?
+                        .iter()
+                        .map(|&(fieldnorm_id, term_freq)| weight.score(fieldnorm_id, term_freq))
+                        .fold(0.0, Score::max)
+                }
+                None => 0.0,
+            };
+            let scorer = TermQuery::new(c.term.clone(), IndexRecordOption::WithFreqs)
+                .weight(scoring)?
+                .scorer(segment, c.boost)?;
+            Ok(ClauseScorer { scorer, bound })
+        })
+        .collect()
+}
+
+/// The text score of `doc` (scorers only move forward: documents come in increasing order).
+fn text_score(scorers: &mut [ClauseScorer], doc: DocId) -> Score {
+    let mut score: Score = 0.0;
+    for clause in scorers {
+        let scorer = &mut clause.scorer;
+        if scorer.doc() < doc {
+            scorer.seek(doc);
+        }
+        if scorer.doc() == doc {
+            score += scorer.score();
+        }
+    }
+    score
+}
+
+/// The (field length, term frequency) pairs that can give a term its highest BM25 score in a
+/// segment, whatever the weight: for each length the highest frequency, keeping only those above
+/// every shorter length's (a shorter field with as many occurrences scores at least as high).
+fn score_frontier(segment: &SegmentReader, term: &Term) -> tantivy::Result<Vec<(u8, u32)>> {
+    let index = segment.inverted_index(term.field())?;
+    let Some(mut postings) = index.read_postings(term, IndexRecordOption::WithFreqs)? else {
+        return Ok(Vec::new());
+    };
+    let norms = segment.get_fieldnorms_reader(term.field())?;
+    let mut highest = [0u32; 256];
+    while postings.doc() != TERMINATED {
+        let id = usize::from(norms.fieldnorm_id(postings.doc()));
+        highest[id] = highest[id].max(postings.term_freq());
+        postings.advance();
+    }
+    let mut frontier = Vec::new();
+    let mut best = 0;
+    for (id, &freq) in highest.iter().enumerate() {
+        if freq > best {
+            best = freq;
+            frontier.push((id as u8, freq));
+        }
+    }
+    Ok(frontier)
+}
 
 /// Ranks a segment's matches by relevance into `top`.
 ///
 /// Documents come in descending order of their [`CEILING`] (the largest quality × freshness they
-/// can have), so once `top` is full every later document needs a text score above
-/// `floor / ceiling(current)`: that is the threshold handed back to block-max WAND, which rises as
-/// the walk goes on and ends it when no remaining block can reach it. A segment with few matches
-/// (narrow filters) has them scored one by one instead: the union of the terms would be walked
-/// mostly for documents the filters exclude.
+/// can have), and each weighted term has a bound: the highest score it gives any document of the
+/// segment. A document after `d` must reach a text score of `floor / ceiling(d)` (`floor` being
+/// the page's lowest score so far) to enter the page, a need that only grows along the segment.
+/// The terms whose bounds add up to less than that cannot lift a document into the page on their
+/// own, so only the documents of the other terms are visited (MaxScore); as the need grows the
+/// visited terms narrow to the rare, heavily weighted ones (the title's word pair), until no term
+/// is left. A segment with fewer than `exhaustive_below` matches (narrow filters) has each match
+/// scored directly.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn rank_by_relevance(
     searcher: &Searcher,
+    cache: &SegmentCache,
     segment: &SegmentReader,
     found: &SegmentMatch,
     matches: &DocBits,
@@ -534,84 +715,112 @@ pub(crate) fn rank_by_relevance(
     exhaustive_below: u64,
     top: &mut TopK<Score>,
 ) -> tantivy::Result<()> {
-    let matching = matches.count();
-    let fast = segment.fast_fields();
-    let boost = fast.f64(BOOST)?.first_or_default_col(1.0);
-    let modified = fast.i64(MODIFIED)?.first_or_default_col(now);
-    let ceiling = fast
-        .f64(CEILING)?
-        .first_or_default_col(rank::MAX_MULTIPLIER);
-    let multiplier = |doc: DocId| -> Score {
-        (boost.get_val(doc) * rank::freshness(now - modified.get_val(doc))) as Score
-    };
-    // The text score a document after `doc` needs to enter the page.
-    let threshold = |top: &TopK<Score>, doc: DocId| {
-        top.floor().map_or(0.0, |floor| {
-            let bound = ceiling.get_val(doc).clamp(1.0, rank::MAX_MULTIPLIER);
-            floor / bound as Score
-        })
-    };
+    let factors = cache.rank_factors(segment, now)?;
+    let multiplier = |doc: DocId| factors.multipliers[doc as usize];
+    let ceiling_of = |doc: DocId| factors.ceilings[doc as usize];
     if found.scoring.is_empty() {
         // Without text the score is the multiplier itself, at most the ceiling.
         for doc in matches.iter() {
-            if top
-                .floor()
-                .is_some_and(|floor| f64::from(floor) >= ceiling.get_val(doc))
-            {
+            if top.floor().is_some_and(|floor| floor >= ceiling_of(doc)) {
                 break;
             }
             top.push(multiplier(doc), found.ordinal, doc);
         }
         return Ok(());
     }
-    let clauses: Vec<Box<dyn Query>> = found
-        .scoring
-        .iter()
-        .map(|c| -> Box<dyn Query> {
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(c.term.clone(), IndexRecordOption::WithFreqs)),
-                c.boost,
-            ))
-        })
-        .collect();
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
-    if matching < exhaustive_below {
-        // Few matches (narrow filters): scoring each directly beats walking the terms' union.
-        let mut scorers = clauses
-            .iter()
-            .map(|q| q.weight(scoring)?.scorer(segment, 1.0))
-            .collect::<tantivy::Result<Vec<_>>>()?;
+    if matches.count() < exhaustive_below {
+        let mut scorers = clause_scorers(searcher, None, segment, &found.scoring)?;
         for doc in matches.iter() {
-            let mut score: Score = 0.0;
-            for scorer in &mut scorers {
-                if scorer.doc() < doc {
-                    scorer.seek(doc);
-                }
-                if scorer.doc() == doc {
-                    score += scorer.score();
-                }
-            }
+            let score = text_score(&mut scorers, doc);
             top.push(score * multiplier(doc), found.ordinal, doc);
         }
         return Ok(());
     }
-    let query = BooleanQuery::new(
-        clauses
-            .into_iter()
-            .map(|clause| (Occur::Should, clause))
-            .collect(),
-    );
-    let weight = query.weight(scoring)?;
-    let start = top
-        .floor()
-        .map_or(0.0, |floor| floor / rank::MAX_MULTIPLIER as Score);
-    weight.for_each_pruning(start, segment, &mut |doc, score| {
-        if matches.contains(doc) {
-            top.push(score * multiplier(doc), found.ordinal, doc);
+    let mut scorers = clause_scorers(searcher, Some(cache), segment, &found.scoring)?;
+    // Lowest bounds first: `reach[i]` is the most the first i + 1 terms add up to.
+    scorers.sort_by(|a, b| a.bound.total_cmp(&b.bound));
+    let reach: Vec<Score> = scorers
+        .iter()
+        .scan(0.0, |sum, c| {
+            *sum += c.bound;
+            Some(*sum)
+        })
+        .collect();
+    let max_doc = segment.max_doc();
+    let mut next: DocId = 0;
+    // The terms that cannot lift a document from `next` on into the page by themselves (the
+    // first `weak` ones), worked out again when the page's floor rises or every few hundred
+    // documents: in between, the ceiling used is an earlier document's, at least as high.
+    let mut weak = 0;
+    let mut settled: Option<(Score, DocId)> = None;
+    while next < max_doc {
+        if let Some(floor) = top.floor()
+            && settled.is_none_or(|(at_floor, at)| at_floor != floor || next >= at + 256)
+        {
+            let ceiling = ceiling_of(next);
+            weak = reach.iter().take_while(|r| **r * ceiling <= floor).count();
+            settled = Some((floor, next));
         }
-        threshold(top, doc)
-    })?;
+        let Some(candidate) = scorers[weak..]
+            .iter_mut()
+            .map(|c| {
+                if c.scorer.doc() < next {
+                    c.scorer.seek(next);
+                }
+                c.scorer.doc()
+            })
+            .min()
+            .filter(|doc| *doc < max_doc)
+        else {
+            return Ok(());
+        };
+        if !matches.contains(candidate) {
+            // Straight to the next match (filters can leave few among the terms' documents).
+            match matches.next_from(candidate) {
+                Some(doc) => next = doc,
+                None => return Ok(()),
+            }
+            continue;
+        }
+        let multiplier = multiplier(candidate);
+        if let Some(score) = score_candidate(&mut scorers, &reach, weak, candidate, |score| {
+            top.floor().is_none_or(|floor| score * multiplier > floor)
+        }) {
+            top.push(score * multiplier, found.ordinal, candidate);
+        }
+        next = candidate + 1;
+    }
     Ok(())
+}
+
+/// The text score of `candidate`, on which the scorers from `weak` on stand, when it `can_enter`
+/// the page: their scores first, then the weak terms', heaviest first, as long as what is left
+/// could still make a difference (`reach[i]`: the most the first i + 1 terms add up to).
+fn score_candidate(
+    scorers: &mut [ClauseScorer],
+    reach: &[Score],
+    weak: usize,
+    candidate: DocId,
+    can_enter: impl Fn(Score) -> bool,
+) -> Option<Score> {
+    let mut score: Score = scorers[weak..]
+        .iter_mut()
+        .filter(|c| c.scorer.doc() == candidate)
+        .map(|c| c.scorer.score())
+        .sum();
+    for i in (0..weak).rev() {
+        if !can_enter(score + reach[i]) {
+            return None;
+        }
+        let scorer = &mut scorers[i].scorer;
+        if scorer.doc() < candidate {
+            scorer.seek(candidate);
+        }
+        if scorer.doc() == candidate {
+            score += scorer.score();
+        }
+    }
+    can_enter(score).then_some(score)
 }
 
 /// Ranks a segment's matches by a numeric fast column, highest first.
@@ -672,40 +881,166 @@ const FACET_BITSET_VALUES: usize = 32;
 /// so counting is plain array indexing; for facets with few values, also each value's documents
 /// as a bitset, so counting a large match set is a popcount per value.
 struct FacetValues {
+    /// The column's entries (value and labels), by term ordinal.
+    entries: Vec<Arc<str>>,
     per_doc: PerDoc,
     per_value: Option<Vec<DocBits>>,
 }
 
 enum PerDoc {
     /// Exactly one value per document.
-    Dense(Vec<u32>),
-    /// Any number per document: offsets into a flat list.
-    Multi { offsets: Vec<u32>, ords: Vec<u32> },
+    Dense(Ords),
+    /// Any number per document: offsets into a flat list, and how many values of a document
+    /// are counted at once (see [`count_multi`]).
+    Multi {
+        offsets: Vec<u32>,
+        ords: Ords,
+        width: Width,
+    },
+}
+
+/// Values of a document counted at once, without a branch on how many it has (a branch that,
+/// taken or not at random, costs more than the counting): the most a document of the segment has,
+/// rounded up to a power of two, at most [`COUNT_WIDTH`].
+#[derive(Clone, Copy)]
+enum Width {
+    Two,
+    Four,
+    Eight,
+}
+
+impl Width {
+    fn for_most(values: usize) -> Self {
+        match values {
+            0..=2 => Width::Two,
+            3..=4 => Width::Four,
+            _ => Width::Eight,
+        }
+    }
+}
+
+/// Term ordinals, two bytes each when the column has at most 65,536 values (counting reads every
+/// match's ordinals: halving them halves the memory read), followed by [`COUNT_WIDTH`] zeros so
+/// that counting may read that many from any document's first value.
+enum Ords {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+/// The widest count of values at once ([`Width::Eight`]); documents with more take several.
+const COUNT_WIDTH: usize = 8;
+
+impl Ords {
+    fn new(mut ords: Vec<u32>, values: usize) -> Self {
+        ords.extend([0; COUNT_WIDTH]);
+        if values <= usize::from(u16::MAX) + 1 {
+            Ords::Narrow(ords.into_iter().map(|o| o as u16).collect())
+        } else {
+            Ords::Wide(ords)
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Ords::Narrow(v) => 2 * v.len(),
+            Ords::Wide(v) => 4 * v.len(),
+        }
+    }
+}
+
+/// Calls `f(doc, ord)` for each document of `matches` and its one value.
+fn walk_dense<T: Copy + Into<u32>>(
+    values: &[T],
+    matches: &DocBits,
+    f: &mut impl FnMut(DocId, u32),
+) {
+    matches.for_each(|doc| f(doc, values[doc as usize].into()));
+}
+
+/// Adds the values of the documents of `matches` into `counts`, `WIDTH` values of each document
+/// at a time, those past its last adding zero.
+fn count_multi<T: Copy + Into<u32>, const WIDTH: usize>(
+    offsets: &[u32],
+    ords: &[T],
+    matches: &DocBits,
+    counts: &mut [u32],
+) {
+    matches.for_each(|doc| {
+        let (mut from, to) = (
+            offsets[doc as usize] as usize,
+            offsets[doc as usize + 1] as usize,
+        );
+        loop {
+            let window = &ords[from..from + WIDTH];
+            for (i, ord) in window.iter().enumerate() {
+                counts[(*ord).into() as usize] += u32::from(from + i < to);
+            }
+            from += WIDTH;
+            if from >= to {
+                break;
+            }
+        }
+    });
+}
+
+/// [`count_multi`] at the width of a column.
+fn count_multi_at<T: Copy + Into<u32>>(
+    width: Width,
+    offsets: &[u32],
+    ords: &[T],
+    matches: &DocBits,
+    counts: &mut [u32],
+) {
+    match width {
+        Width::Two => count_multi::<T, 2>(offsets, ords, matches, counts),
+        Width::Four => count_multi::<T, 4>(offsets, ords, matches, counts),
+        Width::Eight => count_multi::<T, 8>(offsets, ords, matches, counts),
+    }
+}
+
+/// Calls `f(doc, ord)` for each value of each document of `matches`.
+fn walk_multi<T: Copy + Into<u32>>(
+    offsets: &[u32],
+    ords: &[T],
+    matches: &DocBits,
+    f: &mut impl FnMut(DocId, u32),
+) {
+    matches.for_each(|doc| {
+        let (from, to) = (offsets[doc as usize], offsets[doc as usize + 1]);
+        for ord in &ords[from as usize..to as usize] {
+            f(doc, (*ord).into());
+        }
+    });
 }
 
 impl FacetValues {
-    fn build(column: &StrColumn, max_doc: u32) -> Self {
+    fn build(column: StrColumn, max_doc: u32) -> tantivy::Result<Self> {
         let ords = column.ords();
+        let values = column.num_terms();
         let per_doc = if ords.get_cardinality() == Cardinality::Full {
-            PerDoc::Dense(
+            PerDoc::Dense(Ords::new(
                 (0..max_doc)
                     .map(|doc| ords.values.get_val(doc) as u32)
                     .collect(),
-            )
+                values,
+            ))
         } else {
             let mut offsets = Vec::with_capacity(max_doc as usize + 1);
             let mut flat = Vec::new();
+            let mut most = 0;
             offsets.push(0);
             for doc in 0..max_doc {
+                let before = flat.len();
                 flat.extend(ords.values_for_doc(doc).map(|o| o as u32));
+                most = most.max(flat.len() - before);
                 offsets.push(flat.len() as u32);
             }
             PerDoc::Multi {
                 offsets,
-                ords: flat,
+                ords: Ords::new(flat, values),
+                width: Width::for_most(most),
             }
         };
-        let values = column.num_terms();
         let per_value = (values <= FACET_BITSET_VALUES).then(|| {
             let mut bits = vec![DocBits::empty(max_doc); values];
             per_doc.for_each(&DocBits::full(max_doc), |doc, ord| {
@@ -713,13 +1048,24 @@ impl FacetValues {
             });
             bits
         });
-        Self { per_doc, per_value }
+        let mut entries = Vec::with_capacity(values);
+        let every: Vec<u64> = (0..values as u64).collect();
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(&every, |bytes| {
+                entries.push(Arc::from(String::from_utf8_lossy(bytes)));
+            })?;
+        Ok(Self {
+            entries,
+            per_doc,
+            per_value,
+        })
     }
 
     fn bytes(&self) -> usize {
         let per_doc = match &self.per_doc {
-            PerDoc::Dense(v) => 4 * v.len(),
-            PerDoc::Multi { offsets, ords } => 4 * (offsets.len() + ords.len()),
+            PerDoc::Dense(ords) => ords.bytes(),
+            PerDoc::Multi { offsets, ords, .. } => 4 * offsets.len() + ords.bytes(),
         };
         let per_value: usize = self
             .per_value
@@ -727,24 +1073,41 @@ impl FacetValues {
             .flatten()
             .map(|b| 8 * b.blocks.len())
             .sum();
-        per_doc + per_value
+        let entries: usize = self.entries.iter().map(|e| 16 + e.len()).sum();
+        per_doc + per_value + entries
     }
 
     /// Adds the matches' values into `counts` (indexed by term ordinal); `matching` is the number
     /// of matches, which decides between walking them and popcounting the value bitsets.
     fn count(&self, matches: &DocBits, matching: u64, counts: &mut [u32]) {
         if let Some(per_value) = &self.per_value {
-            // A popcount over a block of 64 documents costs about what reading one match does.
+            // A popcount over a block of 64 documents costs about what reading one match's value
+            // does, or a quarter of reading several values.
             let popcounts = (per_value.len() * matches.blocks.len()) as u64;
-            if popcounts < matching {
+            let walk = match self.per_doc {
+                PerDoc::Dense(_) => matching,
+                PerDoc::Multi { .. } => matching * 4,
+            };
+            if popcounts < walk {
                 for (count, bits) in counts.iter_mut().zip(per_value) {
                     *count = matches.count_common(bits) as u32;
                 }
                 return;
             }
         }
-        self.per_doc
-            .for_each(matches, |_, ord| counts[ord as usize] += 1);
+        match &self.per_doc {
+            PerDoc::Multi {
+                offsets,
+                ords: Ords::Narrow(ords),
+                width,
+            } => count_multi_at(*width, offsets, ords, matches, counts),
+            PerDoc::Multi {
+                offsets,
+                ords: Ords::Wide(ords),
+                width,
+            } => count_multi_at(*width, offsets, ords, matches, counts),
+            dense => dense.for_each(matches, |_, ord| counts[ord as usize] += 1),
+        }
     }
 }
 
@@ -752,19 +1115,18 @@ impl PerDoc {
     /// Calls `f(doc, ord)` for every value of every document in `matches`.
     fn for_each(&self, matches: &DocBits, mut f: impl FnMut(DocId, u32)) {
         match self {
-            Self::Dense(values) => {
-                for doc in matches.iter() {
-                    f(doc, values[doc as usize]);
-                }
-            }
-            Self::Multi { offsets, ords } => {
-                for doc in matches.iter() {
-                    let (from, to) = (offsets[doc as usize], offsets[doc as usize + 1]);
-                    for ord in &ords[from as usize..to as usize] {
-                        f(doc, *ord);
-                    }
-                }
-            }
+            Self::Dense(Ords::Narrow(values)) => walk_dense(values, matches, &mut f),
+            Self::Dense(Ords::Wide(values)) => walk_dense(values, matches, &mut f),
+            Self::Multi {
+                offsets,
+                ords: Ords::Narrow(ords),
+                ..
+            } => walk_multi(offsets, ords, matches, &mut f),
+            Self::Multi {
+                offsets,
+                ords: Ords::Wide(ords),
+                ..
+            } => walk_multi(offsets, ords, matches, &mut f),
         }
     }
 }
@@ -778,29 +1140,48 @@ pub const SEGMENT_CACHE_BYTES: usize = 128 << 20;
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum CacheKey {
     Values(SegmentId, usize),
+    Factors(SegmentId, i64),
     Term(SegmentId, Term),
+    Frontier(SegmentId, Term),
     Alive(SegmentId, u32),
 }
 
 impl CacheKey {
+    /// Term bitsets, score bounds and ranking factors may be dropped and computed again; the
+    /// others are a fixed amount per segment.
+    fn is_evictable(&self) -> bool {
+        matches!(
+            self,
+            CacheKey::Term(..) | CacheKey::Frontier(..) | CacheKey::Factors(..)
+        )
+    }
+
     fn segment(&self) -> SegmentId {
         match self {
-            CacheKey::Values(id, _) | CacheKey::Term(id, _) | CacheKey::Alive(id, _) => *id,
+            CacheKey::Values(id, _)
+            | CacheKey::Factors(id, _)
+            | CacheKey::Term(id, _)
+            | CacheKey::Frontier(id, _)
+            | CacheKey::Alive(id, _) => *id,
         }
     }
 }
 
 #[derive(Clone)]
 enum Cached {
-    Values(Arc<FacetValues>),
+    Values(Option<Arc<FacetValues>>),
+    Factors(Arc<RankFactors>),
     Bits(Arc<DocBits>),
+    Frontier(Arc<[(u8, u32)]>),
 }
 
 impl Cached {
     fn bytes(&self) -> usize {
         match self {
-            Cached::Values(v) => v.bytes(),
+            Cached::Values(v) => v.as_ref().map_or(0, |v| v.bytes()),
+            Cached::Factors(f) => f.bytes(),
             Cached::Bits(b) => 8 * b.blocks.len(),
+            Cached::Frontier(f) => 64 + 8 * f.len(),
         }
     }
 }
@@ -836,7 +1217,7 @@ impl CacheInner {
         if self.entries.contains_key(&key) {
             return;
         }
-        let evictable = matches!(key, CacheKey::Term(..));
+        let evictable = key.is_evictable();
         if evictable {
             self.evictable_bytes += value.bytes();
         } else {
@@ -855,7 +1236,7 @@ impl CacheInner {
         let mut terms: Vec<(u64, CacheKey)> = self
             .entries
             .iter()
-            .filter(|(key, _)| matches!(key, CacheKey::Term(..)))
+            .filter(|(key, _)| key.is_evictable())
             .map(|(key, entry)| (entry.last_used, key.clone()))
             .collect();
         terms.sort_unstable_by_key(|(last_used, _)| *last_used);
@@ -874,7 +1255,7 @@ impl CacheInner {
         self.entries.retain(|key, entry| {
             let keep = live.contains(&key.segment());
             if !keep {
-                gone.push((matches!(key, CacheKey::Term(..)), entry.value.bytes()));
+                gone.push((key.is_evictable(), entry.value.bytes()));
             }
             keep
         });
@@ -916,21 +1297,24 @@ impl SegmentCache {
         Ok(value)
     }
 
+    /// A facet's values in a segment (`None` when the segment has no column for it).
     fn facet_values(
         &self,
         segment: &SegmentReader,
         facet: usize,
-        column: &StrColumn,
-    ) -> tantivy::Result<Arc<FacetValues>> {
+    ) -> tantivy::Result<Option<Arc<FacetValues>>> {
         let key = CacheKey::Values(segment.segment_id(), facet);
         match self.get_or(key, || {
-            Ok(Cached::Values(Arc::new(FacetValues::build(
-                column,
-                segment.max_doc(),
-            ))))
+            let column = segment
+                .fast_fields()
+                .str(&facets::count_column(FACETS[facet].name))?;
+            let values = column
+                .map(|column| FacetValues::build(column, segment.max_doc()))
+                .transpose()?;
+            Ok(Cached::Values(values.map(Arc::new)))
         })? {
             Cached::Values(v) => Ok(v),
-            Cached::Bits(_) => unreachable!("values are cached under values keys"),
+            _ => unreachable!("values are cached under values keys"),
         }
     }
 
@@ -958,7 +1342,34 @@ impl SegmentCache {
         })?;
         match bits {
             Cached::Bits(b) => Ok(Some(b)),
-            Cached::Values(_) => unreachable!("bitsets are cached under term keys"),
+            _ => unreachable!("bitsets are cached under term keys"),
+        }
+    }
+
+    /// The ranking factors of a segment's documents when searching at `now`.
+    fn rank_factors(&self, segment: &SegmentReader, now: i64) -> tantivy::Result<Arc<RankFactors>> {
+        let at = RankFactors::at(now);
+        let key = CacheKey::Factors(segment.segment_id(), at);
+        match self.get_or(key, || {
+            Ok(Cached::Factors(Arc::new(RankFactors::read(segment, at)?)))
+        })? {
+            Cached::Factors(f) => Ok(f),
+            _ => unreachable!("factors are cached under factors keys"),
+        }
+    }
+
+    /// The score frontier of a term in a segment (see [`score_frontier`]).
+    fn score_frontier(
+        &self,
+        segment: &SegmentReader,
+        term: &Term,
+    ) -> tantivy::Result<Arc<[(u8, u32)]>> {
+        let key = CacheKey::Frontier(segment.segment_id(), term.clone());
+        match self.get_or(key, || {
+            Ok(Cached::Frontier(score_frontier(segment, term)?.into()))
+        })? {
+            Cached::Frontier(f) => Ok(f),
+            _ => unreachable!("frontiers are cached under frontier keys"),
         }
     }
 
@@ -1000,57 +1411,52 @@ fn keep_per_segment(limit: usize) -> usize {
     limit.saturating_mul(3).saturating_add(10)
 }
 
-/// Counts one facet over a segment's matches: (column entry, count), most frequent first.
+/// Counts one facet over a segment's `matching` matches: (column entry, count), most frequent
+/// first.
 pub(crate) fn count_facet(
     cache: &SegmentCache,
     segment: &SegmentReader,
     facet: usize,
     matches: &DocBits,
+    matching: u64,
     limit: usize,
-) -> tantivy::Result<Vec<(String, u64)>> {
-    let Some(column) = segment
-        .fast_fields()
-        .str(&facets::count_column(FACETS[facet].name))?
-    else {
+) -> tantivy::Result<Vec<(Arc<str>, u64)>> {
+    let Some(values) = cache.facet_values(segment, facet)? else {
         return Ok(Vec::new());
     };
-    let mut counts = vec![0u32; column.num_terms()];
-    cache
-        .facet_values(segment, facet, &column)?
-        .count(matches, matches.count(), &mut counts);
-    let mut found: Vec<(u64, u32)> = counts
+    let mut counts = vec![0u32; values.entries.len()];
+    values.count(matches, matching, &mut counts);
+    let mut found: Vec<(usize, u32)> = counts
         .iter()
         .enumerate()
         .filter(|(_, c)| **c > 0)
-        .map(|(ord, c)| (ord as u64, *c))
+        .map(|(ord, c)| (ord, *c))
         .collect();
     let keep = keep_per_segment(limit);
     if found.len() > keep {
         found.select_nth_unstable_by(keep, |a, b| b.1.cmp(&a.1));
         found.truncate(keep);
     }
-    found.sort_unstable_by_key(|(ord, _)| *ord);
-    let ords: Vec<u64> = found.iter().map(|(ord, _)| *ord).collect();
-    let mut entries = Vec::with_capacity(found.len());
-    column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-        entries.push(String::from_utf8_lossy(bytes).into_owned());
-    })?;
-    Ok(entries
+    Ok(found
         .into_iter()
-        .zip(found)
-        .map(|(entry, (_, count))| (entry, u64::from(count)))
+        .map(|(ord, count)| (values.entries[ord].clone(), u64::from(count)))
         .collect())
 }
 
 /// Merges per-segment facet counts into labelled buckets, most frequent first.
-pub(crate) fn merge_facet(segments: Vec<Vec<(String, u64)>>, limit: usize) -> Vec<FacetBucket> {
-    let mut merged: HashMap<String, u64> = HashMap::new();
+pub(crate) fn merge_facet(segments: Vec<Vec<(Arc<str>, u64)>>, limit: usize) -> Vec<FacetBucket> {
+    let mut merged: HashMap<Arc<str>, u64> = HashMap::new();
     for entries in segments {
         for (entry, count) in entries {
             *merged.entry(entry).or_default() += count;
         }
     }
-    let mut buckets: Vec<FacetBucket> = merged
+    // An entry begins with its value and a separator below any character of a value, so entries
+    // sort as their values do.
+    let mut ranked: Vec<(Arc<str>, u64)> = merged.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    ranked
         .into_iter()
         .map(|(entry, count)| {
             let (value, label) = facets::parse_entry(&entry);
@@ -1060,10 +1466,7 @@ pub(crate) fn merge_facet(segments: Vec<Vec<(String, u64)>>, limit: usize) -> Ve
                 count,
             }
         })
-        .collect();
-    buckets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    buckets.truncate(limit);
-    buckets
+        .collect()
 }
 
 #[cfg(test)]
@@ -1088,6 +1491,23 @@ mod tests {
         a.unite(&b);
         assert_eq!(a.count(), 5);
         assert!(a.contains(0) && a.contains(100) && !a.contains(101) && !a.contains(500));
+        let next: Vec<Option<DocId>> = [0, 1, 64, 65, 101, 129, 130, 500]
+            .into_iter()
+            .map(|doc| a.next_from(doc))
+            .collect();
+        assert_eq!(
+            next,
+            [
+                Some(0),
+                Some(63),
+                Some(64),
+                Some(100),
+                Some(129),
+                Some(129),
+                None,
+                None
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! mark words one edit away. The output is HTML: the text is escaped, only `<mark>` is added.
 
 use crate::analyzer::{self, normalize};
-use crate::query::{FUZZY_MIN_CHARS, QueryText};
+use crate::query::QueryText;
 
 /// What to mark.
 pub(crate) struct Matcher {
@@ -19,10 +19,7 @@ impl Matcher {
         let mut words: Vec<(String, bool)> = query
             .words
             .iter()
-            .map(|w| {
-                let fuzzy = w.exact == w.folded && w.folded.chars().count() >= FUZZY_MIN_CHARS;
-                (w.folded.clone(), fuzzy)
-            })
+            .map(|w| (w.folded.clone(), w.typos))
             .collect();
         let prefix = if query.last_is_prefix {
             words.pop().map(|(w, _)| w)
@@ -49,13 +46,16 @@ impl Matcher {
 
 /// True when `a` and `b` differ by at most one inserted, deleted, substituted or swapped letter.
 pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return within_one_edit_of(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
+    within_one_edit_of(&a, &b)
+}
+
+fn within_one_edit_of<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;
     }
@@ -81,6 +81,10 @@ pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
 }
 
 fn escape_into(out: &mut String, text: &str) {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -100,11 +104,12 @@ pub(crate) fn highlight(text: &str, matcher: &Matcher, max_chars: Option<usize>)
         return None;
     }
     let text = normalize(text);
-    let marked: Vec<(usize, usize)> = analyzer::words(&text)
-        .into_iter()
-        .filter(|w| matcher.matches(&w.folded))
-        .map(|w| (w.start, w.end))
-        .collect();
+    let mut marked: Vec<(usize, usize)> = Vec::new();
+    analyzer::each_folded_word(&text, |start, end, folded| {
+        if matcher.matches(folded) {
+            marked.push((start, end));
+        }
+    });
     let first = marked.first()?.0;
     let (start, end) = match max_chars {
         Some(max) => window(&text, first, max),

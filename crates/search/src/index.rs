@@ -491,7 +491,9 @@ impl SearchIndex {
     fn search_uncached(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         self.cache.retain(&searcher);
-        let text = QueryText::parse(&request.q);
+        let text = QueryText::parse(&request.q)
+            .settle_typos(&searcher, &self.fields)
+            .map_err(internal)?;
         let mut filters: Vec<(usize, Vec<String>)> = Vec::new();
         for (name, value) in &request.filters {
             let facet = query::facet_index(name).expect("checked");
@@ -523,7 +525,8 @@ impl SearchIndex {
             )?;
             matching = found.iter().map(|f| f.matching(None)).collect();
         }
-        let total: u64 = matching.iter().map(DocBits::count).sum();
+        let counts: Vec<u64> = matching.iter().map(DocBits::count).collect();
+        let total: u64 = counts.iter().sum();
 
         // Each filtered facet is counted without its own filter, so its other values stay
         // selectable; the others are counted over the results.
@@ -534,16 +537,26 @@ impl SearchIndex {
             let mut per_segment = Vec::with_capacity(found.len());
             for (i, segment) in searcher.segment_readers().iter().enumerate() {
                 let counted = match own_filter {
-                    Some(position) => exec::count_facet(
+                    Some(position) => {
+                        let unfiltered = found[i].matching(Some(position));
+                        let count = unfiltered.count();
+                        exec::count_facet(
+                            &self.cache,
+                            segment,
+                            facet,
+                            &unfiltered,
+                            count,
+                            FACET_LIMIT,
+                        )
+                    }
+                    None => exec::count_facet(
                         &self.cache,
                         segment,
                         facet,
-                        &found[i].matching(Some(position)),
+                        &matching[i],
+                        counts[i],
                         FACET_LIMIT,
                     ),
-                    None => {
-                        exec::count_facet(&self.cache, segment, facet, &matching[i], FACET_LIMIT)
-                    }
                 };
                 per_segment.push(counted.map_err(internal)?);
             }
@@ -560,6 +573,7 @@ impl SearchIndex {
                 for (i, segment) in segments.iter().enumerate() {
                     exec::rank_by_relevance(
                         &searcher,
+                        &self.cache,
                         segment,
                         &found[i],
                         &matching[i],
@@ -700,6 +714,7 @@ impl SearchIndex {
         for (i, segment) in searcher.segment_readers().iter().enumerate() {
             exec::rank_by_relevance(
                 &searcher,
+                &self.cache,
                 segment,
                 &found[i],
                 &found[i].base,
@@ -828,7 +843,7 @@ fn new_writer(index: &Index, dir: &Path, settings: WriterSettings) -> Result<Ind
 
 #[cfg(test)]
 mod tests {
-    //! The pruned ranking (block-max WAND with a rising threshold over ceiling-sorted segments)
+    //! The pruned ranking (MaxScore with a rising threshold over ceiling-sorted segments)
     //! against scoring every match, on a catalog large enough for blocks to be skipped.
 
     use super::*;

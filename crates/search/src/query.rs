@@ -10,7 +10,7 @@
 //! | title, English stem                     | 2.0       |
 //! | other text, folded                      | 1.0 (0.5) |
 //! | other text, English stem                | 0.5       |
-//! | one typo (words of 5+ letters typed without accents) | 0.3 title, 0.1 other text |
+//! | one typo (words of 5+ letters typed without accents, found in few datasets as typed) | 0.3 title, 0.1 other text |
 //!
 //! A word typed with accents (`hạ`) means that word, not its homographs without accents (`hà`):
 //! its exact form then dominates.
@@ -18,10 +18,12 @@
 //! 1.5 elsewhere. So a title containing the phrase ranks above a title containing both syllables
 //! apart, which ranks above a description mentioning them.
 
+use tantivy::{Searcher, Term};
 use uuid::Uuid;
 
 use crate::analyzer::{self, normalize};
 use crate::facets::FACETS;
+use crate::schema::Fields;
 
 /// The `visible_to` value of datasets anyone may see.
 pub(crate) const PUBLIC: &str = "public";
@@ -35,6 +37,9 @@ pub(crate) fn organization_visibility(organization: Uuid) -> String {
 pub const MAX_QUERY_WORDS: usize = 16;
 /// Shortest word (in characters) that also matches with one typo.
 pub const FUZZY_MIN_CHARS: usize = 5;
+/// A word found as typed in at least one dataset in this many is a word people use, not a typo:
+/// its one-edit neighbours (`thong` → `thuong`, `trong`) are not looked up.
+pub const COMMON_WORD_SHARE: u64 = 1_000;
 
 /// Who is searching, as far as visibility goes.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +56,9 @@ pub(crate) struct QueryWord {
     pub exact: String,
     pub folded: String,
     pub stem: String,
+    /// Whether words one edit away also match: typed without accents, long enough, and (once
+    /// [`QueryText::settle_typos`] ran) not a common word.
+    pub typos: bool,
 }
 
 /// The analysed text of a query.
@@ -70,6 +78,7 @@ impl QueryText {
             .take(MAX_QUERY_WORDS)
             .map(|w| QueryWord {
                 stem: analyzer::english_stem(&mut english, &w.exact),
+                typos: w.exact == w.folded && w.folded.chars().count() >= FUZZY_MIN_CHARS,
                 exact: w.exact,
                 folded: w.folded,
             })
@@ -83,6 +92,20 @@ impl QueryText {
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+
+    /// Turns typo lookups off for words that `searcher` finds as typed, folded, in the titles or
+    /// texts of at least one dataset in [`COMMON_WORD_SHARE`].
+    pub fn settle_typos(mut self, searcher: &Searcher, fields: &Fields) -> tantivy::Result<Self> {
+        let common = searcher.num_docs().div_ceil(COMMON_WORD_SHARE).max(1);
+        for word in self.words.iter_mut().filter(|w| w.typos) {
+            for field in [fields.title, fields.text] {
+                if searcher.doc_freq(&Term::from_field_text(field, &word.folded))? >= common {
+                    word.typos = false;
+                }
+            }
+        }
+        Ok(self)
     }
 }
 

@@ -211,7 +211,9 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         self.cache.retain(&searcher);
         let no_text = QueryText::default();
-        let text = QueryText::parse(&selection.text);
+        let text = QueryText::parse(&selection.text)
+            .settle_typos(&searcher, &self.fields)
+            .map_err(internal)?;
         let plan = Plan {
             cache: &self.cache,
             fields: &self.fields,
@@ -226,7 +228,7 @@ impl SearchIndex {
         for (i, segment) in segments.iter().enumerate() {
             let mut matched = plan.segment(i as u32, segment).map_err(internal)?;
             let kept = self
-                .condition_bits(segment, &selection.condition)
+                .condition_bits(&searcher, segment, &selection.condition)
                 .map_err(internal)?;
             matched.base.intersect(&kept);
             if selection.sort == SortKey::Relevance && !text.is_empty() {
@@ -241,7 +243,8 @@ impl SearchIndex {
             }
             found.push(matched);
         }
-        let total = found.iter().map(|f| f.base.count()).sum();
+        let counts: Vec<u64> = found.iter().map(|f| f.base.count()).collect();
+        let total = counts.iter().sum();
 
         let mut facets = BTreeMap::new();
         for name in &selection.facets {
@@ -254,6 +257,7 @@ impl SearchIndex {
                         segment,
                         facet,
                         &found[i].base,
+                        counts[i],
                         selection.facet_limit,
                     )
                     .map_err(internal)?,
@@ -307,6 +311,7 @@ impl SearchIndex {
                 for (i, segment) in segments.iter().enumerate() {
                     exec::rank_by_relevance(
                         searcher,
+                        &self.cache,
                         segment,
                         &found[i],
                         &found[i].base,
@@ -365,6 +370,7 @@ impl SearchIndex {
     /// the caller intersects with its base set).
     fn condition_bits(
         &self,
+        searcher: &tantivy::Searcher,
         segment: &SegmentReader,
         condition: &Condition,
     ) -> tantivy::Result<DocBits> {
@@ -382,7 +388,7 @@ impl SearchIndex {
             Condition::Attribute(attribute) => term(self.fields.attributes, &attribute.term())?,
             Condition::Id(id) => term(self.fields.id, &id.to_string())?,
             Condition::Text(text) => {
-                let text = QueryText::parse(text);
+                let text = QueryText::parse(text).settle_typos(searcher, &self.fields)?;
                 let mut bits = DocBits::full(max_doc);
                 for clauses in exec::word_clauses(segment, &self.fields, &text, Mode::Search)? {
                     let terms: Vec<Term> = clauses.into_iter().map(|c| c.term).collect();
@@ -412,20 +418,20 @@ impl SearchIndex {
             Condition::And(parts) => {
                 let mut bits = DocBits::full(max_doc);
                 for part in parts {
-                    bits.intersect(&self.condition_bits(segment, part)?);
+                    bits.intersect(&self.condition_bits(searcher, segment, part)?);
                 }
                 bits
             }
             Condition::Or(parts) => {
                 let mut bits = DocBits::empty(max_doc);
                 for part in parts {
-                    bits.unite(&self.condition_bits(segment, part)?);
+                    bits.unite(&self.condition_bits(searcher, segment, part)?);
                 }
                 bits
             }
             Condition::Not(inner) => {
                 let mut bits = DocBits::full(max_doc);
-                bits.subtract(&self.condition_bits(segment, inner)?);
+                bits.subtract(&self.condition_bits(searcher, segment, inner)?);
                 bits
             }
         })

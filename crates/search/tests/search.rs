@@ -265,6 +265,39 @@ fn english_is_stemmed_and_one_typo_is_forgiven() {
     );
 }
 
+/// A word found as typed is taken as meant: `thong` (thông) does not also find `trong` (trồng),
+/// one edit away, while `throng`, found nowhere, is read as a typo of both.
+#[test]
+fn words_found_as_typed_are_not_widened_by_typos() {
+    let dataset = |slug: &'static str, title: &'static str| {
+        doc(Fixture {
+            slug,
+            title: (title, ""),
+            description: "",
+            keywords: &[],
+            publisher: finance(),
+            formats: &[],
+            open: true,
+            public: true,
+            modified: (2024, 1, 1),
+        })
+    };
+    let (_dir, index) = index_with(&[
+        dataset("giao-thong", "Giao thông đô thị"),
+        dataset("trong-trot", "Trồng trọt và chăn nuôi"),
+    ]);
+    assert_eq!(slugs(&search(&index, "thong")), ["giao-thong"]);
+    let widened = search(&index, "throng");
+    let mut typo = slugs(&widened);
+    typo.sort_unstable();
+    assert_eq!(typo, ["giao-thong", "trong-trot"]);
+    let highlighted = search(&index, "thong").results[0].highlights.title.clone();
+    assert_eq!(
+        highlighted.as_deref(),
+        Some("Giao <mark>thông</mark> đô thị")
+    );
+}
+
 #[test]
 fn a_query_no_dataset_fully_matches_falls_back_to_any_word() {
     let (_dir, index) = index_with(&catalog());
@@ -906,5 +939,92 @@ fn text_orders_page_through_several_segments() {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), docs.len(), "{sort:?}");
+    }
+}
+
+/// Facet counts against counting the documents directly, on a catalog whose datasets have from
+/// none to nineteen keywords (past the values counted at once), one of seven publishers and one
+/// to three formats, searched with and without filters (which switch between counting by walking
+/// the matches and by intersecting each value's documents).
+#[test]
+fn facet_counts_match_a_count_of_the_documents() {
+    const FORMATS: &[&str] = &["CSV", "XLSX", "PDF", "JSON", "XML"];
+    let publishers: Vec<Publisher> = (0..7)
+        .map(|i| {
+            publisher(
+                &format!("org-{i}"),
+                &format!("Sở {i}"),
+                &format!("Department {i}"),
+                i % 2 == 0,
+            )
+        })
+        .collect();
+    let docs: Vec<SearchDoc> = (0..600usize)
+        .map(|i| {
+            let mut d = doc(Fixture {
+                slug: "x",
+                title: ("Dữ liệu", "Data"),
+                description: "Bộ dữ liệu.",
+                keywords: &[],
+                publisher: publishers[(i * i) % 7].clone(),
+                formats: &[],
+                open: i % 3 == 0,
+                public: i % 10 != 9,
+                modified: (2024, 1, 1 + (i % 28) as u32),
+            });
+            d.id = Uuid::from_u128(i as u128 + 1);
+            d.slug = format!("d-{i}");
+            d.keywords = (0..(i * 7) % 20)
+                .map(|k| format!("từ {}", (k * 3 + i) % 40))
+                .collect();
+            d.distributions = (0..1 + i % 3)
+                .map(|n| DistributionText {
+                    title: LangText::new("Tệp", "File"),
+                    format: Some(FORMATS[(i + n * 2) % FORMATS.len()].into()),
+                })
+                .collect();
+            d
+        })
+        .collect();
+    let (_dir, index) = index_with(&docs);
+    let expected = |facet: &str, keep: &dyn Fn(&SearchDoc) -> bool| {
+        let mut counts = std::collections::BTreeMap::<String, u64>::new();
+        for d in docs.iter().filter(|d| d.public && keep(d)) {
+            let values: Vec<String> = match facet {
+                "keyword" => d.keywords.clone(),
+                "format" => d.formats(),
+                _ => vec![d.publisher.slug.clone()],
+            };
+            let distinct: std::collections::BTreeSet<String> = values.into_iter().collect();
+            for value in distinct {
+                *counts.entry(value).or_default() += 1;
+            }
+        }
+        counts
+    };
+    let has = |format: &'static str| move |d: &SearchDoc| d.formats().iter().any(|f| f == format);
+    type Keep<'a> = &'a dyn Fn(&SearchDoc) -> bool;
+    let cases: [(Vec<(String, String)>, Keep); 3] = [
+        (vec![], &|_| true),
+        (vec![("format".into(), "pdf".into())], &has("PDF")),
+        (vec![("organization".into(), "org-3".into())], &|d| {
+            d.publisher.slug == "org-3"
+        }),
+    ];
+    for (filters, keep) in cases {
+        let mut request = SearchRequest::new("", anonymous());
+        request.facets = vec!["keyword".into(), "format".into(), "organization".into()];
+        request.filters = filters.clone();
+        let found = index.search(&request).unwrap();
+        for facet in ["keyword", "format", "organization"] {
+            // A facet's own filter does not narrow its counts.
+            let own = filters.iter().any(|(f, _)| f == facet);
+            let want = expected(facet, if own { &|_| true } else { keep });
+            let got: std::collections::BTreeMap<String, u64> = found.facets[facet]
+                .iter()
+                .map(|b| (b.value.clone(), b.count))
+                .collect();
+            assert_eq!(got, want, "{facet} with {filters:?}");
+        }
     }
 }
