@@ -219,45 +219,76 @@ pub(crate) fn each_folded_word(text: &str, mut each: impl FnMut(usize, usize, &s
 
 /// The terms of `text` in one form, as the index stores them.
 pub fn terms(text: &str, form: Form) -> Vec<String> {
-    let mut tokens = Vec::new();
+    let mut tokens = TokenBuffer::default();
     analyze(&normalize(text), form, &mut tokens);
-    tokens.into_iter().map(|t| t.text).collect()
+    tokens.as_slice().iter().map(|t| t.text.clone()).collect()
 }
 
-fn analyze(text: &str, form: Form, tokens: &mut Vec<Token>) {
+/// The tokens of one text; kept from text to text, so their strings are reused rather than
+/// allocated for every word indexed.
+#[derive(Clone, Default)]
+struct TokenBuffer {
+    tokens: Vec<Token>,
+    len: usize,
+}
+
+impl TokenBuffer {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// The next token, its text empty.
+    fn push(&mut self, offset_from: usize, offset_to: usize, position: usize) -> &mut String {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        let token = &mut self.tokens[self.len];
+        self.len += 1;
+        token.offset_from = offset_from;
+        token.offset_to = offset_to;
+        token.position = position;
+        token.position_length = 1;
+        token.text.clear();
+        &mut token.text
+    }
+
+    fn as_slice(&self) -> &[Token] {
+        &self.tokens[..self.len]
+    }
+}
+
+fn analyze(text: &str, form: Form, tokens: &mut TokenBuffer) {
     let mut position = 0;
-    let mut previous: Option<(usize, String)> = None;
+    // For pairs: the previous word (folded) and where it began, and the current word.
+    let mut previous = String::new();
+    let mut previous_start: Option<usize> = None;
+    let mut current = String::new();
     scan(text, |start, end, joined| {
         let piece = &text[start..end];
-        let mut term = String::with_capacity(piece.len() + 1);
         match form {
-            Form::Exact => push_exact(piece, &mut term),
-            Form::Folded | Form::Pairs => push_folded(piece, &mut term),
-        }
-        if form == Form::Pairs {
-            let current = term.clone();
-            if let Some((first_start, first)) = previous.take()
-                && joined
-            {
-                tokens.push(Token {
-                    offset_from: first_start,
-                    offset_to: end,
-                    position,
-                    text: pair_term(&first, &current),
-                    position_length: 1,
-                });
+            Form::Exact => {
+                push_exact(piece, tokens.push(start, end, position));
                 position += 1;
             }
-            previous = Some((start, current));
-        } else {
-            tokens.push(Token {
-                offset_from: start,
-                offset_to: end,
-                position,
-                text: term,
-                position_length: 1,
-            });
-            position += 1;
+            Form::Folded => {
+                push_folded(piece, tokens.push(start, end, position));
+                position += 1;
+            }
+            Form::Pairs => {
+                current.clear();
+                push_folded(piece, &mut current);
+                if let Some(first_start) = previous_start
+                    && joined
+                {
+                    let pair = tokens.push(first_start, end, position);
+                    pair.push_str(&previous);
+                    pair.push(' ');
+                    pair.push_str(&current);
+                    position += 1;
+                }
+                std::mem::swap(&mut previous, &mut current);
+                previous_start = Some(start);
+            }
         }
     });
 }
@@ -275,7 +306,7 @@ pub fn pair_term(first: &str, second: &str) -> String {
 #[derive(Clone)]
 pub struct VietnameseTokenizer {
     form: Form,
-    tokens: Vec<Token>,
+    tokens: TokenBuffer,
 }
 
 impl VietnameseTokenizer {
@@ -283,7 +314,7 @@ impl VietnameseTokenizer {
     pub fn new(form: Form) -> Self {
         Self {
             form,
-            tokens: Vec::new(),
+            tokens: TokenBuffer::default(),
         }
     }
 }
@@ -294,8 +325,9 @@ impl Tokenizer for VietnameseTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens<'a> {
         self.tokens.clear();
         analyze(text, self.form, &mut self.tokens);
+        let len = self.tokens.len;
         Tokens {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens.tokens[..len],
             next: 0,
         }
     }
@@ -303,7 +335,7 @@ impl Tokenizer for VietnameseTokenizer {
 
 /// The tokens of one text.
 pub struct Tokens<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut [Token],
     next: usize,
 }
 
