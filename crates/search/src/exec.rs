@@ -619,6 +619,25 @@ struct ClauseScorer {
     bound: Score,
 }
 
+impl ClauseScorer {
+    /// Moves to the first document of the term at or after `doc` (never backwards).
+    fn seek_to(&mut self, doc: DocId) -> DocId {
+        if self.scorer.doc() < doc {
+            self.scorer.seek(doc);
+        }
+        self.scorer.doc()
+    }
+
+    /// The term's score in `doc`, 0 when `doc` does not have it.
+    fn score_at(&mut self, doc: DocId) -> Score {
+        if self.seek_to(doc) == doc {
+            self.scorer.score()
+        } else {
+            0.0
+        }
+    }
+}
+
 /// The scorers of a segment's weighted terms, with their bounds when a `cache` is given (else 0);
 /// each clause's BM25 weight is the one tantivy's `TermQuery` uses, so scores are the same as
 /// through a query.
@@ -654,17 +673,7 @@ fn clause_scorers(
 
 /// The text score of `doc` (scorers only move forward: documents come in increasing order).
 fn text_score(scorers: &mut [ClauseScorer], doc: DocId) -> Score {
-    let mut score: Score = 0.0;
-    for clause in scorers {
-        let scorer = &mut clause.scorer;
-        if scorer.doc() < doc {
-            scorer.seek(doc);
-        }
-        if scorer.doc() == doc {
-            score += scorer.score();
-        }
-    }
-    score
+    scorers.iter_mut().map(|c| c.score_at(doc)).sum()
 }
 
 /// The (field length, term frequency) pairs that can give a term its highest BM25 score in a
@@ -763,12 +772,7 @@ pub(crate) fn rank_by_relevance(
         }
         let Some(candidate) = scorers[weak..]
             .iter_mut()
-            .map(|c| {
-                if c.scorer.doc() < next {
-                    c.scorer.seek(next);
-                }
-                c.scorer.doc()
-            })
+            .map(|c| c.seek_to(next))
             .min()
             .filter(|doc| *doc < max_doc)
         else {
@@ -803,22 +807,12 @@ fn score_candidate(
     candidate: DocId,
     can_enter: impl Fn(Score) -> bool,
 ) -> Option<Score> {
-    let mut score: Score = scorers[weak..]
-        .iter_mut()
-        .filter(|c| c.scorer.doc() == candidate)
-        .map(|c| c.scorer.score())
-        .sum();
+    let mut score = text_score(&mut scorers[weak..], candidate);
     for i in (0..weak).rev() {
         if !can_enter(score + reach[i]) {
             return None;
         }
-        let scorer = &mut scorers[i].scorer;
-        if scorer.doc() < candidate {
-            scorer.seek(candidate);
-        }
-        if scorer.doc() == candidate {
-            score += scorer.score();
-        }
+        score += scorers[i].score_at(candidate);
     }
     can_enter(score).then_some(score)
 }
