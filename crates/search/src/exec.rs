@@ -22,6 +22,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
+use multiversion::multiversion;
 use tantivy::columnar::{Cardinality, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
@@ -44,18 +45,20 @@ pub(crate) struct DocBits {
 }
 
 impl DocBits {
-    pub fn empty(max_doc: u32) -> Self {
+    /// A set of `max_doc` documents, each block `fill`.
+    fn filled(max_doc: u32, fill: u64) -> Self {
         Self {
-            blocks: vec![0; (max_doc as usize).div_ceil(64)],
+            blocks: vec![fill; (max_doc as usize).div_ceil(64)],
             max_doc,
         }
     }
 
+    pub fn empty(max_doc: u32) -> Self {
+        Self::filled(max_doc, 0)
+    }
+
     pub fn full(max_doc: u32) -> Self {
-        let mut bits = Self {
-            blocks: vec![u64::MAX; (max_doc as usize).div_ceil(64)],
-            max_doc,
-        };
+        let mut bits = Self::filled(max_doc, u64::MAX);
         let tail = max_doc % 64;
         if tail != 0
             && let Some(last) = bits.blocks.last_mut()
@@ -79,6 +82,31 @@ impl DocBits {
         }
     }
 
+    /// The union of `sets` (each of `max_doc` documents), built a few thousand blocks at a time
+    /// so that each part of the result is written once and stays in cache while the sets are
+    /// added to it.
+    pub fn union_all(sets: &[Arc<DocBits>], max_doc: u32) -> Self {
+        const CHUNK: usize = 1024;
+        let len = (max_doc as usize).div_ceil(64);
+        let mut blocks = Vec::with_capacity(len);
+        for start in (0..len).step_by(CHUNK) {
+            let end = (start + CHUNK).min(len);
+            match sets.split_first() {
+                None => blocks.resize(end, 0),
+                Some((first, rest)) => {
+                    blocks.extend_from_slice(&first.blocks[start..end]);
+                    let part = &mut blocks[start..end];
+                    for set in rest {
+                        for (a, b) in part.iter_mut().zip(&set.blocks[start..end]) {
+                            *a |= b;
+                        }
+                    }
+                }
+            }
+        }
+        Self { blocks, max_doc }
+    }
+
     pub fn unite(&mut self, other: &DocBits) {
         for (a, b) in self.blocks.iter_mut().zip(&other.blocks) {
             *a |= b;
@@ -93,16 +121,12 @@ impl DocBits {
     }
 
     pub fn count(&self) -> u64 {
-        self.blocks.iter().map(|b| u64::from(b.count_ones())).sum()
+        popcount(&self.blocks)
     }
 
     /// The number of documents in both sets.
     pub fn count_common(&self, other: &DocBits) -> u64 {
-        self.blocks
-            .iter()
-            .zip(&other.blocks)
-            .map(|(a, b)| u64::from((a & b).count_ones()))
-            .sum()
+        popcount_common(&self.blocks, &other.blocks)
     }
 
     /// The first document at or after `doc`.
@@ -142,6 +166,24 @@ impl DocBits {
             })
         })
     }
+}
+
+// The loops that read whole bitsets and facet columns are also compiled for newer x86-64 CPUs
+// (hardware popcount; AVX2 and BMI), the best the CPU has being picked when first called.
+
+/// The number of bits set.
+#[multiversion(targets("x86_64+avx2+bmi1+bmi2+lzcnt+popcnt", "x86_64+popcnt"))]
+fn popcount(blocks: &[u64]) -> u64 {
+    blocks.iter().map(|b| u64::from(b.count_ones())).sum()
+}
+
+/// The number of bits set in both.
+#[multiversion(targets("x86_64+avx2+bmi1+bmi2+lzcnt+popcnt", "x86_64+popcnt"))]
+fn popcount_common(a: &[u64], b: &[u64]) -> u64 {
+    a.iter()
+        .zip(b)
+        .map(|(a, b)| u64::from((a & b).count_ones()))
+        .sum()
 }
 
 /// A weighted term.
@@ -353,12 +395,17 @@ pub(crate) fn union_of(
     segment: &SegmentReader,
     terms: &[Term],
 ) -> tantivy::Result<DocBits> {
-    let mut bits = DocBits::empty(segment.max_doc());
+    let mut cached = Vec::new();
+    let mut others = Vec::new();
     for term in terms {
         match cache.term_bits(segment, term)? {
-            Some(cached) => bits.unite(&cached),
-            None => add_postings(segment, term, &mut bits)?,
+            Some(bits) => cached.push(bits),
+            None => others.push(term),
         }
+    }
+    let mut bits = DocBits::union_all(&cached, segment.max_doc());
+    for term in others {
+        add_postings(segment, term, &mut bits)?;
     }
     Ok(bits)
 }
@@ -879,6 +926,8 @@ struct FacetValues {
     entries: Vec<Arc<str>>,
     per_doc: PerDoc,
     per_value: Option<Vec<DocBits>>,
+    /// The value with the most documents, when there are value bitsets.
+    most_common: Option<usize>,
 }
 
 enum PerDoc {
@@ -943,6 +992,7 @@ impl Ords {
 }
 
 /// Calls `f(doc, ord)` for each document of `matches` and its one value.
+#[inline(always)]
 fn walk_dense<T: Copy + Into<u32>>(
     values: &[T],
     matches: &DocBits,
@@ -953,6 +1003,7 @@ fn walk_dense<T: Copy + Into<u32>>(
 
 /// Adds the values of the documents of `matches` into `counts`, `WIDTH` values of each document
 /// at a time, those past its last adding zero.
+#[inline(always)]
 fn count_multi<T: Copy + Into<u32>, const WIDTH: usize>(
     offsets: &[u32],
     ords: &[T],
@@ -978,6 +1029,7 @@ fn count_multi<T: Copy + Into<u32>, const WIDTH: usize>(
 }
 
 /// [`count_multi`] at the width of a column.
+#[inline(always)]
 fn count_multi_at<T: Copy + Into<u32>>(
     width: Width,
     offsets: &[u32],
@@ -1042,6 +1094,9 @@ impl FacetValues {
             });
             bits
         });
+        let most_common = per_value
+            .as_ref()
+            .and_then(|bits| (0..bits.len()).max_by_key(|ord| bits[*ord].count()));
         let mut entries = Vec::with_capacity(values);
         let every: Vec<u64> = (0..values as u64).collect();
         column
@@ -1053,6 +1108,7 @@ impl FacetValues {
             entries,
             per_doc,
             per_value,
+            most_common,
         })
     }
 
@@ -1070,38 +1126,51 @@ impl FacetValues {
         let entries: usize = self.entries.iter().map(|e| 16 + e.len()).sum();
         per_doc + per_value + entries
     }
+}
 
-    /// Adds the matches' values into `counts` (indexed by term ordinal); `matching` is the number
-    /// of matches, which decides between walking them and popcounting the value bitsets.
-    fn count(&self, matches: &DocBits, matching: u64, counts: &mut [u32]) {
-        if let Some(per_value) = &self.per_value {
-            // A popcount over a block of 64 documents costs about what reading one match's value
-            // does, or a quarter of reading several values.
-            let popcounts = (per_value.len() * matches.blocks.len()) as u64;
-            let walk = match self.per_doc {
-                PerDoc::Dense(_) => matching,
-                PerDoc::Multi { .. } => matching * 4,
+/// Adds the matches' values into `counts` (indexed by term ordinal); `matching` is the number of
+/// matches, which decides between walking them and popcounting the value bitsets.
+#[multiversion(targets("x86_64+avx2+bmi1+bmi2+lzcnt+popcnt", "x86_64+popcnt"))]
+fn count_values(values: &FacetValues, matches: &DocBits, matching: u64, counts: &mut [u32]) {
+    if let Some(per_value) = &values.per_value {
+        // A popcount over a block of 64 documents costs about what reading one match's value
+        // does, or a quarter of reading several values.
+        let popcounts = (per_value.len() * matches.blocks.len()) as u64;
+        let walk = match values.per_doc {
+            PerDoc::Dense(_) => matching,
+            PerDoc::Multi { .. } => matching * 4,
+        };
+        if popcounts < walk {
+            // With one value per document the values' counts add up to the matches, so the most
+            // common value's count is what the others leave (one popcount pass fewer).
+            let derived = match values.per_doc {
+                PerDoc::Dense(_) => values.most_common,
+                PerDoc::Multi { .. } => None,
             };
-            if popcounts < walk {
-                for (count, bits) in counts.iter_mut().zip(per_value) {
+            for (ord, (count, bits)) in counts.iter_mut().zip(per_value).enumerate() {
+                if Some(ord) != derived {
                     *count = matches.count_common(bits) as u32;
                 }
-                return;
             }
+            if let Some(ord) = derived {
+                let others: u64 = counts.iter().map(|c| u64::from(*c)).sum();
+                counts[ord] = matching.saturating_sub(others) as u32;
+            }
+            return;
         }
-        match &self.per_doc {
-            PerDoc::Multi {
-                offsets,
-                ords: Ords::Narrow(ords),
-                width,
-            } => count_multi_at(*width, offsets, ords, matches, counts),
-            PerDoc::Multi {
-                offsets,
-                ords: Ords::Wide(ords),
-                width,
-            } => count_multi_at(*width, offsets, ords, matches, counts),
-            dense => dense.for_each(matches, |_, ord| counts[ord as usize] += 1),
-        }
+    }
+    match &values.per_doc {
+        PerDoc::Multi {
+            offsets,
+            ords: Ords::Narrow(ords),
+            width,
+        } => count_multi_at(*width, offsets, ords, matches, counts),
+        PerDoc::Multi {
+            offsets,
+            ords: Ords::Wide(ords),
+            width,
+        } => count_multi_at(*width, offsets, ords, matches, counts),
+        dense => dense.for_each(matches, |_, ord| counts[ord as usize] += 1),
     }
 }
 
@@ -1419,7 +1488,7 @@ pub(crate) fn count_facet(
         return Ok(Vec::new());
     };
     let mut counts = vec![0u32; values.entries.len()];
-    values.count(matches, matching, &mut counts);
+    count_values(&values, matches, matching, &mut counts);
     let mut found: Vec<(usize, u32)> = counts
         .iter()
         .enumerate()
@@ -1501,6 +1570,36 @@ mod tests {
                 None,
                 None
             ]
+        );
+    }
+
+    #[test]
+    fn a_union_of_many_sets_has_every_document_of_each() {
+        // Past two chunks of blocks, with a partial last block.
+        let max_doc = 2 * 1024 * 64 + 100;
+        let sets: Vec<Arc<DocBits>> = (0..3u32)
+            .map(|k| {
+                let mut bits = DocBits::empty(max_doc);
+                for doc in (k * 7..max_doc).step_by(997 + k as usize) {
+                    bits.insert(doc);
+                }
+                Arc::new(bits)
+            })
+            .collect();
+        let union = DocBits::union_all(&sets, max_doc);
+        let mut expected = DocBits::empty(max_doc);
+        for set in &sets {
+            expected.unite(set);
+        }
+        assert_eq!(
+            union.iter().collect::<Vec<_>>(),
+            expected.iter().collect::<Vec<_>>()
+        );
+        assert!(union.contains(max_doc - 1 - (max_doc - 1 - 14) % 999));
+        assert_eq!(DocBits::union_all(&[], max_doc).count(), 0);
+        assert_eq!(
+            DocBits::union_all(&[], max_doc).blocks.len(),
+            expected.blocks.len()
         );
     }
 

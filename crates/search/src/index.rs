@@ -641,7 +641,9 @@ impl SearchIndex {
             .get_first(self.fields.doc)
             .and_then(|v| v.as_bytes())
             .ok_or_else(|| internal("a document without its stored copy"))?;
-        serde_json::from_slice(bytes).map_err(internal)
+        // Checking the text once is cheaper than checking each of its strings apart.
+        let json = std::str::from_utf8(bytes).map_err(internal)?;
+        serde_json::from_str(json).map_err(internal)
     }
 
     fn hit(
@@ -654,13 +656,11 @@ impl SearchIndex {
         let d = self.stored(searcher, address)?;
         let formats = d.formats();
         let excerpt = |text: &Option<String>| {
-            text.as_ref().map(|t| {
-                let mut cut: String = t.chars().take(EXCERPT_CHARS).collect();
-                if cut.len() < t.len() {
-                    cut.push('…');
-                }
-                cut
-            })
+            text.as_ref()
+                .map(|t| match t.char_indices().nth(EXCERPT_CHARS) {
+                    Some((end, _)) => format!("{}…", &t[..end]),
+                    None => t.clone(),
+                })
         };
         let marked = |text: &Option<String>, max: Option<usize>| {
             text.as_deref().and_then(|t| highlight(t, matcher, max))
