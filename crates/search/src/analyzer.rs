@@ -206,13 +206,25 @@ pub fn words(text: &str) -> Vec<Word> {
     out
 }
 
-/// Calls `each(start, end, folded)` for every word of `text` (expected in NFC), with the word's
-/// folded form in a buffer reused from word to word.
-pub(crate) fn each_folded_word(text: &str, mut each: impl FnMut(usize, usize, &str)) {
+/// Calls `each(start, end, folded)` for every word of `text` (expected in NFC) whose folded form
+/// may begin with a letter `may_begin` accepts (asked only for ASCII letters and digits; words are
+/// folded only once accepted), with the folded form in a buffer reused from word to word.
+pub(crate) fn each_folded_word(
+    text: &str,
+    may_begin: impl Fn(u8) -> bool,
+    mut each: impl FnMut(usize, usize, &str),
+) {
     let mut folded = String::new();
     scan(text, |start, end, _| {
+        let word = &text[start..end];
+        let first = word.chars().next().map(dulieu_core::text::fold_char);
+        if let Some(first) = first.filter(char::is_ascii)
+            && !may_begin(first.to_ascii_lowercase() as u8)
+        {
+            return;
+        }
         folded.clear();
-        push_folded(&text[start..end], &mut folded);
+        push_folded(word, &mut folded);
         each(start, end, &folded);
     });
 }

@@ -1,5 +1,6 @@
 //! What the index knows about a dataset: [`SearchDoc`], built from the catalog's types.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -41,8 +42,8 @@ pub struct DistributionText {
     pub format: Option<String>,
 }
 
-/// One dataset as the search index sees it. Also stored in the index, so results need no database
-/// read.
+/// One dataset as the search index sees it (what results show of it is also stored in the index,
+/// see [`ShownDoc`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchDoc {
     /// Dataset id.
@@ -95,6 +96,60 @@ pub struct SearchDoc {
     /// When the dataset's record last changed (CKAN's `metadata_modified`).
     #[serde(default)]
     pub updated: Option<DateTime<Utc>>,
+}
+
+/// What the index stores of a dataset: what a search result shows, so results need no database
+/// read. Written from a [`SearchDoc`] (borrowing its text) when indexing, read back owned.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ShownDoc<'a> {
+    pub id: Uuid,
+    pub slug: Cow<'a, str>,
+    pub title: Cow<'a, LangText>,
+    pub description: Cow<'a, LangText>,
+    pub keywords: Cow<'a, [String]>,
+    pub publisher_slug: Cow<'a, str>,
+    pub publisher_name: Cow<'a, LangText>,
+    pub publisher_kind: Cow<'a, str>,
+    pub provenance: Cow<'a, str>,
+    /// Theme codes.
+    pub themes: Vec<Cow<'a, str>>,
+    /// Distinct formats of the distributions.
+    pub formats: Vec<String>,
+    pub license: Cow<'a, Labelled>,
+    pub license_open: bool,
+    pub frequency: Option<Cow<'a, str>>,
+    pub status: Cow<'a, str>,
+    pub access_rights: Cow<'a, str>,
+    pub modified: NaiveDate,
+}
+
+impl<'a> ShownDoc<'a> {
+    /// What the index stores of `doc`.
+    pub fn of(doc: &'a SearchDoc) -> Self {
+        Self {
+            id: doc.id,
+            slug: Cow::Borrowed(&doc.slug),
+            title: Cow::Borrowed(&doc.title),
+            description: Cow::Borrowed(&doc.description),
+            keywords: Cow::Borrowed(&doc.keywords),
+            publisher_slug: Cow::Borrowed(&doc.publisher.slug),
+            publisher_name: Cow::Borrowed(&doc.publisher.name),
+            publisher_kind: Cow::Borrowed(&doc.publisher.kind),
+            provenance: Cow::Borrowed(&doc.publisher.provenance),
+            themes: doc
+                .themes
+                .iter()
+                .map(|t| Cow::Borrowed(t.code.as_str()))
+                .collect(),
+            formats: doc.formats(),
+            license: Cow::Borrowed(&doc.license),
+            license_open: doc.license_open,
+            frequency: doc.frequency.as_deref().map(Cow::Borrowed),
+            status: Cow::Borrowed(&doc.status),
+            access_rights: Cow::Borrowed(&doc.access_rights),
+            modified: doc.modified,
+        }
+    }
 }
 
 /// Labels of the registers a dataset refers to by code.
@@ -208,5 +263,85 @@ impl SearchDoc {
     /// Seconds since the epoch of the modification date (midnight UTC).
     pub fn modified_timestamp(&self) -> i64 {
         self.modified.and_time(NaiveTime::MIN).and_utc().timestamp()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_reads_back_what_the_index_stored() {
+        let labelled = |code: &str| Labelled {
+            code: code.into(),
+            label: LangText::new(format!("{code} vi"), format!("{code} en")),
+        };
+        let doc = SearchDoc {
+            id: Uuid::from_u128(7),
+            slug: "ngan-sach-2024".into(),
+            title: LangText::new("Ngân sách 2024", "Budget 2024"),
+            description: LangText::new("Thu chi ngân sách", "Revenue and spending"),
+            keywords: vec!["ngân sách".into(), "thuế".into()],
+            publisher: Publisher {
+                id: Uuid::from_u128(9),
+                slug: "bo-tai-chinh".into(),
+                name: LangText::new("Bộ Tài chính", "Ministry of Finance"),
+                kind: "ministry".into(),
+                provenance: "official".into(),
+            },
+            themes: vec![labelled("ECON"), labelled("GOVE")],
+            distributions: ["CSV", "XLSX", "CSV"]
+                .into_iter()
+                .map(|f| DistributionText {
+                    title: LangText::new("Tệp", "File"),
+                    format: Some(f.into()),
+                })
+                .chain([DistributionText {
+                    title: LangText::new("API", "API"),
+                    format: None,
+                }])
+                .collect(),
+            spatial: Some("Hà Nội".into()),
+            license: labelled("CC-BY-4.0"),
+            license_open: true,
+            frequency: Some("annual".into()),
+            status: "published".into(),
+            access_rights: "public".into(),
+            public: true,
+            has_temporal: true,
+            has_contact: false,
+            modified: NaiveDate::from_ymd_opt(2024, 5, 1).expect("a date"),
+            popularity: 3,
+            stars: Some(4),
+            quality_band: Some("good".into()),
+            created: None,
+            updated: None,
+        };
+        let json = serde_json::to_string(&ShownDoc::of(&doc)).expect("serialized");
+        let shown: ShownDoc = serde_json::from_str(&json).expect("read back");
+        assert!(matches!(shown.slug, Cow::Owned(_)), "read back owned");
+        assert_eq!(shown.id, doc.id);
+        assert_eq!(shown.slug, doc.slug);
+        assert_eq!(*shown.title, doc.title);
+        assert_eq!(*shown.description, doc.description);
+        assert_eq!(*shown.keywords, doc.keywords);
+        assert_eq!(shown.publisher_slug, doc.publisher.slug);
+        assert_eq!(*shown.publisher_name, doc.publisher.name);
+        assert_eq!(shown.publisher_kind, doc.publisher.kind);
+        assert_eq!(shown.provenance, doc.publisher.provenance);
+        assert_eq!(shown.themes, ["ECON", "GOVE"]);
+        assert_eq!(shown.formats, ["CSV", "XLSX"]);
+        assert_eq!(*shown.license, doc.license);
+        assert!(shown.license_open);
+        assert_eq!(shown.frequency.as_deref(), Some("annual"));
+        assert_eq!(
+            (shown.status.as_ref(), shown.access_rights.as_ref()),
+            ("published", "public")
+        );
+        assert!(
+            !json.contains("Hà Nội") && !json.contains("Tệp"),
+            "what results do not show is not stored: {json}"
+        );
+        assert_eq!(shown.modified, doc.modified);
     }
 }

@@ -142,7 +142,9 @@ impl DocBits {
             .map(|i| (first + 1 + i) as u32 * 64 + self.blocks[first + 1 + i].trailing_zeros())
     }
 
-    /// Calls `f` for each document, in order.
+    /// Calls `f` for each document, in order (inlined, so that in counting loops compiled for
+    /// newer CPUs it is compiled for them too).
+    #[inline(always)]
     pub fn for_each(&self, mut f: impl FnMut(DocId)) {
         for (i, &block) in self.blocks.iter().enumerate() {
             let mut rest = block;
@@ -933,10 +935,10 @@ struct FacetValues {
 enum PerDoc {
     /// Exactly one value per document.
     Dense(Ords),
-    /// Any number per document: offsets into a flat list, and how many values of a document
-    /// are counted at once (see [`count_multi`]).
+    /// Any number per document: where each document's values start in a flat list, and how
+    /// many values of a document are counted at once (see [`count_multi`]).
     Multi {
-        offsets: Vec<u32>,
+        starts: Starts,
         ords: Ords,
         width: Width,
     },
@@ -991,6 +993,59 @@ impl Ords {
     }
 }
 
+/// Where each document's values start in the flat list of a multi-valued column (document
+/// `doc`'s are `start(doc)..start(doc + 1)`): a base per block of 64 documents and two bytes past
+/// it per document, half the memory that counting reads for every match; four-byte offsets only
+/// when a block of documents has 65,536 values or more.
+enum Starts {
+    Narrow { bases: Vec<u32>, within: Vec<u16> },
+    Wide(Vec<u32>),
+}
+
+impl Starts {
+    /// From the offsets of documents `0..=max_doc` (the last one the end of the list).
+    fn new(offsets: Vec<u32>) -> Self {
+        let bases: Vec<u32> = offsets.iter().step_by(64).copied().collect();
+        let within: Option<Vec<u16>> = offsets
+            .iter()
+            .enumerate()
+            .map(|(doc, start)| u16::try_from(start - bases[doc / 64]).ok())
+            .collect();
+        match within {
+            Some(within) => Starts::Narrow { bases, within },
+            None => Starts::Wide(offsets),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Starts::Narrow { bases, within } => 4 * bases.len() + 2 * within.len(),
+            Starts::Wide(offsets) => 4 * offsets.len(),
+        }
+    }
+}
+
+/// The range of a document's values in a flat list.
+trait ValueRange {
+    fn range(&self, doc: usize) -> (usize, usize);
+}
+
+impl ValueRange for (&[u32], &[u16]) {
+    #[inline(always)]
+    fn range(&self, doc: usize) -> (usize, usize) {
+        let (bases, within) = *self;
+        let at = |doc: usize| bases[doc / 64] as usize + usize::from(within[doc]);
+        (at(doc), at(doc + 1))
+    }
+}
+
+impl ValueRange for &[u32] {
+    #[inline(always)]
+    fn range(&self, doc: usize) -> (usize, usize) {
+        (self[doc] as usize, self[doc + 1] as usize)
+    }
+}
+
 /// Calls `f(doc, ord)` for each document of `matches` and its one value.
 #[inline(always)]
 fn walk_dense<T: Copy + Into<u32>>(
@@ -1005,16 +1060,13 @@ fn walk_dense<T: Copy + Into<u32>>(
 /// at a time, those past its last adding zero.
 #[inline(always)]
 fn count_multi<T: Copy + Into<u32>, const WIDTH: usize>(
-    offsets: &[u32],
+    starts: impl ValueRange,
     ords: &[T],
     matches: &DocBits,
     counts: &mut [u32],
 ) {
     matches.for_each(|doc| {
-        let (mut from, to) = (
-            offsets[doc as usize] as usize,
-            offsets[doc as usize + 1] as usize,
-        );
+        let (mut from, to) = starts.range(doc as usize);
         loop {
             let window = &ords[from..from + WIDTH];
             for (i, ord) in window.iter().enumerate() {
@@ -1032,28 +1084,56 @@ fn count_multi<T: Copy + Into<u32>, const WIDTH: usize>(
 #[inline(always)]
 fn count_multi_at<T: Copy + Into<u32>>(
     width: Width,
-    offsets: &[u32],
+    starts: &Starts,
+    ords: &[T],
+    matches: &DocBits,
+    counts: &mut [u32],
+) {
+    match starts {
+        Starts::Narrow { bases, within } => count_multi_width(
+            (bases.as_slice(), within.as_slice()),
+            width,
+            ords,
+            matches,
+            counts,
+        ),
+        Starts::Wide(offsets) => {
+            count_multi_width(offsets.as_slice(), width, ords, matches, counts)
+        }
+    }
+}
+
+/// [`count_multi`] at a width known at run time.
+#[inline(always)]
+fn count_multi_width<T: Copy + Into<u32>>(
+    starts: impl ValueRange + Copy,
+    width: Width,
     ords: &[T],
     matches: &DocBits,
     counts: &mut [u32],
 ) {
     match width {
-        Width::Two => count_multi::<T, 2>(offsets, ords, matches, counts),
-        Width::Four => count_multi::<T, 4>(offsets, ords, matches, counts),
-        Width::Eight => count_multi::<T, 8>(offsets, ords, matches, counts),
+        Width::Two => count_multi::<T, 2>(starts, ords, matches, counts),
+        Width::Four => count_multi::<T, 4>(starts, ords, matches, counts),
+        Width::Eight => count_multi::<T, 8>(starts, ords, matches, counts),
     }
 }
 
 /// Calls `f(doc, ord)` for each value of each document of `matches`.
 fn walk_multi<T: Copy + Into<u32>>(
-    offsets: &[u32],
+    starts: &Starts,
     ords: &[T],
     matches: &DocBits,
     f: &mut impl FnMut(DocId, u32),
 ) {
     matches.for_each(|doc| {
-        let (from, to) = (offsets[doc as usize], offsets[doc as usize + 1]);
-        for ord in &ords[from as usize..to as usize] {
+        let (from, to) = match starts {
+            Starts::Narrow { bases, within } => {
+                (bases.as_slice(), within.as_slice()).range(doc as usize)
+            }
+            Starts::Wide(offsets) => offsets.as_slice().range(doc as usize),
+        };
+        for ord in &ords[from..to] {
             f(doc, (*ord).into());
         }
     });
@@ -1082,7 +1162,7 @@ impl FacetValues {
                 offsets.push(flat.len() as u32);
             }
             PerDoc::Multi {
-                offsets,
+                starts: Starts::new(offsets),
                 ords: Ords::new(flat, values),
                 width: Width::for_most(most),
             }
@@ -1115,7 +1195,7 @@ impl FacetValues {
     fn bytes(&self) -> usize {
         let per_doc = match &self.per_doc {
             PerDoc::Dense(ords) => ords.bytes(),
-            PerDoc::Multi { offsets, ords, .. } => 4 * offsets.len() + ords.bytes(),
+            PerDoc::Multi { starts, ords, .. } => starts.bytes() + ords.bytes(),
         };
         let per_value: usize = self
             .per_value
@@ -1161,15 +1241,15 @@ fn count_values(values: &FacetValues, matches: &DocBits, matching: u64, counts: 
     }
     match &values.per_doc {
         PerDoc::Multi {
-            offsets,
+            starts,
             ords: Ords::Narrow(ords),
             width,
-        } => count_multi_at(*width, offsets, ords, matches, counts),
+        } => count_multi_at(*width, starts, ords, matches, counts),
         PerDoc::Multi {
-            offsets,
+            starts,
             ords: Ords::Wide(ords),
             width,
-        } => count_multi_at(*width, offsets, ords, matches, counts),
+        } => count_multi_at(*width, starts, ords, matches, counts),
         dense => dense.for_each(matches, |_, ord| counts[ord as usize] += 1),
     }
 }
@@ -1181,15 +1261,15 @@ impl PerDoc {
             Self::Dense(Ords::Narrow(values)) => walk_dense(values, matches, &mut f),
             Self::Dense(Ords::Wide(values)) => walk_dense(values, matches, &mut f),
             Self::Multi {
-                offsets,
+                starts,
                 ords: Ords::Narrow(ords),
                 ..
-            } => walk_multi(offsets, ords, matches, &mut f),
+            } => walk_multi(starts, ords, matches, &mut f),
             Self::Multi {
-                offsets,
+                starts,
                 ords: Ords::Wide(ords),
                 ..
-            } => walk_multi(offsets, ords, matches, &mut f),
+            } => walk_multi(starts, ords, matches, &mut f),
         }
     }
 }
@@ -1601,6 +1681,33 @@ mod tests {
             DocBits::union_all(&[], max_doc).blocks.len(),
             expected.blocks.len()
         );
+    }
+
+    #[test]
+    fn value_ranges_are_the_offsets_they_were_built_from() {
+        let range = |starts: &Starts, doc: usize| match starts {
+            Starts::Narrow { bases, within } => (bases.as_slice(), within.as_slice()).range(doc),
+            Starts::Wide(offsets) => offsets.as_slice().range(doc),
+        };
+        // Up to 300 values a document: two bytes past each block's base are enough.
+        let mut offsets = vec![0u32];
+        for doc in 0..1000u32 {
+            offsets.push(offsets[doc as usize] + doc * 7 % 301);
+        }
+        let narrow = Starts::new(offsets.clone());
+        assert!(matches!(narrow, Starts::Narrow { .. }));
+        // A block of 64 documents with more than 65,535 values needs plain offsets.
+        let mut wide_offsets = offsets.clone();
+        for offset in wide_offsets.iter_mut().skip(70) {
+            *offset += 70_000;
+        }
+        let wide = Starts::new(wide_offsets.clone());
+        assert!(matches!(wide, Starts::Wide(_)));
+        for doc in 0..1000 {
+            let expected = |o: &[u32]| (o[doc] as usize, o[doc + 1] as usize);
+            assert_eq!(range(&narrow, doc), expected(&offsets), "document {doc}");
+            assert_eq!(range(&wide, doc), expected(&wide_offsets), "document {doc}");
+        }
     }
 
     #[test]

@@ -33,6 +33,14 @@ impl Matcher {
         self.words.is_empty() && self.prefix.is_none()
     }
 
+    /// Whether a word whose folded form begins with the ASCII `first` may match: it begins like
+    /// a query word or the prefix, or a query word allows a typo (maybe in its first letter).
+    fn may_begin(&self, first: u8) -> bool {
+        let begins = |w: &str| w.as_bytes().first() == Some(&first);
+        self.prefix.as_deref().is_some_and(begins)
+            || self.words.iter().any(|(w, fuzzy)| *fuzzy || begins(w))
+    }
+
     fn matches(&self, folded: &str) -> bool {
         self.prefix
             .as_deref()
@@ -105,11 +113,15 @@ pub(crate) fn highlight(text: &str, matcher: &Matcher, max_chars: Option<usize>)
     }
     let text = normalize(text);
     let mut marked: Vec<(usize, usize)> = Vec::new();
-    analyzer::each_folded_word(&text, |start, end, folded| {
-        if matcher.matches(folded) {
-            marked.push((start, end));
-        }
-    });
+    analyzer::each_folded_word(
+        &text,
+        |first| matcher.may_begin(first),
+        |start, end, folded| {
+            if matcher.matches(folded) {
+                marked.push((start, end));
+            }
+        },
+    );
     let first = marked.first()?.0;
     let (start, end) = match max_chars {
         Some(max) => window(&text, first, max),

@@ -1,6 +1,7 @@
 //! The index on disk: open (or rebuild on a schema change), write, commit with the event-log
 //! position, search.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -9,20 +10,20 @@ use chrono::{NaiveDate, Utc};
 use dulieu_core::text::LangText;
 use dulieu_core::{Error, Result};
 use serde::{Deserialize, Serialize};
-use tantivy::schema::Value;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order,
-    ReloadPolicy, Searcher, TantivyDocument, Term,
+    ReloadPolicy, Searcher, Term,
 };
 use uuid::Uuid;
 
 use crate::SearchDoc;
+use crate::document::ShownDoc;
 use crate::exec::{self, DocBits, Mode, Plan, SegmentCache, SegmentMatch, TopK};
 use crate::facets::{FACETS, FacetBucket};
 use crate::highlight::{Matcher, highlight};
 use crate::query::{self, QueryText, Viewer};
 use crate::result_cache::{DEFAULT_RESULT_CACHE_ENTRIES, ResultCache};
-use crate::schema::{CEILING, Fields, MODIFIED, POPULARITY, SCHEMA_VERSION};
+use crate::schema::{CEILING, Fields, MODIFIED, POPULARITY, SCHEMA_VERSION, StoredJson};
 use crate::suggest::{self, OrganizationList, OrganizationSuggestion, Suggestions};
 
 /// Largest `page_size`.
@@ -635,15 +636,10 @@ impl SearchIndex {
         })
     }
 
-    fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<SearchDoc> {
-        let doc: TantivyDocument = searcher.doc(address).map_err(internal)?;
-        let bytes = doc
-            .get_first(self.fields.doc)
-            .and_then(|v| v.as_bytes())
-            .ok_or_else(|| internal("a document without its stored copy"))?;
-        // Checking the text once is cheaper than checking each of its strings apart.
-        let json = std::str::from_utf8(bytes).map_err(internal)?;
-        serde_json::from_str(json).map_err(internal)
+    /// What a result shows of a stored document.
+    fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<ShownDoc<'static>> {
+        let StoredJson(json) = searcher.doc(address).map_err(internal)?;
+        serde_json::from_str(&json).map_err(internal)
     }
 
     fn hit(
@@ -654,7 +650,6 @@ impl SearchIndex {
         matcher: &Matcher,
     ) -> Result<Hit> {
         let d = self.stored(searcher, address)?;
-        let formats = d.formats();
         let excerpt = |text: &Option<String>| {
             text.as_ref()
                 .map(|t| match t.char_indices().nth(EXCERPT_CHARS) {
@@ -665,6 +660,7 @@ impl SearchIndex {
         let marked = |text: &Option<String>, max: Option<usize>| {
             text.as_deref().and_then(|t| highlight(t, matcher, max))
         };
+        let license = d.license.into_owned();
         Ok(Hit {
             highlights: Highlights {
                 title: marked(&d.title.vi, None),
@@ -677,26 +673,26 @@ impl SearchIndex {
                 en: excerpt(&d.description.en),
             },
             id: d.id,
-            slug: d.slug,
-            title: d.title,
+            slug: d.slug.into_owned(),
+            title: d.title.into_owned(),
             publisher: HitPublisher {
-                slug: d.publisher.slug,
-                name: d.publisher.name,
-                kind: d.publisher.kind,
-                provenance: d.publisher.provenance,
+                slug: d.publisher_slug.into_owned(),
+                name: d.publisher_name.into_owned(),
+                kind: d.publisher_kind.into_owned(),
+                provenance: d.provenance.into_owned(),
             },
             license: HitLabel {
-                id: d.license.code,
-                title: d.license.label,
+                id: license.code,
+                title: license.label,
             },
             license_open: d.license_open,
-            formats,
-            themes: d.themes.into_iter().map(|t| t.code).collect(),
-            keywords: d.keywords,
-            frequency: d.frequency,
+            formats: d.formats,
+            themes: d.themes.into_iter().map(Cow::into_owned).collect(),
+            keywords: d.keywords.into_owned(),
+            frequency: d.frequency.map(Cow::into_owned),
             modified: d.modified,
-            status: d.status,
-            access_rights: d.access_rights,
+            status: d.status.into_owned(),
+            access_rights: d.access_rights.into_owned(),
             score,
         })
     }
@@ -739,8 +735,8 @@ impl SearchIndex {
                     .vi
                     .as_deref()
                     .and_then(|t| highlight(t, &matcher, None)),
-                slug: d.slug,
-                title: d.title,
+                slug: d.slug.into_owned(),
+                title: d.title.into_owned(),
             });
         }
         let folded: Vec<&str> = text.words.iter().map(|w| w.folded.as_str()).collect();

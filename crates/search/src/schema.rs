@@ -1,16 +1,18 @@
 //! The index schema and the conversion of a [`SearchDoc`] into an index document.
 
 use tantivy::TantivyDocument;
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::SearchDoc;
 use crate::analyzer::{self, normalize};
+use crate::document::ShownDoc;
 use crate::facets::{self, FACETS};
 
 /// Bump when the schema or the analyzers change: an index built with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Fast column of the quality multiplier.
 pub(crate) const BOOST: &str = "boost";
@@ -77,7 +79,7 @@ impl Fields {
         let mut b = Schema::builder();
         let fields = Fields {
             id: b.add_text_field("id", STRING),
-            doc: b.add_bytes_field("doc", STORED),
+            doc: b.add_text_field("doc", STORED),
             visible_to: b.add_text_field("visible_to", STRING),
             keyword_suggest: b.add_text_field("keyword_suggest", STRING),
             title: b.add_text_field("title", analyzed(analyzer::FOLDED)),
@@ -213,10 +215,27 @@ impl Fields {
         for attribute in crate::select::Attribute::of(d) {
             doc.add_text(self.attributes, attribute);
         }
-        doc.add_bytes(
+        doc.add_text(
             self.doc,
-            serde_json::to_vec(d).unwrap_or_default().as_slice(),
+            serde_json::to_string(&ShownDoc::of(d)).unwrap_or_default(),
         );
         doc
+    }
+}
+
+/// A document read back from the store: its JSON copy, the one stored field, read straight into a
+/// string (no generic document is built, and the text is checked once).
+pub(crate) struct StoredJson(pub String);
+
+impl DocumentDeserialize for StoredJson {
+    fn deserialize<'de, D: DocumentDeserializer<'de>>(
+        mut deserializer: D,
+    ) -> Result<Self, DeserializeError> {
+        let mut json = None;
+        while let Some((_, value)) = deserializer.next_field::<String>()? {
+            json = Some(value);
+        }
+        json.map(StoredJson)
+            .ok_or_else(|| DeserializeError::custom("a document without its stored copy"))
     }
 }

@@ -296,6 +296,14 @@ fn words_found_as_typed_are_not_widened_by_typos() {
         highlighted.as_deref(),
         Some("Giao <mark>thông</mark> đô thị")
     );
+    // A typo in the first letter is found and marked too (the last word typed is marked as a
+    // prefix, as in autocomplete).
+    let first_letter = search(&index, "chong do");
+    assert_eq!(slugs(&first_letter), ["giao-thong"]);
+    assert_eq!(
+        first_letter.results[0].highlights.title.as_deref(),
+        Some("Giao <mark>thông</mark> <mark>đô</mark> thị")
+    );
 }
 
 #[test]
