@@ -33,7 +33,7 @@ pub const MAX_RESULT_WINDOW: usize = 10_000;
 /// Values listed per facet.
 pub const FACET_LIMIT: usize = 50;
 /// Bytes of a compressed block of stored documents.
-const DOCSTORE_BLOCK_BYTES: usize = 4096;
+const DOCSTORE_BLOCK_BYTES: usize = 2048;
 /// Characters of a description excerpt in results.
 const EXCERPT_CHARS: usize = 240;
 
