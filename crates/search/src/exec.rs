@@ -928,7 +928,8 @@ struct FacetValues {
     entries: Vec<Arc<str>>,
     per_doc: PerDoc,
     per_value: Option<Vec<DocBits>>,
-    /// The value with the most documents, when there are value bitsets.
+    /// The value with the most documents, for a single-valued column with value bitsets (its
+    /// count is derived from the others').
     most_common: Option<usize>,
 }
 
@@ -1046,6 +1047,16 @@ impl ValueRange for &[u32] {
     }
 }
 
+/// Deciding the form per document (where counting does it once per column).
+impl ValueRange for Starts {
+    fn range(&self, doc: usize) -> (usize, usize) {
+        match self {
+            Starts::Narrow { bases, within } => (bases.as_slice(), within.as_slice()).range(doc),
+            Starts::Wide(offsets) => offsets.as_slice().range(doc),
+        }
+    }
+}
+
 /// Calls `f(doc, ord)` for each document of `matches` and its one value.
 #[inline(always)]
 fn walk_dense<T: Copy + Into<u32>>(
@@ -1127,12 +1138,7 @@ fn walk_multi<T: Copy + Into<u32>>(
     f: &mut impl FnMut(DocId, u32),
 ) {
     matches.for_each(|doc| {
-        let (from, to) = match starts {
-            Starts::Narrow { bases, within } => {
-                (bases.as_slice(), within.as_slice()).range(doc as usize)
-            }
-            Starts::Wide(offsets) => offsets.as_slice().range(doc as usize),
-        };
+        let (from, to) = starts.range(doc as usize);
         for ord in &ords[from..to] {
             f(doc, (*ord).into());
         }
@@ -1174,9 +1180,10 @@ impl FacetValues {
             });
             bits
         });
-        let most_common = per_value
-            .as_ref()
-            .and_then(|bits| (0..bits.len()).max_by_key(|ord| bits[*ord].count()));
+        let most_common = match (&per_doc, &per_value) {
+            (PerDoc::Dense(_), Some(bits)) => (0..bits.len()).max_by_key(|ord| bits[*ord].count()),
+            _ => None,
+        };
         let mut entries = Vec::with_capacity(values);
         let every: Vec<u64> = (0..values as u64).collect();
         column
@@ -1223,10 +1230,7 @@ fn count_values(values: &FacetValues, matches: &DocBits, matching: u64, counts: 
         if popcounts < walk {
             // With one value per document the values' counts add up to the matches, so the most
             // common value's count is what the others leave (one popcount pass fewer).
-            let derived = match values.per_doc {
-                PerDoc::Dense(_) => values.most_common,
-                PerDoc::Multi { .. } => None,
-            };
+            let derived = values.most_common;
             for (ord, (count, bits)) in counts.iter_mut().zip(per_value).enumerate() {
                 if Some(ord) != derived {
                     *count = matches.count_common(bits) as u32;
@@ -1685,10 +1689,6 @@ mod tests {
 
     #[test]
     fn value_ranges_are_the_offsets_they_were_built_from() {
-        let range = |starts: &Starts, doc: usize| match starts {
-            Starts::Narrow { bases, within } => (bases.as_slice(), within.as_slice()).range(doc),
-            Starts::Wide(offsets) => offsets.as_slice().range(doc),
-        };
         // Up to 300 values a document: two bytes past each block's base are enough.
         let mut offsets = vec![0u32];
         for doc in 0..1000u32 {
@@ -1705,8 +1705,8 @@ mod tests {
         assert!(matches!(wide, Starts::Wide(_)));
         for doc in 0..1000 {
             let expected = |o: &[u32]| (o[doc] as usize, o[doc + 1] as usize);
-            assert_eq!(range(&narrow, doc), expected(&offsets), "document {doc}");
-            assert_eq!(range(&wide, doc), expected(&wide_offsets), "document {doc}");
+            assert_eq!(narrow.range(doc), expected(&offsets), "document {doc}");
+            assert_eq!(wide.range(doc), expected(&wide_offsets), "document {doc}");
         }
     }
 

@@ -102,6 +102,7 @@ impl QueryText {
             for field in [fields.title, fields.text] {
                 if searcher.doc_freq(&Term::from_field_text(field, &word.folded))? >= common {
                     word.typos = false;
+                    break;
                 }
             }
         }
